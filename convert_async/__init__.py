@@ -1,0 +1,54 @@
+"""convert_async: an asyncio SDK for the Convert Experiences APIs.
+
+>>> from convert_async import ConvertClient, HmacAuth
+"""
+
+from ._core.auth import HmacAuth, SecretKeyAuth
+from ._core.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientStateError,
+    ConflictError,
+    ConvertError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    UnprocessableEntityError,
+)
+from ._core.pagination import AsyncPager, Page
+from ._core.retry import RetryPolicy
+from ._core.session import Timeout
+from ._version import __version__
+from .v2 import ConvertClient
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPager",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientStateError",
+    "ConflictError",
+    "ConvertClient",
+    "ConvertError",
+    "HmacAuth",
+    "InternalServerError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "RetryPolicy",
+    "SecretKeyAuth",
+    "Timeout",
+    "UnprocessableEntityError",
+    "__version__",
+]

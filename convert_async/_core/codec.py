@@ -1,0 +1,118 @@
+"""JSON encoding and typed decoding with msgspec.
+
+Decoders are built once per type and cached: building one walks the whole type tree, decoding
+with it is a single pass over the bytes straight into Structs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from .errors import APIResponseValidationError, RequestValidationError
+
+__all__ = [
+    "DataEnvelope",
+    "PagedEnvelope",
+    "RequestModel",
+    "ResponseModel",
+    "decode_json",
+    "encode_json",
+    "validate_request",
+]
+
+T = TypeVar("T")
+
+_ENCODER = msgspec.json.Encoder()
+_PATH_IN_MESSAGE = re.compile(r" - at `(?P<path>[^`]+)`$")
+
+
+class ResponseModel(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Base of every decoded response object.
+
+    Unknown fields are ignored (the API grows); enum-like fields are typed ``str`` so a new value
+    never breaks decoding.
+    """
+
+
+class RequestModel(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Base of every request body: fields left at their default (``UNSET``) are not sent."""
+
+
+class Pagination(ResponseModel):
+    """Where a page sits in the whole list (``extra.pagination`` in Convert's replies)."""
+
+    current_page: int | None = None
+    items_count: int | None = None
+    items_per_page: int | None = None
+    pages_count: int | None = None
+
+
+@functools.cache
+def _decoder(type_: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(type_)
+
+
+def encode_json(value: object) -> bytes:
+    """Encode ``value`` (Structs, dicts, lists, ...) to compact JSON bytes."""
+    return _ENCODER.encode(value)
+
+
+def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:
+    """Decode ``data`` into ``type_`` or raise :class:`APIResponseValidationError`.
+
+    >>> decode_json(b'{"a": 1}', dict[str, int], operation="demo")
+    {'a': 1}
+    """
+    try:
+        result: T = _decoder(type_).decode(data)  # type: ignore[arg-type]
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        match = _PATH_IN_MESSAGE.search(text)
+        field = match.group("path") if match else "$"
+        message = text[: match.start()] if match else text
+        raise APIResponseValidationError(operation, field, message) from None
+    except msgspec.DecodeError as exc:
+        raise APIResponseValidationError(
+            operation, "$", f"body is not valid JSON ({exc})"
+        ) from None
+    return result
+
+
+class DataEnvelope(msgspec.Struct, Generic[T]):
+    """``{"data": ...}``: how many Convert replies wrap their payload."""
+
+    data: T
+
+
+class _Extra(msgspec.Struct):
+    pagination: Pagination = msgspec.field(default_factory=Pagination)
+
+
+class PagedEnvelope(msgspec.Struct, Generic[T]):
+    """``{"data": [...], "extra": {"pagination": {...}}}``: one page of a paged list.
+
+    ``data`` is absent when only the count was asked for.
+    """
+
+    data: list[T] = msgspec.field(default_factory=list)
+    extra: _Extra = msgspec.field(default_factory=_Extra)
+
+
+def validate_request(body: msgspec.Struct, *, operation: str) -> None:
+    """Check a request body against the limits declared on its Struct (``Meta``).
+
+    msgspec checks constraints only while decoding, so the body is converted once through
+    builtins; a violation becomes a :class:`RequestValidationError` naming the field.
+    """
+    try:
+        msgspec.convert(msgspec.to_builtins(body), type(body))
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        match = _PATH_IN_MESSAGE.search(text)
+        field = match.group("path").removeprefix("$.") if match else operation
+        message = text[: match.start()] if match else text
+        raise RequestValidationError(field, message) from None

@@ -1,0 +1,96 @@
+"""An operation: one endpoint of one API, described as data.
+
+Each API module keeps a table of these; typed resource methods look theirs up by name, so a
+corrected path or method is a one-line change in that table.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+from urllib.parse import quote
+
+from .errors import RequestValidationError
+
+__all__ = ["Operation", "encode_path_segment", "operation_table"]
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def encode_path_segment(value: object) -> str:
+    """Percent-encode one path parameter so it stays exactly one path segment.
+
+    ``/``, ``?``, ``#`` and ``%`` are escaped, and the dot segments ``.`` and ``..`` are
+    escaped too so no client, proxy or server can normalise them into a different route.
+
+    >>> encode_path_segment("a/b?c#d")
+    'a%2Fb%3Fc%23d'
+    >>> encode_path_segment("..")
+    '%2E%2E'
+    """
+    text = str(value)
+    if not text:
+        raise ValueError("a path parameter cannot be empty")
+    encoded = quote(text, safe="")
+    if encoded in {".", ".."}:
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One endpoint: catalog name, where it lives in the SDK, and how it is called.
+
+    ``reads_only`` marks a non-GET operation that only reads (list and report POSTs), which
+    makes it safe to retry like a GET. ``envelope`` is ``"data"`` when the reply wraps its
+    payload in ``{"data": ...}`` and ``"none"`` when the payload is the whole body.
+    """
+
+    operation: str
+    resource: str
+    name: str
+    http_method: str
+    path: str
+    paginated: bool = False
+    reads_only: bool = False
+    envelope: Literal["none", "data"] = "none"
+    path_params: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(
+            name for _, name, _, _ in string.Formatter().parse(self.path) if name is not None
+        )
+        object.__setattr__(self, "path_params", names)
+
+    @property
+    def retry_safe(self) -> bool:
+        """Whether repeating this request cannot change anything on the server."""
+        return self.http_method in _SAFE_METHODS or self.paginated or self.reads_only
+
+    def render_path(self, params: Mapping[str, Any]) -> str:
+        """The path with every ``{name}`` replaced by its encoded value.
+
+        >>> op = Operation("get_item", "items", "get", "GET", "/items/{item_id}")
+        >>> op.render_path({"item_id": "a/b"})
+        '/items/a%2Fb'
+        """
+        encoded: dict[str, str] = {}
+        for name in self.path_params:
+            value = params.get(name)
+            if value is None or value == "":
+                raise RequestValidationError(name, f"is required by {self.operation}")
+            encoded[name] = encode_path_segment(value)
+        return self.path.format_map(encoded)
+
+
+def operation_table(operations: Iterable[Operation]) -> Mapping[str, Operation]:
+    """A read-only mapping from operation name to :class:`Operation`, rejecting duplicates."""
+    table: dict[str, Operation] = {}
+    for op in operations:
+        if op.operation in table:
+            raise ValueError(f"operation {op.operation!r} is declared twice")
+        table[op.operation] = op
+    return MappingProxyType(table)

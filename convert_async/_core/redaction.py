@@ -1,0 +1,35 @@
+"""Redaction of secrets in anything that may be printed: URLs, headers, reprs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+REDACTED = "<redacted>"
+
+_SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "report_token"})
+_SENSITIVE_QUERY_WORDS = ("token", "secret", "password", "signature", "auth", "key")
+
+
+def redact_url(url: str) -> str:
+    """Replace the values of query parameters that look like credentials.
+
+    >>> redact_url("https://h/x?page=2&debug_token=abc")
+    'https://h/x?page=2&debug_token=%3Credacted%3E'
+    """
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [
+        (name, REDACTED if any(w in name.lower() for w in _SENSITIVE_QUERY_WORDS) else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(pairs)))
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` with credential-carrying values replaced."""
+    return {
+        name: REDACTED if name.lower() in _SENSITIVE_HEADERS else value
+        for name, value in headers.items()
+    }

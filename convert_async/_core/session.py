@@ -1,0 +1,311 @@
+"""The one path every request takes: build the URL, encode once, sign, send, retry, classify.
+
+This module and :mod:`.retry` are the only places that know about aiohttp and backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import msgspec
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from ._constants import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    USER_AGENT,
+)
+from .auth import Auth
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ClientStateError,
+    RateLimitError,
+    status_error_class,
+)
+from .redaction import redact_headers, redact_url
+from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+
+__all__ = ["HttpSession", "QueryValue", "Response", "Timeout", "build_query"]
+
+logger = logging.getLogger("convert_async")
+
+QueryValue = str | int | float | bool | Sequence[str | int | float] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """Per-attempt timeouts in seconds: ``connect`` to open a connection, ``read`` between two
+    reads of the body, ``total`` for the whole attempt. None disables that limit."""
+
+    total: float | None = DEFAULT_TOTAL_TIMEOUT
+    connect: float | None = DEFAULT_CONNECT_TIMEOUT
+    read: float | None = DEFAULT_READ_TIMEOUT
+
+    @classmethod
+    def of(cls, value: float | Timeout | None) -> Timeout:
+        """Accept a plain number (total seconds) wherever a Timeout is expected."""
+        if isinstance(value, Timeout):
+            return value
+        if value is None:
+            return cls()
+        return cls(total=value, connect=min(value, DEFAULT_CONNECT_TIMEOUT), read=value)
+
+    def _aiohttp(self) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(total=self.total, connect=self.connect, sock_read=self.read)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A complete HTTP response: the body is fully read before the connection is released."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+
+
+class _ErrorBody(msgspec.Struct):
+    code: int | None = None
+    message: str | list[str] | None = None
+    parameters: list[str] = []
+    errors: list[Any] = []
+
+
+def build_query(params: Mapping[str, QueryValue] | None, *, list_suffix: str = "[]") -> str:
+    """Encode query parameters; lists repeat as ``name[]=a&name[]=b``; None is left out.
+
+    >>> build_query({"include": ["a", "b"], "page": 2, "q": "x y", "skip": None})
+    'include[]=a&include[]=b&page=2&q=x%20y'
+    """
+    if not params:
+        return ""
+    pairs: list[tuple[str, str]] = []
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, str | int | float | bool):
+            pairs.append((name, _scalar(value)))
+        else:
+            pairs.extend((name + list_suffix, _scalar(item)) for item in value)
+    return "&".join(f"{quote(name, safe='[]')}={quote(value, safe='')}" for name, value in pairs)
+
+
+def _scalar(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _AttemptFailed(Exception):
+    """An attempt ended without a response; ``reached_server`` says whether it may have arrived."""
+
+    def __init__(self, error: APIConnectionError, *, reached_server: bool, retryable: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.reached_server = reached_server
+        self.retryable = retryable
+
+
+class HttpSession:
+    """One aiohttp ``ClientSession`` with a bounded connection pool, shared by a client and all
+    of its ``with_options`` copies. Opened and closed by the client that owns it."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth | None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        user_agent: str = USER_AGENT,
+        verify_ssl: bool | ssl.SSLContext = True,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.max_connections = max_connections
+        self._ssl: bool | ssl.SSLContext = verify_ssl
+        self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        self._headers.update(default_headers or {})
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True between :meth:`open` and :meth:`close`."""
+        return self._session is not None and not self._session.closed
+
+    async def open(self) -> None:
+        """Create the connection pool; idempotent."""
+        if self.is_open:
+            return
+        connector = aiohttp.TCPConnector(limit=self.max_connections, ssl=self._ssl)
+        # URLs are encoded by us and signed as-is; aiohttp must not re-quote them.
+        self._session = aiohttp.ClientSession(
+            connector=connector, headers=self._headers, requote_redirect_url=False
+        )
+
+    async def close(self) -> None:
+        """Close the pool and every connection in it; idempotent."""
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    def url_for(self, path: str, query: str = "") -> str:
+        """The absolute URL for ``path`` (relative to the base URL, or already absolute)."""
+        url = path if path.startswith(("http://", "https://")) else self.base_url + path
+        return f"{url}?{query}" if query else url
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_safe: bool,
+        timeout: Timeout,
+        retry: RetryPolicy,
+    ) -> Response:
+        """Send one request, retrying per ``retry``; return a 2xx/3xx response or raise.
+
+        ``retry_safe`` says whether the request may be repeated once it may have reached the
+        server; a request that never left (connection refused) is always safe to repeat.
+        """
+        session = self._session
+        if session is None or session.closed:
+            raise ClientStateError(
+                "the client is not open: use it inside 'async with' (or await client.open())"
+            )
+        delays = retry.delays()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._attempt(
+                    session, method, url, body, content_type, headers, timeout, attempt
+                )
+            except _AttemptFailed as failure:
+                may_retry = failure.retryable and (retry_safe or not failure.reached_server)
+                delay = next(delays, None) if may_retry else None
+                if delay is None:
+                    raise failure.error from failure.__cause__
+                logger.info("retrying %s %s in %.2fs: %s", method, redact_url(url), delay, failure)
+                await retry.sleep(delay)
+                continue
+            if response.status < 400:
+                return response
+            error = _status_error(response, method, url)
+            if retry_safe and response.status in RETRYABLE_STATUSES:
+                backoff_delay = next(delays, None)
+                retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+                if retry_after is None:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                delay = (
+                    retry.delay_for(backoff_delay, retry_after)
+                    if backoff_delay is not None
+                    else None
+                )
+                if delay is not None:
+                    logger.info(
+                        "retrying %s %s in %.2fs after HTTP %d",
+                        method,
+                        redact_url(url),
+                        delay,
+                        response.status,
+                    )
+                    await retry.sleep(delay)
+                    continue
+            raise error
+
+    async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: str,
+        body: bytes | None,
+        content_type: str | None,
+        extra_headers: Mapping[str, str] | None,
+        timeout: Timeout,
+        attempt: int,
+    ) -> Response:
+        headers = dict(extra_headers or {})
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        if self.auth is not None:
+            # Signed per attempt: a retry gets a fresh Expires over the same URL and bytes.
+            headers.update(self.auth.headers(method, url, body or b""))
+        started = time.perf_counter()
+        safe_url = redact_url(url)
+        try:
+            async with session.request(
+                method,
+                URL(url, encoded=True),
+                data=body,
+                headers=headers,
+                timeout=timeout._aiohttp(),
+                allow_redirects=False,
+            ) as resp:
+                payload = await resp.read()
+                response = Response(resp.status, resp.headers, payload)
+        except aiohttp.ClientSSLError as exc:
+            error = APIConnectionError(method, safe_url, f"TLS error: {type(exc).__name__}")
+            raise _AttemptFailed(error, reached_server=False, retryable=False) from None
+        except aiohttp.ConnectionTimeoutError:
+            error = APITimeoutError(method, safe_url)
+            raise _AttemptFailed(error, reached_server=False, retryable=True) from None
+        except TimeoutError:
+            error = APITimeoutError(method, safe_url)
+            raise _AttemptFailed(error, reached_server=True, retryable=True) from None
+        except aiohttp.ClientConnectorError as exc:
+            error = APIConnectionError(method, safe_url, f"Cannot connect: {exc.strerror or exc}")
+            raise _AttemptFailed(error, reached_server=False, retryable=True) from None
+        except aiohttp.ClientError as exc:
+            error = APIConnectionError(method, safe_url, f"Connection error: {type(exc).__name__}")
+            raise _AttemptFailed(error, reached_server=True, retryable=True) from None
+        logger.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)",
+            method,
+            safe_url,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+        )
+        return response
+
+
+def _status_error(response: Response, method: str, url: str) -> APIStatusError:
+    try:
+        parsed = msgspec.json.decode(response.body, type=_ErrorBody)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        parsed = _ErrorBody()
+    message = parsed.message
+    if isinstance(message, list):
+        message = "; ".join(message)
+    cls = status_error_class(response.status)
+    error = cls(
+        status=response.status,
+        method=method,
+        url=redact_url(url),
+        code=parsed.code,
+        message=message,
+        parameters=parsed.parameters,
+        errors=parsed.errors,
+        headers=redact_headers(response.headers),
+        body=response.body[:2048],
+    )
+    if isinstance(error, RateLimitError):
+        error.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    return error
