@@ -1,0 +1,108 @@
+"""Fault injection for the fake Convert API: latency, error statuses, drops, broken bodies."""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Fault", "FaultKind", "Faults"]
+
+FaultKind = Literal["status", "drop", "malformed", "truncated"]
+_KINDS: tuple[FaultKind, ...] = ("status", "drop", "malformed", "truncated")
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """One fault to inflict on a single request."""
+
+    kind: FaultKind
+    status: int = 503
+    retry_after: str | None = None
+
+
+@dataclass(slots=True)
+class _Queued:
+    fault: Fault
+    operation: str | None
+
+
+class Faults:
+    """Fault settings of a :class:`~convert_async.testing.FakeConvert`.
+
+    Random faults fire with the configured probabilities (drawn from a ``random.Random(seed)`` of
+    their own, so a given request sequence always fails the same way); ``fail_next`` queues
+    deterministic faults that take precedence. ``operations`` restricts random faults to those
+    catalog operation names.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self._seed = seed
+        self._queue: deque[_Queued] = deque()
+        self.clear()
+
+    def clear(self) -> None:
+        """Switch every fault off and drop queued ones (the random sequence restarts too)."""
+        self.latency: float = 0.0
+        self.error_rate: float = 0.0
+        self.error_status: int = 503
+        self.rate_limit_rate: float = 0.0
+        self.retry_after: str | None = "1"
+        self.drop_rate: float = 0.0
+        self.malformed_rate: float = 0.0
+        self.truncated_rate: float = 0.0
+        self.operations: set[str] | None = None
+        self._queue.clear()
+        self._rng = random.Random(self._seed)
+
+    def fail_next(
+        self,
+        count: int = 1,
+        *,
+        status: int = 503,
+        retry_after: str | None = None,
+        kind: FaultKind = "status",
+        operation: str | None = None,
+    ) -> None:
+        """Make the next ``count`` requests (of ``operation``, or any) fail with ``kind``.
+
+        ``status`` and ``retry_after`` apply to ``kind="status"`` (``status=429`` gives a
+        rate-limit reply).
+        """
+        if kind not in _KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {_KINDS}")
+        if count < 0:
+            raise ValueError("count must be >= 0")
+        fault = Fault(kind, status, retry_after)
+        self._queue.extend(_Queued(fault, operation) for _ in range(count))
+
+    @property
+    def pending(self) -> int:
+        """Number of queued ``fail_next`` faults not consumed yet."""
+        return len(self._queue)
+
+    def draw(self, operation: str | None) -> Fault | None:
+        """Fault for the request about to be served, consuming a queued one first."""
+        for queued in self._queue:
+            if queued.operation is None or queued.operation == operation:
+                self._queue.remove(queued)
+                return queued.fault
+        if self.operations is not None and operation not in self.operations:
+            return None
+        weighted: tuple[tuple[float, Fault], ...] = (
+            (self.drop_rate, Fault("drop")),
+            (self.truncated_rate, Fault("truncated", 200)),
+            (self.malformed_rate, Fault("malformed", 200)),
+            (self.rate_limit_rate, Fault("status", 429, self.retry_after)),
+            (self.error_rate, Fault("status", self.error_status)),
+        )
+        if not any(rate > 0 for rate, _ in weighted):
+            return None
+        # One draw per request against cumulative thresholds keeps the sequence reproducible.
+        point = self._rng.random()
+        for rate, fault in weighted:
+            if point < rate:
+                return fault
+            point -= rate
+        return None

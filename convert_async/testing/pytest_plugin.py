@@ -1,0 +1,21 @@
+"""pytest plugin (registered through the ``pytest11`` entry point): the ``fake_convert`` fixture."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from ._server import FakeConvert
+
+__all__ = ["fake_convert"]
+
+
+@pytest.fixture
+async def fake_convert() -> AsyncIterator[FakeConvert]:
+    """A started :class:`FakeConvert` with default credentials and seed 0.
+
+    Async fixture for the anyio pytest plugin: use it from ``@pytest.mark.anyio`` tests.
+    """
+    async with FakeConvert() as fake:
+        yield fake
