@@ -79,7 +79,7 @@ async def test_out_of_range_filters_fail_before_sending(server: ScriptedServer) 
             client.experiences.list(account_id=1, project_id=2, only=list(range(101)))
         assert caught.value.field == "only"
         with pytest.raises(RequestValidationError) as caught:
-            await client.reports.aggregated(
+            await client.reports.get_aggregated(
                 account_id=1, project_id=2, experience_id=3, utc_offset=99999
             )
         assert caught.value.field == "utc_offset"

@@ -7,25 +7,26 @@ with an :class:`~.operation.Operation` and never see aiohttp.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, overload
 
 import msgspec
+from msgspec import UNSET
 
 from .codec import DataEnvelope, PagedEnvelope, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
 from .errors import APIResponseValidationError
+from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
 
-__all__ = ["BaseClient", "ClientOptions"]
+__all__ = ["BaseClient", "ClientOptions", "PagedBody"]
 
 T = TypeVar("T")
-Body = TypeVar("Body", bound=RequestModel)
 
 _JSON = "application/json"
 
@@ -127,6 +128,7 @@ class BaseClient:
             method,
             self._http.url_for(path, build_query(params)),
             body=body,
+            content_type=_JSON if body is not None else None,
             headers=headers,
             retry_safe=method in {"GET", "HEAD"},
         )
@@ -140,6 +142,7 @@ class BaseClient:
         url: str,
         *,
         body: bytes | None,
+        content_type: str | None,
         headers: Mapping[str, str] | None,
         retry_safe: bool,
     ) -> Response:
@@ -148,7 +151,7 @@ class BaseClient:
             method,
             url,
             body=body,
-            content_type=_JSON if body is not None else None,
+            content_type=content_type,
             headers=headers,
             retry_safe=retry_safe or options.retry_writes,
             timeout=options.timeout,
@@ -156,72 +159,85 @@ class BaseClient:
         )
 
     async def _call_raw(
-        self,
-        op: Operation,
-        *,
-        path: Mapping[str, Any],
-        query: Mapping[str, QueryValue] | None = None,
-        body: RequestModel | None = None,
-        headers: Mapping[str, str] | None = None,
+        self, op: Operation, arguments: Mapping[str, Any], body: RequestModel | None
     ) -> Response:
-        payload = None
+        """Send ``op`` with its path, query and header arguments taken from ``arguments``."""
+        path = op.render_path(arguments)
+        query = {
+            name: _query_value(arguments[name])
+            for name in op.query_params
+            if arguments.get(name, UNSET) is not UNSET
+        }
+        headers = {
+            name: str(arguments[name])
+            for name in op.header_params
+            if arguments.get(name, UNSET) is not UNSET
+        }
+        payload = content_type = None
         if body is not None:
             _validate(body, operation=op.operation)
-            payload = encode_json(body)
-        url = self._http.url_for(op.render_path(path), build_query(query))
+            if op.body_format == "multipart":
+                payload, content_type = await encode_multipart(msgspec.structs.asdict(body))
+            else:
+                payload, content_type = encode_json(body), _JSON
         return await self._send(
-            op.http_method, url, body=payload, headers=headers, retry_safe=op.retry_safe
+            op.http_method,
+            self._http.url_for(path, build_query(query)),
+            body=payload,
+            content_type=content_type,
+            headers=headers,
+            retry_safe=op.retry_safe,
         )
 
     async def _call(
         self,
         op: Operation,
         response_type: type[T],
-        *,
-        path: Mapping[str, Any],
-        query: Mapping[str, QueryValue] | None = None,
-        body: RequestModel | None = None,
-        headers: Mapping[str, str] | None = None,
+        arguments: Mapping[str, Any],
+        body_type: type[RequestModel] | None = None,
     ) -> T:
-        """Send ``op`` and decode its reply into ``response_type`` (unwrapping ``data``)."""
-        response = await self._call_raw(op, path=path, query=query, body=body, headers=headers)
+        """Call ``op`` with a typed method's ``arguments`` and decode the reply.
+
+        Path, query and header values are picked from ``arguments`` by the names ``op``
+        declares; the body is ``body_type`` built from the arguments named like its fields.
+        """
+        response = await self._call_raw(op, arguments, _build_body(body_type, arguments))
+        return _decode(op, response.body, response_type)
+
+    async def _download(
+        self,
+        op: Operation,
+        arguments: Mapping[str, Any],
+        body_type: type[RequestModel] | None = None,
+    ) -> bytes:
+        """Call ``op`` and return the file it sends (base64 inside ``data`` is decoded)."""
+        response = await self._call_raw(op, arguments, _build_body(body_type, arguments))
         if op.envelope == "data":
-            wrapped: DataEnvelope[T] = decode_json(
-                response.body,
-                DataEnvelope[response_type],  # type: ignore[valid-type]
-                operation=op.operation,
-            )
-            return wrapped.data
-        return decode_json(response.body, response_type, operation=op.operation)
+            return _decode(op, response.body, bytes)
+        return response.body
 
     def _paginate(
         self,
         op: Operation,
         item_type: type[T],
-        *,
-        path: Mapping[str, Any],
-        body: Body,
+        arguments: Mapping[str, Any],
+        body_type: type[PagedBody],
         page_size: int,
-        paged_body: Callable[[Body, int, int], Body],
-        count_body: Callable[[Body], Body],
     ) -> AsyncPager[T]:
-        """A pager over a list operation whose page number and size travel in the body.
-
-        ``paged_body(body, page, size)`` and ``count_body(body)`` build the body of one page
-        request and of the count-only request.
-        """
+        """A pager over a list operation whose page number and size travel in the body."""
         if not op.paginated:
             raise TypeError(f"{op.operation} is not a paginated operation")
-        _validate(paged_body(body, 1, page_size), operation=op.operation)
+        body = _build_body(body_type, arguments)
+        _validate(body.for_page(1, page_size), operation=op.operation)
         envelope = PagedEnvelope[item_type]  # type: ignore[valid-type]
 
         async def fetch(page: int) -> Page[T]:
-            response = await self._call_raw(op, path=path, body=paged_body(body, page, page_size))
+            response = await self._call_raw(op, arguments, body.for_page(page, page_size))
             decoded: PagedEnvelope[T] = decode_json(response.body, envelope, operation=op.operation)
             return Page(decoded.data, decoded.extra.pagination)
 
         async def count() -> int:
-            response = await self._call_raw(op, path=path, body=count_body(body))
+            response = await self._call_raw(op, arguments, body.for_count())
             decoded = decode_json(response.body, PagedEnvelope[msgspec.Raw], operation=op.operation)
             total = decoded.extra.pagination.items_count
             if total is None:
@@ -231,3 +247,46 @@ class BaseClient:
             return total
 
         return AsyncPager(fetch, count=count, concurrency=self._options.page_concurrency)
+
+
+class PagedBody(RequestModel):
+    """A list filter that can ask for one page, or for the count only."""
+
+    def for_page(self, page: int, size: int) -> Self:
+        """This filter, asking for page ``page`` of ``size`` items."""
+        raise NotImplementedError
+
+    def for_count(self) -> Self:
+        """This filter, asking only for the number of matching items."""
+        raise NotImplementedError
+
+
+B = TypeVar("B", bound=RequestModel)
+
+
+@overload
+def _build_body(body_type: type[B], arguments: Mapping[str, Any]) -> B: ...
+@overload
+def _build_body(body_type: None, arguments: Mapping[str, Any]) -> None: ...
+def _build_body(body_type: type[B] | None, arguments: Mapping[str, Any]) -> B | None:
+    if body_type is None:
+        return None
+    names = body_type.__struct_fields__
+    return body_type(**{name: arguments[name] for name in names if name in arguments})
+
+
+def _query_value(value: Any) -> QueryValue:
+    if isinstance(value, str | int | float | bool):
+        return value
+    return list(value)
+
+
+def _decode(op: Operation, body: bytes, response_type: type[T]) -> T:
+    if op.envelope == "data":
+        wrapped: DataEnvelope[T] = decode_json(
+            body,
+            DataEnvelope[response_type],  # type: ignore[valid-type]
+            operation=op.operation,
+        )
+        return wrapped.data
+    return decode_json(body, response_type, operation=op.operation)

@@ -47,6 +47,9 @@ class Operation:
     ``reads_only`` marks a non-GET operation that only reads (list and report POSTs), which
     makes it safe to retry like a GET. ``envelope`` is ``"data"`` when the reply wraps its
     payload in ``{"data": ...}`` and ``"none"`` when the payload is the whole body.
+    ``query_params`` and ``header_params`` name the arguments sent in the query string and as
+    headers; ``body_format`` is how the body is encoded; ``auth`` is the credential kind the
+    API expects (``"cookie"`` for operations reserved to session cookies).
     """
 
     operation: str
@@ -57,6 +60,10 @@ class Operation:
     paginated: bool = False
     reads_only: bool = False
     envelope: Literal["none", "data"] = "none"
+    query_params: tuple[str, ...] = ()
+    header_params: tuple[str, ...] = ()
+    body_format: Literal["json", "multipart"] = "json"
+    auth: Literal["api_key", "cookie", "none"] = "api_key"
     path_params: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,4 +1,4 @@
-"""The thin base every v2 resource builds on: look up the operation, call, decode."""
+"""The base of every v2 resource: a typed method hands its arguments to the operation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._core.codec import RequestModel
 from .._core.pagination import AsyncPager
-from .._core.session import QueryValue
 from ._operations import OPERATIONS
 from .requests import ListRequest
 
@@ -15,16 +14,14 @@ if TYPE_CHECKING:
     from .client import ConvertClient
 
 T = TypeVar("T")
-L = TypeVar("L", bound=ListRequest)
-
-
-def fields(**values: Any) -> dict[str, Any]:
-    """The keyword arguments that were actually given (None means "not given")."""
-    return {name: value for name, value in values.items() if value is not None}
 
 
 class Resource:
-    """A group of operations reached as an attribute of :class:`ConvertClient`."""
+    """A group of operations reached as an attribute of :class:`ConvertClient`.
+
+    Methods pass ``locals()``: the operation table says which arguments are path, query and
+    header values, and the body type says which are body fields.
+    """
 
     def __init__(self, client: ConvertClient) -> None:
         self._client = client
@@ -33,36 +30,25 @@ class Resource:
         self,
         operation: str,
         response_type: type[T],
-        *,
-        path: Mapping[str, Any],
-        query: Mapping[str, QueryValue] | None = None,
-        body: RequestModel | None = None,
-        headers: Mapping[str, str] | None = None,
+        arguments: Mapping[str, Any],
+        body: type[RequestModel] | None = None,
     ) -> T:
-        return await self._client._call(
-            OPERATIONS[operation],
-            response_type,
-            path=path,
-            query=query,
-            body=body,
-            headers=headers,
-        )
+        return await self._client._call(OPERATIONS[operation], response_type, arguments, body)
+
+    async def _download(
+        self,
+        operation: str,
+        arguments: Mapping[str, Any],
+        body: type[RequestModel] | None = None,
+    ) -> bytes:
+        return await self._client._download(OPERATIONS[operation], arguments, body)
 
     def _list(
         self,
         operation: str,
         item_type: type[T],
-        *,
-        path: Mapping[str, Any],
-        body: L,
-        page_size: int,
+        arguments: Mapping[str, Any],
+        body: type[ListRequest],
     ) -> AsyncPager[T]:
-        return self._client._paginate(
-            OPERATIONS[operation],
-            item_type,
-            path=path,
-            body=body,
-            page_size=page_size,
-            paged_body=type(body).for_page,
-            count_body=type(body).for_count,
-        )
+        page_size: int = arguments["page_size"]
+        return self._client._paginate(OPERATIONS[operation], item_type, arguments, body, page_size)

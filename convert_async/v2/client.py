@@ -18,7 +18,34 @@ from .._core.client import BaseClient, ClientOptions
 from .._core.errors import ConvertError
 from .._core.retry import RetryPolicy
 from .._core.session import HttpSession, Timeout
-from .resources import Accounts, Experiences, Projects, Reports
+from .resources import (
+    Accounts,
+    Ai,
+    ApiKeys,
+    Audiences,
+    Changes,
+    Collaborators,
+    CookieAuth,
+    CurrentUser,
+    Domains,
+    Experiences,
+    Features,
+    Files,
+    Goals,
+    Hypotheses,
+    Images,
+    KnowledgeBases,
+    Locations,
+    Observations,
+    Projects,
+    Reports,
+    SdkKeys,
+    Sections,
+    Tags,
+    Variations,
+    Versions,
+    VisitorInsights,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "ConvertClient", "auth_from_env"]
 
@@ -110,22 +137,31 @@ class ConvertClient(BaseClient):
     def __repr__(self) -> str:
         return f"ConvertClient(base_url={self.base_url!r}, auth={self._http.auth!r})"
 
-    @cached_property
-    def accounts(self) -> Accounts:
-        """Accounts reachable with these credentials."""
-        return Accounts(self)
-
-    @cached_property
-    def projects(self) -> Projects:
-        """Projects of an account."""
-        return Projects(self)
-
-    @cached_property
-    def experiences(self) -> Experiences:
-        """Experiences of a project."""
-        return Experiences(self)
-
-    @cached_property
-    def reports(self) -> Reports:
-        """Experience reports (aggregated, daily)."""
-        return Reports(self)
+    # One attribute per API group, created on first use and bound to this client (a
+    # with_options copy gets its own).
+    cookie_auth = cached_property(CookieAuth)
+    user = cached_property(CurrentUser)
+    accounts = cached_property(Accounts)
+    ai = cached_property(Ai)
+    collaborators = cached_property(Collaborators)
+    api_keys = cached_property(ApiKeys)
+    projects = cached_property(Projects)
+    sdk_keys = cached_property(SdkKeys)
+    experiences = cached_property(Experiences)
+    variations = cached_property(Variations)
+    sections = cached_property(Sections)
+    versions = cached_property(Versions)
+    changes = cached_property(Changes)
+    reports = cached_property(Reports)
+    goals = cached_property(Goals)
+    hypotheses = cached_property(Hypotheses)
+    knowledge_bases = cached_property(KnowledgeBases)
+    observations = cached_property(Observations)
+    locations = cached_property(Locations)
+    audiences = cached_property(Audiences)
+    domains = cached_property(Domains)
+    images = cached_property(Images)
+    files = cached_property(Files)
+    tags = cached_property(Tags)
+    features = cached_property(Features)
+    visitor_insights = cached_property(VisitorInsights)

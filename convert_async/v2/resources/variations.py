@@ -1,0 +1,95 @@
+"""Experience Variations: 5 operations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from msgspec import UNSET, UnsetType
+
+from ..._core.multipart import Upload
+from .._resource import Resource
+from ..models import Experience, StatusReply, Variation
+from ..requests import (
+    ConvertVariationToExperienceRequest,
+    UpdateVariationRequest,
+    UploadVariationScreenshotRequest,
+)
+
+__all__ = ["Variations"]
+
+
+class Variations(Resource):
+    """Experience Variations."""
+
+    async def update(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        experience_id: int,
+        variation_id: int,
+        name: str | UnsetType = UNSET,
+        description: str | UnsetType | None = UNSET,
+        is_baseline: bool | UnsetType = UNSET,
+        traffic_distribution: float | UnsetType = UNSET,
+        key: str | UnsetType = UNSET,
+        status: Literal["stopped", "running"] | UnsetType = UNSET,
+        changes: Sequence[Any] | UnsetType = UNSET,
+    ) -> Variation:
+        """Update an experience variation."""
+        return await self._call(
+            "update_variation", Variation, locals(), body=UpdateVariationRequest
+        )
+
+    async def delete(
+        self, *, account_id: int, project_id: int, experience_id: int, variation_id: int
+    ) -> StatusReply:
+        """Delete an experience variation."""
+        return await self._call("delete_variation", StatusReply, locals())
+
+    async def get_screenshot(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        experience_id: int,
+        variation_id: int,
+        size: Literal["thumb"] | UnsetType = UNSET,
+        force_download: bool | UnsetType = UNSET,
+    ) -> bytes:
+        """Get screenshot for an experience variation."""
+        return await self._download("get_variation_screenshot", locals())
+
+    async def upload_screenshot(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        experience_id: int,
+        variation_id: int,
+        image: Upload,
+        size: Literal["thumb"] | UnsetType = UNSET,
+        force_download: bool | UnsetType = UNSET,
+    ) -> bytes:
+        """Upload a screenshot for an experience variation."""
+        return await self._download(
+            "upload_variation_screenshot", locals(), body=UploadVariationScreenshotRequest
+        )
+
+    async def convert_to_experience(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        experience_id: int,
+        variation_id: int,
+        experience_type: Literal["a/b", "deploy"] | UnsetType = UNSET,
+    ) -> Experience:
+        """Convert a winning variation into a new experience (Deploy or A/B)."""
+        return await self._call(
+            "convert_variation_to_experience",
+            Experience,
+            locals(),
+            body=ConvertVariationToExperienceRequest,
+        )

@@ -1,0 +1,173 @@
+"""Pagination: every item once and in order, concurrent page fetching, clean early exit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from convert_async import AsyncPager, ConvertClient, HmacAuth, Page
+from convert_async._core.codec import Pagination
+from convert_async.testing import FakeConvert
+
+ACCOUNT, PROJECT = 1001, 5001
+TOTAL = 10_000
+
+
+@dataclass
+class BigProject:
+    fake: FakeConvert
+    client: ConvertClient
+    project_id: int
+    expected: list[int]  # experience ids in the API's default order (id, descending)
+
+
+@pytest.fixture
+async def big() -> AsyncIterator[BigProject]:
+    async with FakeConvert() as fake:
+        project = fake.store.add("projects", {"name": "Bulk"}, account_id=ACCOUNT)
+        fake.store.add_experiences(ACCOUNT, project["id"], TOTAL)
+        stored = fake.store.items("experiences", account_id=ACCOUNT, project_id=project["id"])
+        expected = sorted((e["id"] for e in stored), reverse=True)
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            yield BigProject(fake, client.with_options(page_concurrency=8), project["id"], expected)
+
+
+def page_fetches() -> list[asyncio.Task[object]]:
+    """Tasks still running a page fetch (the pager's own tasks; servers have others)."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if "fetch" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+
+
+def page_numbers(fake: FakeConvert) -> list[int]:
+    return [
+        json.loads(r.body)["page"]
+        for r in fake.requests_for("list_experiences")
+        if r.body and "page" in json.loads(r.body)
+    ]
+
+
+@pytest.mark.anyio
+async def test_ten_thousand_items_over_two_hundred_pages_in_order(big: BigProject) -> None:
+    fake, client, project_id, expected = big.fake, big.client, big.project_id, big.expected
+    ids = [
+        exp.id async for exp in client.experiences.list(account_id=ACCOUNT, project_id=project_id)
+    ]
+    assert len(expected) == TOTAL
+    assert ids == expected  # in order, no duplicates, no gaps
+    assert sorted(page_numbers(fake)) == list(range(1, 201))  # each page fetched exactly once
+    sizes = {json.loads(r.body)["results_per_page"] for r in fake.requests_for("list_experiences")}
+    assert sizes == {50}
+
+
+@pytest.mark.anyio
+async def test_awaiting_the_pager_fetches_only_the_first_page(big: BigProject) -> None:
+    fake, client, project_id, expected = big.fake, big.client, big.project_id, big.expected
+    page = await client.experiences.list(account_id=ACCOUNT, project_id=project_id)
+    assert [e.id for e in page.items] == expected[:50]
+    assert page.pagination.pages_count == 200
+    assert page.pagination.items_count == TOTAL
+    assert page.has_next_page()
+    assert page_numbers(fake) == [1]
+
+
+@pytest.mark.anyio
+async def test_pages_come_in_order(big: BigProject) -> None:
+    pager = big.client.experiences.list(account_id=ACCOUNT, project_id=big.project_id, page_size=25)
+    numbers = [page.pagination.current_page async for page in pager.pages()]
+    assert numbers == list(range(1, 401))
+
+
+@pytest.mark.anyio
+async def test_count_asks_for_only_count(big: BigProject) -> None:
+    fake, client, project_id = big.fake, big.client, big.project_id
+    total = await client.experiences.list(
+        account_id=ACCOUNT, project_id=project_id, status=["active", "paused"]
+    ).count()
+    sent = json.loads(fake.requests_for("list_experiences")[-1].body)
+    assert sent == {"status": ["active", "paused"], "onlyCount": True}
+    matching = [
+        e
+        for e in fake.store.items("experiences", account_id=ACCOUNT, project_id=project_id)
+        if e["status"] in ("active", "paused")
+    ]
+    assert total == len(matching) > 0
+
+
+@pytest.mark.anyio
+async def test_breaking_out_early_leaves_nothing_pending(big: BigProject) -> None:
+    fake, client, project_id, expected = big.fake, big.client, big.project_id, big.expected
+    fake.faults.latency = 0.05  # keep later pages in flight when the consumer leaves
+    seen = []
+    async for exp in client.experiences.list(account_id=ACCOUNT, project_id=project_id):
+        seen.append(exp.id)
+        if len(seen) == 5:
+            break
+    assert seen == expected[:5]
+    for _ in range(5):  # let the abandoned iterator's finaliser run
+        await asyncio.sleep(0)
+    assert page_fetches() == []
+    assert len(page_numbers(fake)) <= 1 + 8  # first page + at most one window
+    await asyncio.sleep(0.1)
+    assert len(page_numbers(fake)) <= 1 + 8  # and nothing more was requested afterwards
+
+
+def make_pages(
+    total_pages: int, per_page: int = 3
+) -> tuple[list[int], AsyncPager[int], dict[str, int]]:
+    """A pager over a fake fetch function, recording how many fetches run at once."""
+    stats = {"running": 0, "peak": 0}
+
+    async def fetch(number: int) -> Page[int]:
+        stats["running"] += 1
+        stats["peak"] = max(stats["peak"], stats["running"])
+        await asyncio.sleep(0.001 * (total_pages - number))  # later pages answer sooner
+        stats["running"] -= 1
+        if number == stats.get("fail_on"):
+            raise RuntimeError(f"page {number} failed")
+        items = list(range((number - 1) * per_page, number * per_page))
+        info = Pagination(current_page=number, pages_count=total_pages, items_per_page=per_page)
+        return Page(items, info)
+
+    return list(range(total_pages * per_page)), AsyncPager(fetch, concurrency=4), stats
+
+
+@pytest.mark.anyio
+async def test_fan_out_is_bounded_and_keeps_order() -> None:
+    expected, pager, stats = make_pages(30)
+    assert [item async for item in pager] == expected
+    assert stats["peak"] == 4
+
+
+@pytest.mark.anyio
+async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
+    _, pager, stats = make_pages(30)
+    stats["fail_on"] = 7
+    seen = []
+    with pytest.raises(RuntimeError, match="page 7 failed"):
+        async for item in pager:
+            seen.append(item)
+    assert seen == list(range(18))  # pages 1-6 delivered before the failure
+    await asyncio.sleep(0)
+    assert stats["running"] == 0
+    assert page_fetches() == []
+
+
+@pytest.mark.anyio
+async def test_lists_without_page_count_stop_on_a_short_page() -> None:
+    calls = []
+
+    async def fetch(number: int) -> Page[int]:
+        calls.append(number)
+        items = [number] * (10 if number < 3 else 4)
+        return Page(items, Pagination(current_page=number, items_per_page=10))
+
+    assert len([i async for i in AsyncPager(fetch)]) == 24
+    assert calls == [1, 2, 3]
