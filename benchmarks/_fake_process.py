@@ -1,0 +1,65 @@
+"""Run FakeConvert in its own process so the client under test has the event loop to itself.
+
+``python -m benchmarks._fake_process --experiences N --latency S`` prints one JSON line with
+the URL, account and project, then serves until stdin closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from convert_async.testing import FakeConvert
+
+ACCOUNT_ID = 1001
+
+
+@dataclass(frozen=True)
+class FakeServer:
+    url: str
+    account_id: int
+    project_id: int
+
+
+async def _serve(experiences: int, latency: float) -> None:
+    async with FakeConvert() as fake:
+        project = fake.store.add("projects", {"name": "Benchmark"}, account_id=ACCOUNT_ID)
+        fake.store.add_experiences(ACCOUNT_ID, project["id"], experiences)
+        fake.faults.latency = latency
+        info = {"url": fake.url, "account_id": ACCOUNT_ID, "project_id": project["id"]}
+        print(json.dumps(info), flush=True)
+        await asyncio.to_thread(sys.stdin.read)  # until the parent closes our stdin
+
+
+@contextmanager
+def fake_server(*, experiences: int, latency: float) -> Iterator[FakeServer]:
+    """Start the fake in a subprocess; stop it on exit."""
+    command = [
+        sys.executable, "-m", "benchmarks._fake_process",
+        "--experiences", str(experiences), "--latency", str(latency),
+    ]  # fmt: skip
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None and proc.stdin is not None
+        info: dict[str, Any] = json.loads(proc.stdout.readline())
+        try:
+            yield FakeServer(info["url"], info["account_id"], info["project_id"])
+        finally:
+            proc.stdin.close()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--experiences", type=int, default=10_000)
+    parser.add_argument("--latency", type=float, default=0.02)
+    args = parser.parse_args()
+    asyncio.run(_serve(args.experiences, args.latency))
