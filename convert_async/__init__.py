@@ -3,7 +3,7 @@
 >>> from convert_async import ConvertClient, HmacAuth
 """
 
-from ._core.auth import HmacAuth, SecretKeyAuth
+from ._core.auth import CookieAuth, HmacAuth, SecretKeyAuth
 from ._core.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -38,6 +38,7 @@ __all__ = [
     "ClientStateError",
     "ConflictError",
     "ConvertClient",
+    "CookieAuth",
     "ConvertError",
     "HmacAuth",
     "InternalServerError",

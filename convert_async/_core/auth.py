@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from http.cookies import CookieError, SimpleCookie
 from typing import Protocol, runtime_checkable
 
 from .redaction import REDACTED
 
-__all__ = ["Auth", "HmacAuth", "SecretKeyAuth"]
+__all__ = ["Auth", "CookieAuth", "HmacAuth", "ResponseObserver", "SecretKeyAuth"]
 
 
 @runtime_checkable
@@ -23,6 +24,15 @@ class Auth(Protocol):
 
     def headers(self, method: str, url: str, body: bytes) -> dict[str, str]:
         """Headers that authenticate this exact request."""
+        ...
+
+
+@runtime_checkable
+class ResponseObserver(Protocol):
+    """An auth strategy that learns from responses (e.g. a session cookie being set)."""
+
+    def observe(self, set_cookie_headers: Iterable[str]) -> None:
+        """Called with every ``Set-Cookie`` header of every response."""
         ...
 
 
@@ -95,3 +105,53 @@ class SecretKeyAuth:
 
     def __repr__(self) -> str:
         return f"SecretKeyAuth(key_id={self.key_id!r}, key_secret={REDACTED!r})"
+
+
+class CookieAuth:
+    """Session-cookie authentication, as used by Convert's own apps.
+
+    The API reserves cookie sessions for Convert's first-party clients; everyone else should use
+    an API key (:class:`HmacAuth` or :class:`SecretKeyAuth`). The strategy starts logged out,
+    keeps the cookies the server sets (``client.cookie_auth.login(...)``) and forgets the ones it
+    expires (``client.cookie_auth.logout()``).
+
+    >>> auth = CookieAuth()
+    >>> auth.observe(["session=abc; Path=/; HttpOnly"])
+    >>> auth.logged_in, auth
+    (True, CookieAuth(cookies=['session']))
+    """
+
+    __slots__ = ("_cookies",)
+
+    def __init__(self) -> None:
+        self._cookies: dict[str, str] = {}
+
+    @property
+    def logged_in(self) -> bool:
+        """Whether a session cookie is held."""
+        return bool(self._cookies)
+
+    def headers(self, method: str, url: str, body: bytes) -> dict[str, str]:
+        if not self._cookies:
+            return {}
+        return {"Cookie": "; ".join(f"{name}={value}" for name, value in self._cookies.items())}
+
+    def observe(self, set_cookie_headers: Iterable[str]) -> None:
+        for header in set_cookie_headers:
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(header)
+            except CookieError:
+                continue
+            for name, morsel in jar.items():
+                if not morsel.value or morsel["max-age"] in {"0", "-1"}:
+                    self._cookies.pop(name, None)
+                else:
+                    self._cookies[name] = morsel.value
+
+    def clear(self) -> None:
+        """Forget the session (log out locally)."""
+        self._cookies.clear()
+
+    def __repr__(self) -> str:
+        return f"CookieAuth(cookies={sorted(self._cookies)})"

@@ -7,11 +7,14 @@ with an :class:`~.operation.Operation` and never see aiohttp.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
+import anyio
 import msgspec
 from msgspec import UNSET
 
@@ -145,6 +148,7 @@ class BaseClient:
         content_type: str | None,
         headers: Mapping[str, str] | None,
         retry_safe: bool,
+        stream_to: Path | None = None,
     ) -> Response:
         options = self._options
         return await self._http.send(
@@ -156,10 +160,16 @@ class BaseClient:
             retry_safe=retry_safe or options.retry_writes,
             timeout=options.timeout,
             retry=options.retry,
+            stream_to=stream_to,
         )
 
     async def _call_raw(
-        self, op: Operation, arguments: Mapping[str, Any], body: RequestModel | None
+        self,
+        op: Operation,
+        arguments: Mapping[str, Any],
+        body: RequestModel | None,
+        *,
+        stream_to: Path | None = None,
     ) -> Response:
         """Send ``op`` with its path, query and header arguments taken from ``arguments``."""
         path = op.render_path(arguments)
@@ -187,6 +197,7 @@ class BaseClient:
             content_type=content_type,
             headers=headers,
             retry_safe=op.retry_safe,
+            stream_to=stream_to,
         )
 
     async def _call(
@@ -204,17 +215,45 @@ class BaseClient:
         response = await self._call_raw(op, arguments, _build_body(body_type, arguments))
         return _decode(op, response.body, response_type)
 
+    @overload
     async def _download(
         self,
         op: Operation,
         arguments: Mapping[str, Any],
         body_type: type[RequestModel] | None = None,
-    ) -> bytes:
-        """Call ``op`` and return the file it sends (base64 inside ``data`` is decoded)."""
-        response = await self._call_raw(op, arguments, _build_body(body_type, arguments))
-        if op.envelope == "data":
-            return _decode(op, response.body, bytes)
-        return response.body
+        to: None = None,
+    ) -> bytes: ...
+    @overload
+    async def _download(
+        self,
+        op: Operation,
+        arguments: Mapping[str, Any],
+        body_type: type[RequestModel] | None,
+        to: str | os.PathLike[str],
+    ) -> Path: ...
+    async def _download(
+        self,
+        op: Operation,
+        arguments: Mapping[str, Any],
+        body_type: type[RequestModel] | None = None,
+        to: str | os.PathLike[str] | None = None,
+    ) -> bytes | Path:
+        """Call ``op`` and return the file it sends, or write it to ``to`` and return that path.
+
+        A raw body is streamed to ``to`` as it arrives; base64 content inside ``data`` is
+        decoded first (it has to be parsed whole).
+        """
+        target = None if to is None else Path(to)
+        stream_to = target if op.envelope != "data" else None
+        response = await self._call_raw(
+            op, arguments, _build_body(body_type, arguments), stream_to=stream_to
+        )
+        content = _decode(op, response.body, bytes) if op.envelope == "data" else response.body
+        if target is None:
+            return content
+        if stream_to is None:
+            await anyio.Path(target).write_bytes(content)
+        return target
 
     def _paginate(
         self,

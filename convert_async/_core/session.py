@@ -10,10 +10,12 @@ import ssl
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import anyio
 import msgspec
 from multidict import CIMultiDictProxy
 from yarl import URL
@@ -25,7 +27,7 @@ from ._constants import (
     DEFAULT_TOTAL_TIMEOUT,
     USER_AGENT,
 )
-from .auth import Auth
+from .auth import Auth, ResponseObserver
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -40,6 +42,8 @@ from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 __all__ = ["HttpSession", "QueryValue", "Response", "Timeout", "build_query"]
 
 logger = logging.getLogger("convert_async")
+
+_CHUNK = 64 * 1024
 
 QueryValue = str | int | float | bool | Sequence[str | int | float] | None
 
@@ -178,11 +182,14 @@ class HttpSession:
         retry_safe: bool,
         timeout: Timeout,
         retry: RetryPolicy,
+        stream_to: Path | None = None,
     ) -> Response:
         """Send one request, retrying per ``retry``; return a 2xx/3xx response or raise.
 
         ``retry_safe`` says whether the request may be repeated once it may have reached the
         server; a request that never left (connection refused) is always safe to repeat.
+        With ``stream_to``, a successful body is written to that file as it arrives (and the
+        returned ``body`` is empty); a retry rewrites the file from the start.
         """
         session = self._session
         if session is None or session.closed:
@@ -195,7 +202,7 @@ class HttpSession:
             attempt += 1
             try:
                 response = await self._attempt(
-                    session, method, url, body, content_type, headers, timeout, attempt
+                    session, method, url, body, content_type, headers, timeout, attempt, stream_to
                 )
             except _AttemptFailed as failure:
                 may_retry = failure.retryable and (retry_safe or not failure.reached_server)
@@ -240,6 +247,7 @@ class HttpSession:
         extra_headers: Mapping[str, str] | None,
         timeout: Timeout,
         attempt: int,
+        stream_to: Path | None,
     ) -> Response:
         headers = dict(extra_headers or {})
         if content_type is not None:
@@ -258,7 +266,13 @@ class HttpSession:
                 timeout=timeout._aiohttp(),
                 allow_redirects=False,
             ) as resp:
-                payload = await resp.read()
+                if isinstance(self.auth, ResponseObserver):
+                    self.auth.observe(resp.headers.getall("Set-Cookie", ()))
+                if stream_to is not None and resp.status < 400:
+                    await _stream(resp, stream_to)
+                    payload = b""
+                else:
+                    payload = await resp.read()
                 response = Response(resp.status, resp.headers, payload)
         except aiohttp.ClientSSLError as exc:
             error = APIConnectionError(method, safe_url, f"TLS error: {type(exc).__name__}")
@@ -284,6 +298,12 @@ class HttpSession:
             attempt,
         )
         return response
+
+
+async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
+    async with await anyio.open_file(path, "wb") as file:
+        async for chunk in resp.content.iter_chunked(_CHUNK):
+            await file.write(chunk)
 
 
 def _status_error(response: Response, method: str, url: str) -> APIStatusError:

@@ -7,6 +7,7 @@ import contextlib
 import copy
 import hashlib
 import hmac
+import itertools
 import json
 import math
 import operator
@@ -19,6 +20,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl
 
+import msgspec
 from aiohttp import web
 
 from ._catalog import BASE_PATH, Field, Operation, RouteMatch, Router, load_catalog
@@ -274,7 +276,7 @@ class FakeConvert:
                 status, payload, headers = 500, {"code": 500, "message": f"Fake error: {exc!r}"}, {}
             response = web.Response(
                 status=status,
-                body=json.dumps(payload).encode(),
+                body=msgspec.json.encode(payload),
                 content_type="application/json",
                 headers=headers,
             )
@@ -793,9 +795,13 @@ class FakeConvert:
 def _sorted(items: list[Obj], name: str, descending: bool) -> list[Obj]:
     """Order by ``name`` with the id as tie-breaker, so pages never overlap or skip objects."""
     if name == "id":
-        # Fast path for the default order (10,000-item lists get paged in a loop).
+        # Fast path for the default order (10,000-item lists get paged in a loop): objects are
+        # stored in creation order, which is ascending id, so usually no sort is needed.
         with contextlib.suppress(KeyError, TypeError):
-            return sorted(items, key=operator.itemgetter("id"), reverse=descending)
+            ids = list(map(operator.itemgetter("id"), items))
+            if not all(map(operator.lt, ids, itertools.islice(ids, 1, None))):
+                return sorted(items, key=operator.itemgetter("id"), reverse=descending)
+            return items[::-1] if descending else items
 
     def rank(value: Any) -> tuple[int, Any]:
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._core.codec import RequestModel
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from .client import ConvertClient
 
 T = TypeVar("T")
+StrPath = str | os.PathLike[str]
 
 
 class Resource:
@@ -42,6 +45,15 @@ class Resource:
         body: type[RequestModel] | None = None,
     ) -> bytes:
         return await self._client._download(OPERATIONS[operation], arguments, body)
+
+    async def _save(
+        self,
+        operation: str,
+        arguments: Mapping[str, Any],
+        to: StrPath,
+        body: type[RequestModel] | None = None,
+    ) -> Path:
+        return await self._client._download(OPERATIONS[operation], arguments, body, to)
 
     def _list(
         self,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from ..._core._constants import DEFAULT_PAGE_SIZE
 from ..._core.pagination import AsyncPager
-from .._resource import Resource
+from .._resource import Resource, StrPath
 from ..models import (
     BulkStatusReply,
     ChangeHistoryEntry,
@@ -185,6 +186,7 @@ class Projects(Resource):
         """Generate a debug token for a project."""
         return await self._call("create_project_debug_token", DebugToken, locals())
 
+    @overload
     async def export(
         self,
         *,
@@ -196,9 +198,39 @@ class Projects(Resource):
         locations: dict[str, Any] | UnsetType = UNSET,
         goals: dict[str, Any] | UnsetType = UNSET,
         hypothesis: dict[str, Any] | UnsetType = UNSET,
-    ) -> bytes:
-        """Export project data as JSON."""
-        return await self._download("export_project", locals(), body=ExportProjectRequest)
+        to: None = None,
+    ) -> bytes: ...
+    @overload
+    async def export(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        include_project: bool | UnsetType = UNSET,
+        experiences: dict[str, Any] | UnsetType = UNSET,
+        audiences: dict[str, Any] | UnsetType = UNSET,
+        locations: dict[str, Any] | UnsetType = UNSET,
+        goals: dict[str, Any] | UnsetType = UNSET,
+        hypothesis: dict[str, Any] | UnsetType = UNSET,
+        to: StrPath,
+    ) -> Path: ...
+    async def export(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        include_project: bool | UnsetType = UNSET,
+        experiences: dict[str, Any] | UnsetType = UNSET,
+        audiences: dict[str, Any] | UnsetType = UNSET,
+        locations: dict[str, Any] | UnsetType = UNSET,
+        goals: dict[str, Any] | UnsetType = UNSET,
+        hypothesis: dict[str, Any] | UnsetType = UNSET,
+        to: StrPath | None = None,
+    ) -> bytes | Path:
+        """Export project data as JSON; with ``to=path`` it is streamed to that file instead."""
+        if to is None:
+            return await self._download("export_project", locals(), body=ExportProjectRequest)
+        return await self._save("export_project", locals(), to, body=ExportProjectRequest)
 
     async def import_project(self, *, account_id: int, file: str) -> StatusReply:
         """Import project data from a JSON file."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from ..._core.multipart import Upload
-from .._resource import Resource
+from .._resource import Resource, StrPath
 from ..models import Experience, StatusReply, Variation
 from ..requests import (
     ConvertVariationToExperienceRequest,
@@ -48,6 +49,7 @@ class Variations(Resource):
         """Delete an experience variation."""
         return await self._call("delete_variation", StatusReply, locals())
 
+    @overload
     async def get_screenshot(
         self,
         *,
@@ -57,9 +59,35 @@ class Variations(Resource):
         variation_id: int,
         size: Literal["thumb"] | UnsetType = UNSET,
         force_download: bool | UnsetType = UNSET,
-    ) -> bytes:
-        """Get screenshot for an experience variation."""
-        return await self._download("get_variation_screenshot", locals())
+        to: None = None,
+    ) -> bytes: ...
+    @overload
+    async def get_screenshot(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        experience_id: int,
+        variation_id: int,
+        size: Literal["thumb"] | UnsetType = UNSET,
+        force_download: bool | UnsetType = UNSET,
+        to: StrPath,
+    ) -> Path: ...
+    async def get_screenshot(
+        self,
+        *,
+        account_id: int,
+        project_id: int,
+        experience_id: int,
+        variation_id: int,
+        size: Literal["thumb"] | UnsetType = UNSET,
+        force_download: bool | UnsetType = UNSET,
+        to: StrPath | None = None,
+    ) -> bytes | Path:
+        """Get screenshot for an experience variation; with ``to=path`` it is written there."""
+        if to is None:
+            return await self._download("get_variation_screenshot", locals())
+        return await self._save("get_variation_screenshot", locals(), to)
 
     async def upload_screenshot(
         self,

@@ -1,0 +1,136 @@
+"""The client against FakeConvert's injected faults: typed errors, retries, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from convert_async import (
+    APIConnectionError,
+    APIResponseValidationError,
+    AuthenticationError,
+    ConvertClient,
+    HmacAuth,
+    NotFoundError,
+    RetryPolicy,
+    SecretKeyAuth,
+)
+from convert_async.testing import FakeConvert
+
+ACCOUNT = 1001
+
+
+class RecordingSleep:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        await asyncio.sleep(0)
+
+
+def client_for(
+    fake: FakeConvert, sleep: RecordingSleep | None = None, **kw: object
+) -> ConvertClient:
+    policy = RetryPolicy(max_retries=5, sleep=sleep or RecordingSleep())
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    return ConvertClient(auth, base_url=fake.url, retry=policy, **kw)  # type: ignore[arg-type]
+
+
+def first_project(fake: FakeConvert) -> int:
+    return min(p["id"] for p in fake.store.items("projects", account_id=ACCOUNT))
+
+
+@pytest.mark.anyio
+async def test_malformed_body_is_a_typed_error(fake_convert: FakeConvert) -> None:
+    fake_convert.faults.fail_next(kind="malformed", operation="get_project")
+    async with client_for(fake_convert) as client:
+        with pytest.raises(APIResponseValidationError) as caught:
+            await client.projects.get(account_id=ACCOUNT, project_id=first_project(fake_convert))
+    assert caught.value.operation == "get_project"
+
+
+@pytest.mark.anyio
+async def test_truncated_body_is_retried_for_reads(fake_convert: FakeConvert) -> None:
+    fake_convert.faults.fail_next(kind="truncated", operation="get_project")
+    async with client_for(fake_convert) as client:
+        project = await client.projects.get(
+            account_id=ACCOUNT, project_id=first_project(fake_convert)
+        )
+    assert project.id == first_project(fake_convert)
+    assert [r.status for r in fake_convert.requests_for("get_project")] == [200, 200]
+
+
+@pytest.mark.anyio
+async def test_truncated_reply_to_a_write_is_not_repeated(fake_convert: FakeConvert) -> None:
+    fake_convert.faults.fail_next(kind="truncated", operation="create_tag")
+    async with client_for(fake_convert) as client:
+        with pytest.raises(APIConnectionError):
+            await client.tags.create(
+                account_id=ACCOUNT, project_id=first_project(fake_convert), name="Q4"
+            )
+    assert len(fake_convert.requests_for("create_tag")) == 1
+
+
+@pytest.mark.anyio
+async def test_429_retry_after_from_the_fake_is_honored(fake_convert: FakeConvert) -> None:
+    sleep = RecordingSleep()
+    fake_convert.faults.fail_next(2, status=429, retry_after="2", operation="list_experiences")
+    async with client_for(fake_convert, sleep) as client:
+        page = await client.experiences.list(
+            account_id=ACCOUNT, project_id=first_project(fake_convert)
+        )
+    assert page.items
+    assert sleep.delays[:2] == [2.0, 2.0]
+
+
+@pytest.mark.anyio
+async def test_listing_survives_a_flaky_server_without_losing_items(
+    fake_convert: FakeConvert,
+) -> None:
+    project_id = first_project(fake_convert)
+    fake_convert.store.add_experiences(ACCOUNT, project_id, 2_000)
+    stored = fake_convert.store.items("experiences", account_id=ACCOUNT, project_id=project_id)
+    faults = fake_convert.faults
+    faults.error_rate, faults.rate_limit_rate, faults.drop_rate = 0.15, 0.05, 0.05
+    faults.operations = {"list_experiences"}
+    async with client_for(fake_convert, max_retries=10) as client:
+        ids = [
+            e.id async for e in client.experiences.list(account_id=ACCOUNT, project_id=project_id)
+        ]
+    assert sorted(ids) == sorted(e["id"] for e in stored)
+    assert len(ids) == len(set(ids))
+    assert any(r.status != 200 for r in fake_convert.requests_for("list_experiences"))
+
+
+@pytest.mark.anyio
+async def test_expired_signature_and_wrong_key_are_401(fake_convert: FakeConvert) -> None:
+    stale = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET, clock=lambda: 1e9)
+    async with ConvertClient(stale, base_url=fake_convert.url) as client:
+        with pytest.raises(AuthenticationError, match="xpired"):
+            await client.accounts.list()
+    async with ConvertClient(
+        SecretKeyAuth(FakeConvert.KEY_ID, "wrong"), base_url=fake_convert.url
+    ) as client:
+        with pytest.raises(AuthenticationError):
+            await client.accounts.list()
+    async with ConvertClient(
+        SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET), base_url=fake_convert.url
+    ) as client:
+        assert [a.id for a in await client.accounts.list()]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("key", ["../../../accounts", "..", "a/b?c#d", "%2F"])
+async def test_hostile_path_values_cannot_change_the_route(
+    fake_convert: FakeConvert, key: str
+) -> None:
+    async with client_for(fake_convert) as client:
+        with pytest.raises(NotFoundError):
+            await client.experiences.get_by_key(
+                account_id=ACCOUNT, project_id=first_project(fake_convert), experience_key=key
+            )
+    recorded = fake_convert.requests[-1]
+    assert recorded.operation == "get_experience_by_key"
+    assert recorded.path_params["experience_key"] == key
