@@ -45,10 +45,11 @@ def fake_server(*, experiences: int, latency: float) -> Iterator[FakeServer]:
         sys.executable, "-m", "benchmarks._fake_process",
         "--experiences", str(experiences), "--latency", str(latency),
     ]  # fmt: skip
-    with subprocess.Popen(
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and module
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as proc:
-        assert proc.stdout is not None and proc.stdin is not None
+        assert proc.stdout is not None
+        assert proc.stdin is not None
         info: dict[str, Any] = json.loads(proc.stdout.readline())
         try:
             yield FakeServer(info["url"], info["account_id"], info["project_id"])

@@ -1,0 +1,369 @@
+"""A batched, bounded, retrying, shutdown-safe event sender.
+
+Producers call :meth:`EventSender.offer` (plain, non-blocking) or :meth:`EventSender.put`
+(waits for room); a background task forms batches (by count, encoded size and time) and hands
+each one to a ``deliver`` coroutine, at most ``max_in_flight`` at once. Failed batches are
+retried with the core retry policy, split on 413, dropped (and counted) on other 4xx, and, when
+retries run out or the sender closes, written to a spool file that the next sender on the same
+path sends first. Every event ends up in exactly one counter: sent, failed, spooled or dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Generic, Literal, TypeVar
+
+import anyio
+import msgspec
+
+from .errors import APIConnectionError, APIStatusError, ClientStateError, RateLimitError
+from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+
+__all__ = ["EventSender", "OverflowPolicy", "SenderStats"]
+
+logger = logging.getLogger("convert_async.events")
+
+E = TypeVar("E", bound=msgspec.Struct)
+OverflowPolicy = Literal["drop_newest", "drop_oldest", "block"]
+_POLICIES = ("drop_newest", "drop_oldest", "block")
+_LOG_EVERY = 10.0  # seconds between two warnings about the same kind of loss
+
+
+class SenderStats(msgspec.Struct, frozen=True):
+    """A snapshot of the sender's counters.
+
+    ``enqueued`` counts accepted events; each of them ends up ``sent``, ``failed`` (rejected by
+    the server, or undeliverable without a spool), ``spooled`` (written to the spool file), or
+    ``dropped`` by the overflow policy. ``dropped`` also counts events refused at the door.
+    ``retried`` counts event re-sends, so it can exceed the number of events.
+    """
+
+    enqueued: int
+    sent: int
+    retried: int
+    dropped: int
+    failed: int
+    spooled: int
+    queue_depth: int
+    in_flight: int
+
+
+class EventSender(Generic[E]):
+    """Queue events and deliver them in batches without ever blocking the caller.
+
+    ``deliver(batch)`` sends one request for the batch and raises the SDK's
+    :class:`APIStatusError` / :class:`APIConnectionError` on failure; it must not retry itself.
+
+    >>> sender = EventSender(post_batch, event_type=MyEvent)  # doctest: +SKIP
+    >>> await sender.start()  # doctest: +SKIP
+    >>> sender.offer(MyEvent(...))  # doctest: +SKIP
+    True
+    >>> await sender.aclose(timeout=5)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        deliver: Callable[[Sequence[E]], Awaitable[None]],
+        *,
+        event_type: type[E],
+        max_queue_size: int = 10_000,
+        overflow: OverflowPolicy = "drop_newest",
+        batch_size: int = 100,
+        max_batch_bytes: int = 256_000,
+        flush_interval: float = 1.0,
+        max_in_flight: int = 4,
+        retry: RetryPolicy | None = None,
+        spool_path: str | os.PathLike[str] | None = None,
+        name: str = "events",
+    ) -> None:
+        if overflow not in _POLICIES:
+            raise ValueError(f"overflow must be one of {', '.join(_POLICIES)}")
+        for label, value in (
+            ("max_queue_size", max_queue_size),
+            ("batch_size", batch_size),
+            ("max_batch_bytes", max_batch_bytes),
+            ("max_in_flight", max_in_flight),
+        ):
+            if value < 1:
+                raise ValueError(f"{label} must be at least 1")
+        if flush_interval <= 0:
+            raise ValueError("flush_interval must be positive")
+        self._deliver = deliver
+        self._max_queue = max_queue_size
+        self._overflow = overflow
+        self._batch_size = batch_size
+        self._max_batch_bytes = max_batch_bytes
+        self._flush_interval = flush_interval
+        self._max_in_flight = max_in_flight
+        self._retry = retry or RetryPolicy(max_retries=5, max_delay=30.0)
+        self._spool = None if spool_path is None else Path(spool_path)
+        self._name = name
+        self._encoder = msgspec.json.Encoder()
+        self._decoder = msgspec.json.Decoder(event_type)
+
+        self._queue: deque[E] = deque()
+        self._enqueued = self._sent = self._retried = self._dropped = 0
+        self._failed = self._spooled = self._evicted = self._in_flight = 0
+        self._last_warning: dict[str, float] = {}
+
+        self._wakeup = asyncio.Event()
+        self._room = asyncio.Event()
+        self._progress = asyncio.Event()
+        self._urgent = 0
+        self._accepting = True
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+
+    # -- producers ----------------------------------------------------------------------------
+
+    def offer(self, event: E) -> bool:
+        """Queue ``event`` without waiting; False when it was dropped (queue full or closed).
+
+        Under ``drop_oldest`` a full queue evicts its oldest event to make room; under
+        ``drop_newest`` and ``block`` the new event is refused (use :meth:`put` to wait).
+        """
+        queue = self._queue
+        if not self._accepting:
+            self._drop(1, "the sender is closed")
+            return False
+        if len(queue) >= self._max_queue:
+            if self._overflow != "drop_oldest":
+                self._drop(1, "the queue is full")
+                return False
+            queue.popleft()
+            self._evicted += 1
+            self._drop(1, "the queue is full (oldest evicted)")
+        queue.append(event)
+        self._enqueued += 1
+        if len(queue) >= self._batch_size:
+            self._signal()
+        return True
+
+    async def put(self, event: E) -> bool:
+        """Queue ``event``, waiting for room under the ``block`` policy; False when dropped."""
+        if self._overflow == "block":
+            while self._accepting and len(self._queue) >= self._max_queue:
+                self._room.clear()
+                await self._room.wait()
+        return self.offer(event)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the background flusher; events spooled by an earlier sender go out first."""
+        if self._task is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        if self._spool is not None:
+            await anyio.to_thread.run_sync(self._load_spool)
+        self._task = asyncio.create_task(self._run(), name=f"convert_async:{self._name}")
+
+    async def flush(self, timeout: float | None = None) -> bool:
+        """Send everything queued so far now; True once all of it has settled in time."""
+        if self._task is None:
+            raise ClientStateError("the event sender is not started (use it inside 'async with')")
+        target = self._enqueued
+        self._urgent += 1
+        self._signal()
+        try:
+            with anyio.move_on_after(timeout):
+                while True:
+                    self._progress.clear()  # before the check, so no progress is missed
+                    if self._settled_count() >= target:
+                        return True
+                    await self._progress.wait()
+            return False
+        finally:
+            self._urgent -= 1
+
+    async def aclose(self, timeout: float | None = None) -> None:
+        """Stop accepting, deliver what is queued and in flight within ``timeout``.
+
+        Whatever is still undelivered when the timeout expires (or retries give up) is written
+        to the spool file when one is configured, otherwise counted as failed.
+        """
+        self._accepting = False
+        self._room.set()
+        task, self._task = self._task, None
+        if task is None:
+            self._abandon(list(self._queue), "the sender was never started")
+            self._queue.clear()
+            return
+        self._stopping = True
+        self._signal()
+        with anyio.move_on_after(timeout):
+            await asyncio.shield(task)
+        if not task.done():
+            task.cancel()  # in-flight batches are abandoned to the spool by _send
+            await asyncio.gather(task, return_exceptions=True)
+        if self._queue:
+            self._abandon(list(self._queue), "the sender closed before sending them")
+            self._queue.clear()
+
+    @property
+    def stats(self) -> SenderStats:
+        """The counters as they are now."""
+        return SenderStats(
+            enqueued=self._enqueued,
+            sent=self._sent,
+            retried=self._retried,
+            dropped=self._dropped,
+            failed=self._failed,
+            spooled=self._spooled,
+            queue_depth=len(self._queue),
+            in_flight=self._in_flight,
+        )
+
+    # -- the flusher --------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        slots = anyio.Semaphore(self._max_in_flight)
+        async with anyio.create_task_group() as sends:
+            while not (self._stopping and not self._queue):
+                timed_out = False
+                hurry = self._stopping or self._urgent > 0
+                if not self._queue or (len(self._queue) < self._batch_size and not hurry):
+                    with anyio.move_on_after(self._flush_interval) as waited:
+                        await self._wakeup.wait()
+                    timed_out = waited.cancelled_caught
+                self._wakeup.clear()
+                send_partial = timed_out or self._urgent > 0 or self._stopping
+                while self._queue and (len(self._queue) >= self._batch_size or send_partial):
+                    await slots.acquire()
+                    batch = self._take_batch()
+                    self._in_flight += len(batch)
+                    sends.start_soon(self._send, batch, slots)
+                if self._stopping and not self._queue:
+                    break
+
+    def _take_batch(self) -> list[E]:
+        queue, size = self._queue, 0
+        batch: list[E] = []
+        while queue and len(batch) < self._batch_size:
+            event_size = len(self._encoder.encode(queue[0])) + 1
+            if batch and size + event_size > self._max_batch_bytes:
+                break
+            batch.append(queue.popleft())
+            size += event_size
+        self._room.set()
+        return batch
+
+    async def _send(self, batch: list[E], slots: anyio.Semaphore) -> None:
+        try:
+            await self._deliver_with_retries(batch)
+        except asyncio.CancelledError:
+            self._abandon(batch, "the sender closed while they were in flight")
+            raise
+        finally:
+            self._in_flight -= len(batch)
+            slots.release()
+            self._progress.set()
+
+    async def _deliver_with_retries(self, batch: list[E]) -> None:
+        delays = self._retry.delays()
+        while True:
+            try:
+                await self._deliver(batch)
+            except APIStatusError as error:
+                if error.status == 413 and len(batch) > 1:
+                    middle = len(batch) // 2
+                    await self._deliver_with_retries(batch[:middle])
+                    await self._deliver_with_retries(batch[middle:])
+                    return
+                if error.status not in RETRYABLE_STATUSES:
+                    self._failed += len(batch)
+                    self._warn("rejected", f"{len(batch)} events rejected: {error}")
+                    return
+                retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+                if retry_after is None:
+                    retry_after = parse_retry_after(error.headers.get("Retry-After"))
+                delay = _next_delay(self._retry, delays, retry_after)
+                if delay is None:
+                    self._abandon(batch, f"retries gave up: {error}")
+                    return
+            except APIConnectionError as error:
+                delay = _next_delay(self._retry, delays, None)
+                if delay is None:
+                    self._abandon(batch, f"retries gave up: {error}")
+                    return
+            except Exception:
+                logger.exception("%s: delivering a batch raised unexpectedly", self._name)
+                self._abandon(batch, "delivery raised an unexpected error")
+                return
+            else:
+                self._sent += len(batch)
+                return
+            self._retried += len(batch)
+            await self._retry.sleep(delay)
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def _settled_count(self) -> int:
+        return self._sent + self._failed + self._spooled + self._evicted
+
+    def _signal(self) -> None:
+        # Producers may run in worker threads (e.g. sync web handlers); asyncio.Event is not
+        # thread-safe, so a wakeup from another thread goes through the loop.
+        if self._loop is None or threading.get_ident() == self._loop_thread:
+            self._wakeup.set()
+        else:
+            self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    def _drop(self, count: int, reason: str) -> None:
+        self._dropped += count
+        self._warn("dropped", f"dropping events: {reason} (dropped so far: {self._dropped})")
+
+    def _abandon(self, batch: Sequence[E], reason: str) -> None:
+        if not batch:
+            return
+        if self._spool is None:
+            self._failed += len(batch)
+            self._warn("failed", f"{len(batch)} events undelivered ({reason}); no spool_path set")
+            return
+        # A plain append: small, and it must also work while the task is being cancelled.
+        with self._spool.open("ab") as file:
+            file.write(b"".join(self._encoder.encode(event) + b"\n" for event in batch))
+        self._spooled += len(batch)
+        self._warn("spooled", f"{len(batch)} events spooled to {self._spool} ({reason})")
+
+    def _load_spool(self) -> None:
+        assert self._spool is not None
+        if not self._spool.exists():
+            return
+        lines = self._spool.read_bytes().splitlines()
+        events: list[E] = []
+        for line in lines:
+            try:
+                events.append(self._decoder.decode(line))
+            except msgspec.DecodeError:
+                logger.warning("%s: skipping an unreadable line in %s", self._name, self._spool)
+        room = self._max_queue - len(self._queue)
+        now, later = events[:room], events[room:]
+        self._spool.write_bytes(b"".join(self._encoder.encode(e) + b"\n" for e in later))
+        self._queue.extendleft(reversed(now))
+        self._enqueued += len(now)
+        if now:
+            logger.info("%s: re-sending %d spooled events", self._name, len(now))
+
+    def _warn(self, kind: str, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_warning.get(kind, -_LOG_EVERY) >= _LOG_EVERY:
+            self._last_warning[kind] = now
+            logger.warning("%s: %s", self._name, message)
+
+
+def _next_delay(
+    policy: RetryPolicy, delays: Iterator[float], retry_after: float | None
+) -> float | None:
+    backoff_delay = next(delays, None)
+    return None if backoff_delay is None else policy.delay_for(backoff_delay, retry_after)

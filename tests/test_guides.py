@@ -1,0 +1,141 @@
+"""The usage guides in docs/guides must match the SDK they describe.
+
+Every ``client.<resource>.<method>(`` in a guide must exist on ``ConvertClient``; every keyword an
+example passes must be a parameter of that method, and every required parameter must be passed.
+The method tables must list exactly the registry's operations, with its HTTP method and path.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+
+from convert_async.v2 import OPERATIONS, ConvertClient
+from convert_async.v2._resource import Resource
+
+GUIDES_DIR = Path(__file__).resolve().parents[1] / "docs" / "guides"
+INDEX = GUIDES_DIR / "README.md"
+PAGES = sorted(path for path in GUIDES_DIR.glob("*.md") if path != INDEX)
+ALL_FILES = [INDEX, *PAGES]
+
+_CALL = re.compile(r"\bclient\.(\w+)\.(\w+)\(")
+_CODE_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_TABLE_ROW = re.compile(
+    r"^\| `client\.(\w+)\.(\w+)\(\.\.\.\)` \| (\w+) \| `([^`]+)` \|", re.MULTILINE
+)
+
+
+def _resources() -> dict[str, type[Resource]]:
+    found: dict[str, type[Resource]] = {}
+    for name, attr in vars(ConvertClient).items():
+        func = attr.func if isinstance(attr, cached_property) else None
+        if isinstance(func, type) and issubclass(func, Resource):
+            found[name] = func
+    return found
+
+
+RESOURCES = _resources()
+
+
+def _method(resource: str, method: str) -> inspect.Signature:
+    cls = RESOURCES[resource]
+    function = getattr(cls, method, None)
+    assert not method.startswith("_"), f"client.{resource}.{method} is private"
+    assert callable(function), f"{cls.__name__} has no method {method!r}"
+    return inspect.signature(function)
+
+
+def _examples(path: Path) -> list[str]:
+    return _CODE_BLOCK.findall(path.read_text(encoding="utf-8"))
+
+
+def _sdk_calls(tree: ast.AST) -> list[ast.Call]:
+    """Calls shaped ``client.<resource>.<method>(...)``."""
+    calls = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Attribute)
+            and isinstance(node.func.value.value, ast.Name)
+            and node.func.value.value.id == "client"
+        ):
+            calls.append(node)
+    return calls
+
+
+def test_there_is_a_guide_for_every_group() -> None:
+    assert len(PAGES) >= 9
+    index = INDEX.read_text(encoding="utf-8")
+    for page in PAGES:
+        assert f"]({page.name})" in index, f"README.md does not link {page.name}"
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda path: path.name)
+def test_every_mentioned_call_exists(path: Path) -> None:
+    for resource, method in _CALL.findall(path.read_text(encoding="utf-8")):
+        assert resource in RESOURCES, f"{path.name}: ConvertClient has no {resource!r}"
+        _method(resource, method)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
+def test_page_has_one_complete_async_example(path: Path) -> None:
+    blocks = _examples(path)
+    assert len(blocks) == 1, f"{path.name}: expected one python example, found {len(blocks)}"
+    tree = ast.parse(blocks[0], filename=path.name)
+    assert any(isinstance(node, ast.AsyncFunctionDef) for node in ast.walk(tree))
+    assert "asyncio.run(" in blocks[0]
+    assert _sdk_calls(tree), f"{path.name}: the example calls no client.<resource>.<method>"
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda path: path.name)
+def test_example_arguments_match_the_signatures(path: Path) -> None:
+    for block in _examples(path):
+        tree = ast.parse(block, filename=path.name)
+        for call in _sdk_calls(tree):
+            assert isinstance(call.func, ast.Attribute)
+            assert isinstance(call.func.value, ast.Attribute)
+            resource, method = call.func.value.attr, call.func.attr
+            where = f"{path.name} line {call.lineno}: client.{resource}.{method}"
+            assert resource in RESOURCES, f"{where}: no such resource"
+            params = _method(resource, method).parameters
+            assert not call.args, f"{where}: SDK methods take keyword arguments only"
+            passed: set[str] = set()
+            for keyword in call.keywords:
+                assert keyword.arg is not None, f"{where}: **kwargs hides the argument names"
+                assert keyword.arg in params, f"{where}: no parameter {keyword.arg!r}"
+                passed.add(keyword.arg)
+            required = {
+                name
+                for name, param in params.items()
+                if name != "self" and param.default is inspect.Parameter.empty
+            }
+            missing = required - passed
+            assert not missing, f"{where}: missing required {sorted(missing)}"
+
+
+def test_method_tables_match_the_registry() -> None:
+    listed: dict[str, str] = {}
+    for page in PAGES:
+        for resource, method, http_method, path in _TABLE_ROW.findall(
+            page.read_text(encoding="utf-8")
+        ):
+            owner = listed.setdefault(resource, page.name)
+            assert owner == page.name, f"{resource} is listed in {owner} and {page.name}"
+            matches = [
+                op for op in OPERATIONS.values() if (op.resource, op.name) == (resource, method)
+            ]
+            assert matches, f"{page.name}: {resource}.{method} is not in the registry"
+            assert (matches[0].http_method, matches[0].path) == (http_method, path), (
+                f"{page.name}: {resource}.{method} row disagrees with the registry"
+            )
+    assert set(listed) == set(RESOURCES), "every resource belongs in exactly one guide"
+    for op in OPERATIONS.values():
+        page = GUIDES_DIR / listed[op.resource]
+        row = f"| `client.{op.resource}.{op.name}(...)` | {op.http_method} | `{op.path}` |"
+        assert row in page.read_text(encoding="utf-8"), f"{page.name} lacks {op.operation}"
