@@ -6,12 +6,14 @@ verification is checked against an independent implementation.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -443,3 +445,89 @@ async def test_random_faults_respect_operation_filter(
         http, fake_convert, "POST", f"/accounts/{ACCOUNT}/projects/{PROJECT}/goals"
     )
     assert status == 200
+
+
+# -- uploads and downloads ------------------------------------------------------------------------
+
+FILES = f"/accounts/{ACCOUNT}/projects/{PROJECT}/files"
+
+
+async def send_form(
+    http: aiohttp.ClientSession, fake: FakeConvert, path: str, writer: aiohttp.MultipartWriter
+) -> tuple[int, Any]:
+    """POST a signed multipart body built by ``writer``."""
+    url = fake.url + path
+    body = await writer.as_bytes()
+    headers = {**sign(url, body), "Content-Type": writer.content_type}
+    async with http.post(URL(url, encoded=True), data=body, headers=headers) as r:
+        return r.status, await r.json()
+
+
+def form(**fields: str | tuple[str, bytes]) -> aiohttp.MultipartWriter:
+    writer = aiohttp.MultipartWriter("form-data")
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            part = writer.append(value[1], {"Content-Type": "application/octet-stream"})
+            part.set_content_disposition("form-data", name=name, filename=value[0])
+        else:
+            writer.append(value).set_content_disposition("form-data", name=name)
+    return writer
+
+
+async def test_uploaded_file_is_stored_and_served_base64(
+    fake_convert: FakeConvert, http: aiohttp.ClientSession
+) -> None:
+    content = bytes(range(256)) * 4
+    status, reply = await send_form(
+        http,
+        fake_convert,
+        f"{FILES}/add",
+        form(file_name="report-2025.bin", file=("report-2025.bin", content)),
+    )
+    assert status == 200
+    assert reply["file_size"] == len(content)
+    (request,) = fake_convert.requests_for("upload_file")
+    fields = request.form()
+    assert fields["file_name"] == "report-2025.bin"
+    upload = fields["file"]
+    assert not isinstance(upload, str)
+    assert (upload.filename, upload.content) == ("report-2025.bin", content)
+
+    key = quote(reply["key"], safe="")
+    status, got = await call(http, fake_convert, "GET", f"{FILES}/{key}")
+    assert status == 200
+    assert base64.b64decode(got["data"]) == content
+
+
+async def test_upload_without_its_file_or_with_a_broken_form_is_rejected(
+    fake_convert: FakeConvert, http: aiohttp.ClientSession
+) -> None:
+    status, reply = await send_form(http, fake_convert, f"{FILES}/add", form(file_name="x.txt"))
+    assert status == 422
+    assert reply["parameters"] == ["file"]
+
+    status, reply = await send_form(
+        http, fake_convert, f"{FILES}/add", form(file_name="x.txt", file="not a file part")
+    )
+    assert status == 422
+    assert reply["parameters"] == ["file"]
+
+    url = fake_convert.url + f"{FILES}/add"
+    headers = {**sign(url, b"garbage"), "Content-Type": "application/json"}
+    async with http.post(URL(url, encoded=True), data=b"garbage", headers=headers) as r:
+        assert r.status == 400
+
+
+async def test_project_export_is_a_raw_json_download(
+    fake_convert: FakeConvert, http: aiohttp.ClientSession
+) -> None:
+    url = fake_convert.url + f"/accounts/{ACCOUNT}/projects/{PROJECT}/export"
+    headers = {**sign(url, b"{}"), "Content-Type": "application/json"}
+    async with http.post(URL(url, encoded=True), data=b"{}", headers=headers) as r:
+        assert r.status == 200
+        assert r.content_type == "application/json"
+        document = json.loads(await r.read())
+    project = fake_convert.store.get("projects", PROJECT, account_id=ACCOUNT)
+    assert document["project"] == project
+    goals = fake_convert.store.collection("goals", account_id=ACCOUNT, project_id=PROJECT)
+    assert sorted(g["id"] for g in document["goals"]) == sorted(goals)

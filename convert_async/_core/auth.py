@@ -9,13 +9,29 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from http.cookies import CookieError, SimpleCookie
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from .redaction import REDACTED
 
-__all__ = ["Auth", "CookieAuth", "HmacAuth", "ResponseObserver", "SecretKeyAuth"]
+if TYPE_CHECKING:
+    from .session import Response
+
+__all__ = [
+    "Auth",
+    "CookieAuth",
+    "HmacAuth",
+    "RawRequest",
+    "RefreshingAuth",
+    "ResponseObserver",
+    "SecretKeyAuth",
+]
+
+RawRequest = Callable[[str, str, bytes | None], Awaitable["Response"]]
+"""``(method, path_or_url, json_body) -> Response``: an unauthenticated request through the
+client's session (same pool, timeout and retry policy), for auth strategies that must talk to
+the API themselves, e.g. to exchange credentials for a token."""
 
 
 @runtime_checkable
@@ -33,6 +49,26 @@ class ResponseObserver(Protocol):
 
     def observe(self, set_cookie_headers: Iterable[str]) -> None:
         """Called with every ``Set-Cookie`` header of every response."""
+        ...
+
+
+@runtime_checkable
+class RefreshingAuth(Protocol):
+    """An auth strategy holding credentials that must be fetched and renewed (access tokens).
+
+    The session awaits :meth:`prepare` before every attempt (before :meth:`Auth.headers`), and
+    :meth:`on_unauthorized` after a 401; when that returns True the request is repeated once
+    with fresh credentials (a 401 means the server did not act on it, so this is safe for
+    writes too).
+    """
+
+    async def prepare(self, request: RawRequest) -> None:
+        """Make sure usable credentials are held (fetch or refresh them if needed)."""
+        ...
+
+    async def on_unauthorized(self, request: RawRequest, sent: Mapping[str, str]) -> bool:
+        """The server answered 401 to a request sent with headers ``sent``: renew the
+        credentials and return True to repeat the request once, or False to give up."""
         ...
 
 

@@ -8,30 +8,42 @@ with an :class:`~.operation.Operation` and never see aiohttp.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
+from urllib.parse import urlsplit
 
 import anyio
 import msgspec
 from msgspec import UNSET
 
-from .codec import DataEnvelope, PagedEnvelope, RequestModel, decode_json, encode_json
+from .codec import (
+    CursorEnvelope,
+    DataEnvelope,
+    PagedEnvelope,
+    Pagination,
+    RequestModel,
+    decode_json,
+    encode_json,
+)
 from .codec import validate_request as _validate
-from .errors import APIResponseValidationError
+from .errors import APIResponseValidationError, RequestValidationError
 from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
 
-__all__ = ["BaseClient", "ClientOptions", "PagedBody"]
+__all__ = ["BaseClient", "ClientOptions", "PagedBody", "RequestBody"]
 
 T = TypeVar("T")
 
 _JSON = "application/json"
+
+RequestBody = RequestModel | Sequence[RequestModel]
+"""A request body: one model, or a JSON array of models (batch endpoints)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +161,7 @@ class BaseClient:
         headers: Mapping[str, str] | None,
         retry_safe: bool,
         stream_to: Path | None = None,
+        authenticate: bool = True,
     ) -> Response:
         options = self._options
         return await self._http.send(
@@ -161,17 +174,21 @@ class BaseClient:
             timeout=options.timeout,
             retry=options.retry,
             stream_to=stream_to,
+            authenticate=authenticate,
         )
 
     async def _call_raw(
         self,
         op: Operation,
         arguments: Mapping[str, Any],
-        body: RequestModel | None,
+        body: RequestBody | None,
         *,
         stream_to: Path | None = None,
     ) -> Response:
-        """Send ``op`` with its path, query and header arguments taken from ``arguments``."""
+        """Send ``op`` with its path, query and header arguments taken from ``arguments``.
+
+        A sequence of models is sent as a JSON array, each item checked like a single body.
+        """
         path = op.render_path(arguments)
         query = {
             name: _query_value(arguments[name])
@@ -184,20 +201,27 @@ class BaseClient:
             if arguments.get(name, UNSET) is not UNSET
         }
         payload = content_type = None
-        if body is not None:
+        if body is not None and not isinstance(body, RequestModel):
+            for index, item in enumerate(body):
+                _validate_item(item, index, op.operation)
+            payload, content_type = encode_json(list(body)), _JSON
+        elif body is not None:
             _validate(body, operation=op.operation)
-            if op.body_format == "multipart":
+            if op.body_format == "query":
+                query.update({name: _query_value(value) for name, value in body.to_query().items()})
+            elif op.body_format == "multipart":
                 payload, content_type = await encode_multipart(msgspec.structs.asdict(body))
             else:
                 payload, content_type = encode_json(body), _JSON
         return await self._send(
             op.http_method,
-            self._http.url_for(path, build_query(query)),
+            self._http.url_for(path, build_query(query), base=op.base),
             body=payload,
             content_type=content_type,
             headers=headers,
             retry_safe=op.retry_safe,
             stream_to=stream_to,
+            authenticate=op.auth != "none",
         )
 
     async def _call(
@@ -213,6 +237,18 @@ class BaseClient:
         declares; the body is ``body_type`` built from the arguments named like its fields.
         """
         response = await self._call_raw(op, arguments, _build_body(body_type, arguments))
+        return _decode(op, response.body, response_type)
+
+    async def _call_with(
+        self,
+        op: Operation,
+        response_type: type[T],
+        arguments: Mapping[str, Any],
+        body: RequestBody | None,
+    ) -> T:
+        """Like :meth:`_call`, with a request body the caller built (a filter object, or a
+        sequence of models for a JSON array body)."""
+        response = await self._call_raw(op, arguments, body)
         return _decode(op, response.body, response_type)
 
     @overload
@@ -263,11 +299,40 @@ class BaseClient:
         body_type: type[PagedBody],
         page_size: int,
     ) -> AsyncPager[T]:
-        """A pager over a list operation whose page number and size travel in the body."""
+        """A pager over a list operation whose page number and size travel in its request
+        model (the body, or the query string for ``body_format="query"``)."""
+        return self._paginate_body(
+            op, item_type, arguments, _build_body(body_type, arguments), page_size
+        )
+
+    def _paginate_body(
+        self,
+        op: Operation,
+        item_type: type[T],
+        arguments: Mapping[str, Any],
+        body: PagedBody,
+        page_size: int,
+    ) -> AsyncPager[T]:
+        """:meth:`_paginate` with a request model the caller built.
+
+        ``op.page_shape`` says how to read a page: the ``"envelope"`` carries its pagination
+        block (and can count); a ``"bare"`` array carries nothing, so the list is walked until
+        a page comes back shorter than ``page_size``.
+        """
         if not op.paginated:
             raise TypeError(f"{op.operation} is not a paginated operation")
-        body = _build_body(body_type, arguments)
+        if op.page_shape == "cursor":
+            raise TypeError(f"{op.operation} is cursor-paged: use _paginate_cursor")
         _validate(body.for_page(1, page_size), operation=op.operation)
+        if op.page_shape == "bare":
+            bare = list[item_type]  # type: ignore[valid-type]
+
+            async def fetch_bare(page: int) -> Page[T]:
+                response = await self._call_raw(op, arguments, body.for_page(page, page_size))
+                items: list[T] = decode_json(response.body, bare, operation=op.operation)
+                return Page(items, Pagination(current_page=page, items_per_page=page_size))
+
+            return AsyncPager(fetch_bare, concurrency=self._options.page_concurrency)
         envelope = PagedEnvelope[item_type]  # type: ignore[valid-type]
 
         async def fetch(page: int) -> Page[T]:
@@ -286,6 +351,58 @@ class BaseClient:
             return total
 
         return AsyncPager(fetch, count=count, concurrency=self._options.page_concurrency)
+
+    def _paginate_cursor(
+        self,
+        op: Operation,
+        item_type: type[T],
+        arguments: Mapping[str, Any],
+        body: RequestModel | None = None,
+    ) -> AsyncPager[T]:
+        """A pager over a cursor-paged list (``{"next", "previous", "results"}``).
+
+        The first page is ``op`` called with ``arguments``; each further page is the ``next``
+        URL the previous page gave, followed until it is null. A ``next`` URL on another
+        origin than the first request is refused (it would receive the credentials).
+        """
+        if not op.paginated or op.page_shape != "cursor":
+            raise TypeError(f"{op.operation} is not a cursor-paged operation")
+        envelope = CursorEnvelope[item_type]  # type: ignore[valid-type]
+        next_urls: dict[int, str] = {}
+        first_origin = _origin(self._http.url_for(op.render_path(arguments), base=op.base))
+
+        async def fetch(page: int) -> Page[T]:
+            if page == 1:
+                response = await self._call_raw(op, arguments, body)
+            else:
+                url = next_urls.get(page)
+                if url is None:
+                    raise RuntimeError(f"page {page} of {op.operation} has no known cursor")
+                if _origin(url) != first_origin:
+                    raise APIResponseValidationError(
+                        op.operation, "$.next", "points to another host; not followed"
+                    )
+                response = await self._send(
+                    op.http_method,
+                    url,
+                    body=None,
+                    content_type=None,
+                    headers=None,
+                    retry_safe=op.retry_safe,
+                )
+            decoded: CursorEnvelope[T] = decode_json(
+                response.body, envelope, operation=op.operation
+            )
+            if decoded.next is not None:
+                next_urls[page + 1] = decoded.next
+            return Page(
+                decoded.results,
+                Pagination(current_page=page),
+                has_more=decoded.next is not None,
+                next_url=decoded.next,
+            )
+
+        return AsyncPager(fetch, concurrency=1)
 
 
 class PagedBody(RequestModel):
@@ -320,7 +437,21 @@ def _query_value(value: Any) -> QueryValue:
     return list(value)
 
 
+def _validate_item(item: RequestModel, index: int, operation: str) -> None:
+    try:
+        _validate(item, operation=operation)
+    except RequestValidationError as error:
+        raise RequestValidationError(f"[{index}].{error.field}", error.message) from None
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
 def _decode(op: Operation, body: bytes, response_type: type[T]) -> T:
+    if response_type is type(None) and not body.strip():
+        return None  # T is None here
     if op.envelope == "data":
         wrapped: DataEnvelope[T] = decode_json(
             body,

@@ -15,6 +15,7 @@ import msgspec
 from .errors import APIResponseValidationError, RequestValidationError
 
 __all__ = [
+    "CursorEnvelope",
     "DataEnvelope",
     "PagedEnvelope",
     "RequestModel",
@@ -40,6 +41,19 @@ class ResponseModel(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 class RequestModel(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Base of every request body: fields left at their default (``UNSET``) are not sent."""
+
+    def validate_fields(self) -> None:
+        """Rules that span several fields (checked before sending, after the ``Meta`` limits).
+
+        Raise :class:`RequestValidationError` naming the field; the default checks nothing.
+        """
+
+    def to_query(self) -> dict[str, Any]:
+        """The fields as query parameters, for operations that send this model in the query
+        string: scalars and lists of scalars, keyed by their wire names."""
+        built = msgspec.to_builtins(self)
+        assert isinstance(built, dict)
+        return {name: value for name, value in built.items() if value is not None}
 
 
 class Pagination(ResponseModel):
@@ -102,17 +116,29 @@ class PagedEnvelope(msgspec.Struct, Generic[T]):
     extra: _Extra = msgspec.field(default_factory=_Extra)
 
 
+class CursorEnvelope(msgspec.Struct, Generic[T]):
+    """``{"next": url, "previous": url, "results": [...]}``: one page of a cursor-paged list."""
+
+    results: list[T] = msgspec.field(default_factory=list)
+    next: str | None = None
+    previous: str | None = None
+
+
 def validate_request(body: msgspec.Struct, *, operation: str) -> None:
-    """Check a request body against the limits declared on its Struct (``Meta``).
+    """Check a request body against the limits declared on its Struct (``Meta``), then its
+    cross-field rules (:meth:`RequestModel.validate_fields`).
 
     msgspec checks constraints only while decoding, so the body is converted once through
     builtins; a violation becomes a :class:`RequestValidationError` naming the field.
     """
     try:
-        msgspec.convert(msgspec.to_builtins(body), type(body))
+        converted = msgspec.convert(msgspec.to_builtins(body), type(body))
     except msgspec.ValidationError as exc:
         text = str(exc)
         match = _PATH_IN_MESSAGE.search(text)
         field = match.group("path").removeprefix("$.") if match else operation
         message = text[: match.start()] if match else text
         raise RequestValidationError(field, message) from None
+    if isinstance(converted, RequestModel):
+        # On the converted copy: nested values given as plain dicts are Structs there.
+        converted.validate_fields()

@@ -62,8 +62,10 @@ class Operation:
     envelope: Literal["none", "data"] = "none"
     query_params: tuple[str, ...] = ()
     header_params: tuple[str, ...] = ()
-    body_format: Literal["json", "multipart"] = "json"
+    body_format: Literal["json", "multipart", "query"] = "json"
     auth: Literal["api_key", "cookie", "none"] = "api_key"
+    page_shape: Literal["envelope", "bare", "cursor"] = "envelope"
+    base: str | None = None
     path_params: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

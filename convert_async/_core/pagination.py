@@ -25,13 +25,22 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list: its items and the pagination block that came with them."""
+    """One page of a list: its items and the pagination block that came with them.
+
+    ``has_more`` is set by lists that say themselves whether another page follows (a cursor's
+    ``next`` link, kept in ``next_url``); None means "judge by the pagination block".
+    """
 
     items: list[T]
     pagination: Pagination
+    has_more: bool | None = None
+    next_url: str | None = None
 
     def has_next_page(self) -> bool:
-        """Whether another page follows: by ``pages_count`` when known, else a full page."""
+        """Whether another page follows: as the list says when it says so, by ``pages_count``
+        when known, else a full page."""
+        if self.has_more is not None:
+            return self.has_more
         info = self.pagination
         if info.pages_count is not None and info.current_page is not None:
             return info.current_page < info.pages_count

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +27,7 @@ from ._constants import (
     DEFAULT_TOTAL_TIMEOUT,
     USER_AGENT,
 )
-from .auth import Auth, ResponseObserver
+from .auth import Auth, RawRequest, RefreshingAuth, ResponseObserver
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -39,7 +39,16 @@ from .errors import (
 from .redaction import redact_headers, redact_url
 from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 
-__all__ = ["HttpSession", "QueryValue", "Response", "Timeout", "build_query"]
+__all__ = [
+    "ErrorDetails",
+    "ErrorParser",
+    "HttpSession",
+    "QueryValue",
+    "Response",
+    "Timeout",
+    "build_query",
+    "parse_convert_error",
+]
 
 logger = logging.getLogger("convert_async")
 
@@ -84,6 +93,37 @@ class _ErrorBody(msgspec.Struct):
     message: str | list[str] | None = None
     parameters: list[str] = []
     errors: list[Any] = []
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetails:
+    """What an API's error body says, in the fields :class:`APIStatusError` carries."""
+
+    code: int | None = None
+    message: str | None = None
+    parameters: list[str] = field(default_factory=list)
+    errors: list[Any] = field(default_factory=list)
+
+
+ErrorParser = Callable[[bytes], ErrorDetails]
+"""Reads an error response body (any bytes, maybe not JSON) into :class:`ErrorDetails`."""
+
+
+def parse_convert_error(body: bytes) -> ErrorDetails:
+    """Convert's error body: ``{"code": 422, "message": "..." | [...], "parameters": [...],
+    "errors": [...]}``; anything else gives empty details.
+
+    >>> parse_convert_error(b'{"code": 404, "message": ["Not", "found"]}').message
+    'Not; found'
+    """
+    try:
+        parsed = msgspec.json.decode(body, type=_ErrorBody)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return ErrorDetails()
+    message = parsed.message
+    if isinstance(message, list):
+        message = "; ".join(message)
+    return ErrorDetails(parsed.code, message, parsed.parameters, parsed.errors)
 
 
 def build_query(params: Mapping[str, QueryValue] | None, *, list_suffix: str = "[]") -> str:
@@ -134,10 +174,15 @@ class HttpSession:
         user_agent: str = USER_AGENT,
         verify_ssl: bool | ssl.SSLContext = True,
         default_headers: Mapping[str, str] | None = None,
+        error_parser: ErrorParser = parse_convert_error,
+        base_urls: Mapping[str, str] | None = None,
     ) -> None:
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
         self.base_url = base_url.rstrip("/")
+        #: Other base URLs by name, for operations served from another host (``Operation.base``).
+        self.base_urls = {name: url.rstrip("/") for name, url in (base_urls or {}).items()}
+        self.error_parser = error_parser
         self.auth = auth
         self.max_connections = max_connections
         self._ssl: bool | ssl.SSLContext = verify_ssl
@@ -166,9 +211,18 @@ class HttpSession:
         if session is not None:
             await session.close()
 
-    def url_for(self, path: str, query: str = "") -> str:
-        """The absolute URL for ``path`` (relative to the base URL, or already absolute)."""
-        url = path if path.startswith(("http://", "https://")) else self.base_url + path
+    def url_for(self, path: str, query: str = "", *, base: str | None = None) -> str:
+        """The absolute URL for ``path`` (relative to the base URL, or to the other base URL
+        named ``base``, or already absolute)."""
+        if path.startswith(("http://", "https://")):
+            url = path
+        elif base is None:
+            url = self.base_url + path
+        else:
+            try:
+                url = self.base_urls[base] + path
+            except KeyError:
+                raise ValueError(f"no base URL named {base!r} is configured") from None
         return f"{url}?{query}" if query else url
 
     async def send(
@@ -183,6 +237,7 @@ class HttpSession:
         timeout: Timeout,
         retry: RetryPolicy,
         stream_to: Path | None = None,
+        authenticate: bool = True,
     ) -> Response:
         """Send one request, retrying per ``retry``; return a 2xx/3xx response or raise.
 
@@ -190,19 +245,42 @@ class HttpSession:
         server; a request that never left (connection refused) is always safe to repeat.
         With ``stream_to``, a successful body is written to that file as it arrives (and the
         returned ``body`` is empty); a retry rewrites the file from the start.
+        ``authenticate=False`` sends the request without the auth strategy's headers.
+
+        A :class:`~.auth.RefreshingAuth` strategy is prepared before every attempt, and after a
+        401 it may renew its credentials for one more attempt (not counted as a retry).
         """
         session = self._session
         if session is None or session.closed:
             raise ClientStateError(
                 "the client is not open: use it inside 'async with' (or await client.open())"
             )
+        auth = self.auth if authenticate else None
+        refreshing = auth if isinstance(auth, RefreshingAuth) else None
+        raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
+        reauthenticated = False
         delays = retry.delays()
         attempt = 0
         while True:
             attempt += 1
+            auth_headers: dict[str, str] = {}
+            if auth is not None:
+                if refreshing is not None and raw_request is not None:
+                    await refreshing.prepare(raw_request)
+                # Signed per attempt: a retry gets a fresh Expires over the same URL and bytes.
+                auth_headers = auth.headers(method, url, body or b"")
             try:
                 response = await self._attempt(
-                    session, method, url, body, content_type, headers, timeout, attempt, stream_to
+                    session,
+                    method,
+                    url,
+                    body,
+                    content_type,
+                    headers,
+                    auth_headers,
+                    timeout,
+                    attempt,
+                    stream_to,
                 )
             except _AttemptFailed as failure:
                 may_retry = failure.retryable and (retry_safe or not failure.reached_server)
@@ -214,7 +292,17 @@ class HttpSession:
                 continue
             if response.status < 400:
                 return response
-            error = _status_error(response, method, url)
+            if (
+                response.status == 401
+                and refreshing is not None
+                and raw_request is not None
+                and not reauthenticated
+            ):
+                reauthenticated = True
+                if await refreshing.on_unauthorized(raw_request, auth_headers):
+                    logger.info("renewed credentials after 401 on %s %s", method, redact_url(url))
+                    continue
+            error = _status_error(response, method, url, self.error_parser)
             if retry_safe and response.status in RETRYABLE_STATUSES:
                 backoff_delay = next(delays, None)
                 retry_after = error.retry_after if isinstance(error, RateLimitError) else None
@@ -245,6 +333,7 @@ class HttpSession:
         body: bytes | None,
         content_type: str | None,
         extra_headers: Mapping[str, str] | None,
+        auth_headers: Mapping[str, str],
         timeout: Timeout,
         attempt: int,
         stream_to: Path | None,
@@ -252,9 +341,7 @@ class HttpSession:
         headers = dict(extra_headers or {})
         if content_type is not None:
             headers["Content-Type"] = content_type
-        if self.auth is not None:
-            # Signed per attempt: a retry gets a fresh Expires over the same URL and bytes.
-            headers.update(self.auth.headers(method, url, body or b""))
+        headers.update(auth_headers)
         started = time.perf_counter()
         safe_url = redact_url(url)
         try:
@@ -274,6 +361,9 @@ class HttpSession:
                 else:
                     payload = await resp.read()
                 response = Response(resp.status, resp.headers, payload)
+        except aiohttp.InvalidURL:
+            error = APIConnectionError(method, safe_url, "Invalid URL")
+            raise _AttemptFailed(error, reached_server=False, retryable=False) from None
         except aiohttp.ClientSSLError as exc:
             error = APIConnectionError(method, safe_url, f"TLS error: {type(exc).__name__}")
             raise _AttemptFailed(error, reached_server=False, retryable=False) from None
@@ -299,6 +389,21 @@ class HttpSession:
         )
         return response
 
+    def _raw_requester(self, timeout: Timeout, retry: RetryPolicy) -> RawRequest:
+        async def raw_request(method: str, path: str, json_body: bytes | None) -> Response:
+            return await self.send(
+                method,
+                self.url_for(path),
+                body=json_body,
+                content_type="application/json" if json_body is not None else None,
+                retry_safe=True,
+                timeout=timeout,
+                retry=retry,
+                authenticate=False,
+            )
+
+        return raw_request
+
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
     async with await anyio.open_file(path, "wb") as file:
@@ -306,21 +411,21 @@ async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
             await file.write(chunk)
 
 
-def _status_error(response: Response, method: str, url: str) -> APIStatusError:
+def _status_error(
+    response: Response, method: str, url: str, parser: ErrorParser = parse_convert_error
+) -> APIStatusError:
     try:
-        parsed = msgspec.json.decode(response.body, type=_ErrorBody)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        parsed = _ErrorBody()
-    message = parsed.message
-    if isinstance(message, list):
-        message = "; ".join(message)
+        parsed = parser(response.body)
+    except Exception:  # a parser must never hide the status error itself
+        logger.exception("the error body parser failed on %s %s", method, redact_url(url))
+        parsed = ErrorDetails()
     cls = status_error_class(response.status)
     error = cls(
         status=response.status,
         method=method,
         url=redact_url(url),
         code=parsed.code,
-        message=message,
+        message=parsed.message,
         parameters=parsed.parameters,
         errors=parsed.errors,
         headers=redact_headers(response.headers),

@@ -2,11 +2,18 @@
 
 ``FakeConvert`` serves every operation of the packaged catalog from seeded in-memory data, checks
 HMAC / Bearer authentication, records requests and can inject faults. The ``fake_convert`` pytest
-fixture (``convert_async.testing.pytest_plugin``) yields a started instance.
+fixture (``convert_async.testing.pytest_plugin``) yields a started instance. ``fake.serving``
+(:class:`FakeServing`) serves the Convert config + tracking API at ``fake.serving_url`` and
+records every tracking batch.
 """
 
 from ._faults import Faults
+from ._giosg import FakeGiosg
+from ._pirsch import FakePirsch
 from ._server import FakeConvert, RecordedRequest
+from ._serving import FakeServing, SdkKey
 from ._store import FakeStore
+from ._v1 import FakeConvertV1
 
-__all__ = ["FakeConvert", "FakeStore", "Faults", "RecordedRequest"]
+__all__ = ["FakeConvert", "FakeServing", "FakeStore", "Faults", "RecordedRequest", "SdkKey"]
+__all__ += ["FakeConvertV1", "FakeGiosg", "FakePirsch"]

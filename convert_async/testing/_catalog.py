@@ -44,6 +44,7 @@ class Field:
     limits: Mapping[str, Any] | None
     enum: tuple[str, ...] | None
     default: Any
+    required: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ def _fields(raw: Sequence[Mapping[str, Any]]) -> tuple[Field, ...]:
             limits=f.get("limits"),
             enum=tuple(f["enum"]) if f.get("enum") else None,
             default=f.get("default"),
+            required=bool(f.get("required")),
         )
         for f in raw
     )

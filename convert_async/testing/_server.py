@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import copy
 import hashlib
@@ -25,6 +26,8 @@ from aiohttp import web
 
 from ._catalog import BASE_PATH, Field, Operation, RouteMatch, Router, load_catalog
 from ._faults import Fault, Faults
+from ._multipart import FormFile, FormValue, parse_form
+from ._serving import SERVING_PATH, FakeServing
 from ._store import BASE_TIMESTAMP, FakeStore, Obj
 
 __all__ = ["FakeConvert", "RecordedRequest"]
@@ -87,6 +90,19 @@ class RecordedRequest:
         """The request body decoded as JSON (``None`` when empty)."""
         return json.loads(self.body) if self.body.strip() else None
 
+    def form(self) -> dict[str, FormValue]:
+        """The fields of a multipart/form-data body: text as ``str``, files as ``FormFile``."""
+        content_type = next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
+        return parse_form(content_type, self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A reply that is not JSON (a downloaded file)."""
+
+    body: bytes
+    content_type: str = "application/octet-stream"
+
 
 class _ApiError(Exception):
     """Raised by handlers to answer with a Convert-style error body."""
@@ -115,8 +131,17 @@ class _Container:
     def items(self) -> list[Obj]:
         if self.parent is None:
             return self.store.items(self.name, **self.scope)
+        if self.name == "changes" and "variations" in self.parent:
+            # A variation's changes are addressed through their experience.
+            return [c for v in self._owners() for c in v["changes"] if isinstance(c, dict)]
         value = self.parent.get(self.name)
         return [o for o in value if isinstance(o, dict)] if isinstance(value, list) else []
+
+    def _owners(self) -> list[Obj]:
+        """Lists of ``self.name`` objects inside the parent (variations holding changes)."""
+        assert self.parent is not None
+        owners = self.parent.get("variations") or []
+        return [v for v in owners if isinstance(v, dict) and isinstance(v.get("changes"), list)]
 
     def find(self, ident: str) -> Obj | None:
         if self.parent is None:
@@ -128,16 +153,53 @@ class _Container:
             return self.store.add(self.name, fields, **self.scope)
         if self.name == "variations":
             obj = self.store.new_variations([dict(fields)])[0]
+        elif self.name in _SHORT_ID_COLLECTIONS:
+            obj = copy.deepcopy(dict(fields))
+            obj["id"] = str(obj.get("id") or _short_id(self.items()))
         else:
             obj = {**copy.deepcopy(dict(fields)), "id": self.store.next_id(self.name)}
         self.parent.setdefault(self.name, []).append(obj)
+        self.normalize(obj)
         return obj
+
+    def normalize(self, obj: Obj) -> None:
+        """Give nested objects written by a request the ids they are addressed by."""
+        if self.name == "sections":
+            _number_versions(obj)
+        elif self.name == "variations":
+            self.store.number_changes(obj)
+        elif self.name == "experiences":
+            for variation in obj.get("variations") or []:
+                if isinstance(variation, dict):
+                    self.store.number_changes(variation)
 
     def remove(self, obj: Obj) -> None:
         if self.parent is None:
             self.store.collection(self.name, **self.scope).pop(obj["id"], None)
+        elif self.name == "changes" and "variations" in self.parent:
+            for variation in self._owners():
+                if obj in variation["changes"]:
+                    variation["changes"].remove(obj)
         else:
             self.parent[self.name].remove(obj)
+
+
+# Nested collections whose ids are short strings (1-2 characters of 0-9a-z), unique per parent.
+_SHORT_ID_COLLECTIONS = ("sections", "versions")
+
+
+def _short_id(siblings: Sequence[Obj]) -> str:
+    taken = {str(o.get("id")) for o in siblings}
+    return next(str(n) for n in itertools.count(1) if str(n) not in taken)
+
+
+def _number_versions(section: Obj) -> None:
+    versions = section.get("versions")
+    if not isinstance(versions, list):
+        return
+    for version in versions:
+        if isinstance(version, dict) and not version.get("id"):
+            version["id"] = _short_id([v for v in versions if isinstance(v, dict)])
 
 
 @dataclass(slots=True)
@@ -196,6 +258,7 @@ class FakeConvert:
         self.requests: list[RecordedRequest] = []
         self.operations: dict[str, Operation] = {op.name: op for op in load_catalog()}
         self._router = Router(list(self.operations.values()))
+        self._serving = FakeServing(self.store)
         self._host = host
         self._port = port
         self._runner: web.ServerRunner | None = None
@@ -246,6 +309,17 @@ class FakeConvert:
         """Base URL of the REST v2 API; every catalog path is relative to it."""
         return self.base_url + BASE_PATH
 
+    @property
+    def serving_url(self) -> str:
+        """Base URL of the serving (config + tracking) API: pass it as both ``config_base_url``
+        and ``track_base_url`` of a :class:`~convert_async.TrackingClient`."""
+        return self.base_url + SERVING_PATH
+
+    @property
+    def serving(self) -> FakeServing:
+        """The serving routes: SDK keys, debug tokens and the recorded tracking batches."""
+        return self._serving
+
     def requests_for(self, operation: str) -> list[RecordedRequest]:
         """Recorded requests routed to catalog operation ``operation``."""
         return [r for r in self.requests if r.operation == operation]
@@ -258,6 +332,8 @@ class FakeConvert:
         path, _, query_string = raw_path.partition("?")
         if path == BASE_PATH or path.startswith(BASE_PATH + "/"):
             route = self._router.match(request.method, path[len(BASE_PATH) :] or "/")
+        elif self._serving.owns(path):
+            route = self._serving.match(request.method, path)
         else:
             route = RouteMatch(None, {}, 404)
         query: dict[str, list[str]] = {}
@@ -274,12 +350,20 @@ class FakeConvert:
                 status, payload, headers = self._respond(request, route, body, query)
             except Exception as exc:  # keep the fake answering; surface the bug in the body
                 status, payload, headers = 500, {"code": 500, "message": f"Fake error: {exc!r}"}, {}
-            response = web.Response(
-                status=status,
-                body=msgspec.json.encode(payload),
-                content_type="application/json",
-                headers=headers,
-            )
+            if isinstance(payload, _Raw):
+                response = web.Response(
+                    status=status,
+                    body=payload.body,
+                    content_type=payload.content_type,
+                    headers=headers,
+                )
+            else:
+                response = web.Response(
+                    status=status,
+                    body=msgspec.json.encode(payload),
+                    content_type="application/json",
+                    headers=headers,
+                )
         self.requests.append(
             RecordedRequest(
                 operation=route.operation.name if route.operation else None,
@@ -337,12 +421,18 @@ class FakeConvert:
         if op is None:
             message = "Route not found" if route.status == 404 else "Method not allowed"
             return route.status, {"code": route.status, "message": message}, {}
+        if self._serving.serves(op):
+            return self._serving.respond(request, route, raw_body, query)
         try:
             self._authenticate(request, raw_body)
-            call = _Call(op, route.path_params, self._parse_body(op, raw_body), query)
+            content_type = request.headers.get("Content-Type", "")
+            call = _Call(op, route.path_params, self._parse_body(op, raw_body, content_type), query)
             self._validate(call)
             self._walk(call)
-            payload = getattr(self, f"_do_{op.action}")(call)
+            # Operations with a behaviour of their own have an ``_op_<name>`` handler; the rest
+            # get the generic behaviour of their action.
+            handler = getattr(self, f"_op_{op.name}", None) or getattr(self, f"_do_{op.action}")
+            payload = handler(call)
         except _ApiError as err:
             return err.status, err.body, {}
         return 200, payload, {}
@@ -380,9 +470,14 @@ class FakeConvert:
     # -- request parsing and validation -----------------------------------------------------
 
     @staticmethod
-    def _parse_body(op: Operation, raw: bytes) -> Any:
-        if (op.body_content_type or "").startswith("multipart/") or not raw.strip():
-            return None  # upload contents are not modelled
+    def _parse_body(op: Operation, raw: bytes, content_type: str = "") -> Any:
+        if not raw.strip():
+            return None
+        if (op.body_content_type or "").startswith("multipart/"):
+            try:
+                return parse_form(content_type, raw)
+            except ValueError as exc:
+                raise _ApiError(400, f"Malformed multipart body: {exc}") from None
         try:
             return json.loads(raw)
         except ValueError:
@@ -404,9 +499,20 @@ class FakeConvert:
         if call.body is not None and call.op.body_fields and not isinstance(call.body, dict):
             raise _ApiError(422, ["body must be a JSON object"], [])
         body = call.fields()
+        # Required fields are enforced for uploads only: elsewhere the catalog's "required"
+        # is partly inferred, and a missing JSON field just takes the fake's default.
+        uploading = (call.op.body_content_type or "").startswith("multipart/")
         for spec in call.op.body_fields:
+            if uploading and spec.required and spec.name not in body:
+                fail(spec.name, "is required")
+                continue
             value = body.get(spec.name)
             if value is None:
+                continue
+            if isinstance(value, FormFile) or spec.type == "file":
+                # An upload: a file part of a multipart form, never a text field.
+                if not isinstance(value, FormFile):
+                    fail(spec.name, "must be a file")
                 continue
             problem = self._field_problem(spec, value, call.op.paginated)
             if problem:
@@ -593,6 +699,7 @@ class FakeConvert:
             ]
             changes["variations"] = self.store.new_variations(merged)
         obj.update(changes)
+        container.normalize(obj)
         if isinstance(obj.get("version"), int):
             obj["version"] += 1
         return self._shaped(call, obj, container, f"{_singular(container.name)} updated")
@@ -611,9 +718,7 @@ class FakeConvert:
             fields["key"] = ""  # regenerated from the new name and id
         if container.name == "experiences":
             fields.update(status="draft", start_time=None, end_time=None, version=1)
-            fields["variations"] = [
-                {k: v for k, v in var.items() if k != "id"} for var in obj.get("variations", [])
-            ]
+            fields["variations"] = [_without_ids(var) for var in obj.get("variations", [])]
         clone = container.create(fields)
         return self._shaped(call, clone, container, f"{_singular(container.name)} cloned")
 
@@ -658,6 +763,261 @@ class FakeConvert:
             return {"data": ""} if op.envelope != "none" else call.item or {}
         return self._wrap(op, call.fields())
 
+    # -- operations with a behaviour of their own (``_op_<catalog name>``) ------------------
+
+    def _uploaded(self, call: _Call, name: str) -> FormFile:
+        value = call.fields().get(name)
+        if not isinstance(value, FormFile):
+            raise _ApiError(422, [f"{name} must be a file"], [name])
+        return value
+
+    def _stored(self, key: str, what: str) -> Any:
+        content = self.store.blobs.get(key)
+        if content is None:
+            raise _ApiError(404, f"{what} not found")
+        return {"data": base64.b64encode(content).decode("ascii")}
+
+    def _op_upload_image(self, call: _Call) -> Any:
+        upload = self._uploaded(call, "image")
+        name = str(call.fields().get("image_name") or upload.filename)
+        obj = self._target(call).create({"name": name, "content_type": upload.content_type})
+        key = f"{call.scope['project_id']}/images/{obj['id']}-{_file_name(name)}"
+        obj.update(key=key, cdn_url=f"https://cdn.convert.example/{key}", size=len(upload.content))
+        self.store.blobs[key] = upload.content
+        return {"cdn_url": obj["cdn_url"], "key": key}
+
+    def _op_upload_file(self, call: _Call) -> Any:
+        upload = self._uploaded(call, "file")
+        name = str(call.fields().get("file_name") or upload.filename)
+        obj = self._target(call).create({"file_name": name})
+        key = f"{call.scope['project_id']}/files/{obj['id']}-{_file_name(name)}"
+        obj.update(
+            key=key,
+            url=f"https://cdn.convert.example/{key}",
+            file_size=len(upload.content),
+            mime_type=upload.content_type,
+            status="success",
+        )
+        self.store.blobs[key] = upload.content
+        return dict(obj)
+
+    def _op_get_file(self, call: _Call) -> Any:
+        obj, _ = self._require_item(call)
+        return self._stored(str(obj.get("key")), "File")
+
+    def _op_delete_file(self, call: _Call) -> Any:
+        reply = self._do_delete(call)
+        self.store.blobs.pop(str(self._require_item(call)[0].get("key")), None)
+        return reply
+
+    _op_delete_image = _op_delete_file
+
+    @staticmethod
+    def _screenshot_key(variation: Obj) -> str:
+        return f"screenshots/variations/{variation['id']}"
+
+    def _op_upload_variation_screenshot(self, call: _Call) -> Any:
+        variation, _ = self._require_item(call)
+        self.store.blobs[self._screenshot_key(variation)] = self._uploaded(call, "image").content
+        return self._stored(self._screenshot_key(variation), "Screenshot")
+
+    def _op_get_variation_screenshot(self, call: _Call) -> Any:
+        variation, _ = self._require_item(call)
+        return self._stored(self._screenshot_key(variation), "Screenshot")
+
+    # Collections a project export holds, by the name of the export filter that picks them.
+    _EXPORTED = (
+        ("goals", "goals"),
+        ("audiences", "audiences"),
+        ("locations", "locations"),
+        ("hypotheses", "hypothesis"),
+        ("experiences", "experiences"),
+    )
+
+    def _op_export_project(self, call: _Call) -> Any:
+        project, _ = self._require_item(call)
+        body = call.fields()
+        document: Obj = {}
+        if body.get("includeProject", True) is not False:
+            document["project"] = project
+        for collection, selector in self._EXPORTED:
+            objects = sorted(self.store.items(collection, **call.scope), key=lambda o: o["id"])
+            document[collection] = _selected(objects, body.get(selector))
+        return _Raw(json.dumps(document).encode(), "application/json")
+
+    def _import_document(self, call: _Call) -> Obj:
+        content = self._uploaded(call, "file").content
+        try:
+            document = json.loads(content)
+        except ValueError:
+            raise _ApiError(
+                422, ["file is not a project export (invalid JSON)"], ["file"]
+            ) from None
+        if not isinstance(document, dict):
+            raise _ApiError(422, ["file is not a project export"], ["file"])
+        return document
+
+    def _import_children(self, document: Obj, scope: Mapping[str, int]) -> dict[str, int]:
+        """Add the exported goals, audiences, ... to a project; references are renumbered."""
+        renamed: dict[str, dict[Any, Any]] = {}
+        counts: dict[str, int] = {}
+        for collection, _ in self._EXPORTED:
+            objects = [o for o in document.get(collection) or [] if isinstance(o, dict)]
+            ids = renamed.setdefault(collection, {})
+            for obj in objects:
+                fields = {k: v for k, v in copy.deepcopy(obj).items() if k not in ("id", "project")}
+                if collection == "experiences":
+                    for ref in ("goals", "audiences", "locations"):
+                        known = renamed.get(ref, {})
+                        fields[ref] = [known.get(i, i) for i in fields.get(ref) or []]
+                    goal = fields.get("primary_goal")
+                    fields["primary_goal"] = renamed["goals"].get(goal, goal)
+                    fields["variations"] = [
+                        _without_ids(v)
+                        for v in fields.get("variations") or []
+                        if isinstance(v, dict)
+                    ]
+                ids[obj.get("id")] = self.store.add(collection, fields, **scope)["id"]
+            counts[collection] = len(objects)
+        return counts
+
+    def _op_import_project(self, call: _Call) -> Any:
+        document = self._import_document(call)
+        exported = {name for name, _ in self._EXPORTED}
+        given = document.get("project")
+        if not isinstance(given, dict):  # a bare project object
+            given = {k: v for k, v in document.items() if k not in exported}
+        fields = {k: v for k, v in given.items() if k != "id"}
+        project = self.store.add("projects", fields, account_id=call.scope["account_id"])
+        scope = {"account_id": call.scope["account_id"], "project_id": project["id"]}
+        self._import_children(document, scope)
+        return self._status(call.op, "Project imported")
+
+    def _op_import_project_data(self, call: _Call) -> Any:
+        counts = self._import_children(self._import_document(call), call.scope)
+        return {"code": 200, "message": "Project data imported", "imported": counts}
+
+    def _op_create_api_key(self, call: _Call) -> Any:
+        key = dict(self._do_create(call))
+        key["key_secret"] = secret = f"secret-{key['key_id']}-{self.store.next_id('secrets')}"
+        # The new key works: as request-signing credentials, or as a Bearer secret key.
+        if key.get("auth_type") == "secretKey":
+            self.secret_keys[key["key_id"]] = secret
+        else:
+            self.credentials[key["key_id"]] = secret
+        return key
+
+    def _op_delete_api_key(self, call: _Call) -> Any:
+        reply = self._do_delete(call)
+        key_id = self._require_item(call)[0].get("key_id")
+        self.credentials.pop(str(key_id), None)
+        self.secret_keys.pop(str(key_id), None)
+        return reply
+
+    def _op_create_sdk_key(self, call: _Call) -> Any:
+        key = self._do_create(call)
+        if not key.pop("has_secret", False):
+            return key
+        return {**key, "sdk_secret": f"sdk-secret-{self.store.next_id('secrets')}"}
+
+    def _op_manage_experience_report_token(self, call: _Call) -> Any:
+        experience = self._experience(call)
+        body = call.fields()
+        action = body.get("token_action")
+        if action == "delete":
+            experience.pop("report_token", None)
+            return {"id": experience["id"], "token": None, "expiration": None}
+        current = experience.get("report_token")
+        if action == "regenerate" or not isinstance(current, dict):
+            hours = int(body.get("token_expiration") or 24)
+            serial = self.store.next_id("report-tokens")
+            digest = hashlib.sha256(f"{self.seed}:{experience['id']}:{serial}".encode())
+            current = {
+                "token": digest.hexdigest()[:32],
+                "expiration": int(time.time()) + hours * 3600,
+            }
+            experience["report_token"] = current
+        return {"id": experience["id"], **current}
+
+    def _op_convert_variation_to_experience(self, call: _Call) -> Any:
+        variation, container = self._require_item(call)
+        experience = container.parent
+        if experience is None:
+            raise _ApiError(404, "Experience not found")
+        kind = call.fields().get("experience_type") or "deploy"
+        winner = {**_without_ids(variation), "is_baseline": kind == "deploy"}
+        variations = [winner]
+        if kind != "deploy":
+            baseline = next(
+                (v for v in experience.get("variations", []) if v.get("is_baseline")), None
+            )
+            variations = [_without_ids(baseline or {"name": "Original"}), winner]
+        fields = {
+            k: v
+            for k, v in copy.deepcopy(experience).items()
+            if k not in ("id", "key", "variations", "sections", "report_token")
+        }
+        fields.update(
+            name=f"{experience.get('name', '')}: {variation.get('name', '')}",
+            type=kind,
+            status="draft",
+            start_time=None,
+            end_time=None,
+            version=1,
+            variations=variations,
+        )
+        created = self._container(call, "experiences", nested=False).create(fields)
+        return self._expand(call, created)
+
+    def _op_convert_hypothesis_to_knowledge_base(self, call: _Call) -> Any:
+        hypothesis, _ = self._require_item(call)
+        fields = {
+            "name": hypothesis.get("name"),
+            "summary": hypothesis.get("objective") or "",
+            "hypothesis": hypothesis["id"],
+        }
+        return self.store.add("knowledge-bases", fields, **call.scope)
+
+    def _op_get_domain_by_url(self, call: _Call) -> Any:
+        wanted = str(call.fields().get("url") or "").rstrip("/")
+        for domain in self.store.items("domains", **call.scope):
+            known = str(domain.get("url", "")).rstrip("/")
+            if wanted == known or wanted.startswith(known + "/"):
+                return domain
+        raise _ApiError(404, "Domain not found")
+
+    def _op_verify_domain_tracking_code(self, call: _Call) -> Any:
+        domain, _ = self._require_item(call)
+        return domain
+
+    def _op_replace_experience_sections(self, call: _Call) -> Any:
+        experience = self._experience(call)
+        given = call.fields().get("sections") or []
+        sections: list[Obj] = []
+        for raw in given:
+            section = copy.deepcopy(raw) if isinstance(raw, dict) else {}
+            section["id"] = str(section.get("id") or _short_id(sections))
+            _number_versions(section)
+            sections.append(section)
+        experience["sections"] = sections
+        return {"data": sections}
+
+    def _op_get_experience_traffic_allocation_report(self, call: _Call) -> Any:
+        experience = self._experience(call)
+        variations = [v for v in experience.get("variations", []) if isinstance(v, dict)]
+        start = experience.get("start_time") or BASE_TIMESTAMP - 14 * _DAY
+        start -= start % _DAY
+        days = []
+        for day in range(14 if _has_run(experience) else 0):
+            timestamp = start + day * _DAY
+            rows = [
+                {"variation_id": v["id"], "allocation": v.get("traffic_distribution")}
+                for v in variations
+            ]
+            date = time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+            days.append({"date": date, "timestamp": timestamp, "variations": rows})
+        return {"data": {"experience_id": experience["id"], "days": days}}
+
     # -- reports ----------------------------------------------------------------------------
 
     def _experience(self, call: _Call) -> Obj:
@@ -677,8 +1037,9 @@ class FakeConvert:
         names = self._goal_names(call)
         variations = [v for v in exp.get("variations", []) if isinstance(v, dict)]
         goals = []
+        ran = _has_run(exp)
         for goal_id in goal_ids:
-            rows = [self._variation_totals(exp["id"], goal_id, v) for v in variations]
+            rows = [self._variation_totals(exp["id"], goal_id, v, ran=ran) for v in variations]
             base = next((r for r in rows if r["is_baseline"]), rows[0] if rows else None)
             for row in rows:
                 _compare(row, base)
@@ -694,13 +1055,15 @@ class FakeConvert:
             }
         }
 
-    def _variation_totals(self, experience_id: int, goal_id: int, variation: Obj) -> Obj:
+    def _variation_totals(
+        self, experience_id: int, goal_id: int, variation: Obj, *, ran: bool = True
+    ) -> Obj:
         # Seeded per (experience, goal, variation) so numbers never depend on which goals or
         # variations were asked for, nor on call order.
         goal_rng = random.Random(f"{self.seed}:{experience_id}:{goal_id}")
         base_rate, order_value = goal_rng.uniform(0.02, 0.12), goal_rng.uniform(25, 140)
         rng = random.Random(f"{self.seed}:{experience_id}:{goal_id}:{variation.get('id')}")
-        visitors = rng.randint(1_500, 25_000)
+        visitors = rng.randint(1_500, 25_000) if ran else 0
         lift = 1.0 if variation.get("is_baseline") else rng.uniform(0.85, 1.25)
         conversions = round(visitors * base_rate * lift * rng.uniform(0.95, 1.05))
         return {
@@ -709,7 +1072,7 @@ class FakeConvert:
             "is_baseline": bool(variation.get("is_baseline")),
             "visitors": visitors,
             "conversions": conversions,
-            "conversion_rate": round(conversions / visitors * 100, 2),
+            "conversion_rate": round(conversions / visitors * 100, 2) if visitors else 0.0,
             "revenue": round(conversions * order_value, 2),
             "improvement": None,
             "confidence": None,
@@ -739,7 +1102,7 @@ class FakeConvert:
             series.append((variation.get("id"), daily, rng.uniform(25, 140)))
         days = []
         totals = {vid: [0, 0] for vid, _, _ in series}
-        for day in range(14):
+        for day in range(14 if _has_run(exp) else 0):  # a draft has no days to report
             timestamp = start + day * _DAY
             rows = []
             for vid, daily, order_value in series:
@@ -792,6 +1155,39 @@ class FakeConvert:
         }
 
 
+def _has_run(experience: Obj) -> bool:
+    """Whether an experience ever received traffic (a draft or a scheduled one did not)."""
+    return experience.get("status") not in ("draft", "scheduled")
+
+
+def _without_ids(variation: Obj) -> Obj:
+    """A copy of ``variation`` (and its changes) that gets fresh ids when stored."""
+    copied = {k: v for k, v in copy.deepcopy(variation).items() if k != "id"}
+    if isinstance(copied.get("changes"), list):
+        copied["changes"] = [
+            {k: v for k, v in c.items() if k != "id"} if isinstance(c, dict) else c
+            for c in copied["changes"]
+        ]
+    return copied
+
+
+def _file_name(name: str) -> str:
+    """``name`` made safe for a storage key (letters, digits, ``.``, ``_`` and ``-``)."""
+    return "".join(c if c.isalnum() or c in "._-" else "-" for c in name).strip("-") or "file"
+
+
+def _selected(objects: list[Obj], selection: Any) -> list[Obj]:
+    """Objects picked by an export filter: ``{"include": [ids]}`` or ``{"exclude": [ids]}``."""
+    if not isinstance(selection, dict):
+        return objects
+    include, exclude = selection.get("include"), selection.get("exclude")
+    if isinstance(include, list):
+        objects = [o for o in objects if o.get("id") in include]
+    if isinstance(exclude, list):
+        objects = [o for o in objects if o.get("id") not in exclude]
+    return objects
+
+
 def _sorted(items: list[Obj], name: str, descending: bool) -> list[Obj]:
     """Order by ``name`` with the id as tie-breaker, so pages never overlap or skip objects."""
     if name == "id":
@@ -824,7 +1220,7 @@ def _field_matches(obj: Obj, name: str, wanted: Sequence[Any]) -> bool:
 
 def _compare(row: Obj, base: Obj | None) -> None:
     """Fill improvement and confidence (one-sided two-proportion z-test) against the base."""
-    if base is None or row is base:
+    if base is None or row is base or not row["visitors"] or not base["visitors"]:
         return
     rate, base_rate = row["conversions"] / row["visitors"], base["conversions"] / base["visitors"]
     if base_rate > 0:

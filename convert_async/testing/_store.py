@@ -39,6 +39,7 @@ _ID_BASES = {
     "domains": 800_001,
     "features": 900_001,
     "change-history": 5_000_001,
+    "changes": 6_000_001,
 }
 _DEFAULT_ID_BASE = 9_000_001
 
@@ -46,6 +47,10 @@ _DEFAULT_ID_BASE = 9_000_001
 def slugify(text: str, limit: int = 32) -> str:
     """Machine key from a display name (lower-case words joined by dashes)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].rstrip("-") or "item"
+
+
+def _identifiers(obj: Obj) -> tuple[Any, ...]:
+    return (str(obj.get("id")), obj.get("key"), obj.get("sdk_key"), obj.get("key_id"))
 
 
 def _scope_key(scope: Mapping[str, int]) -> _ScopeKey:
@@ -69,6 +74,8 @@ class FakeStore:
         self.seed = seed
         self._collections: dict[str, dict[_ScopeKey, dict[int, Obj]]] = {}
         self._counters: dict[str, Iterator[int]] = {}
+        #: Uploaded contents (images, files, screenshots) by storage key.
+        self.blobs: dict[str, bytes] = {}
         if populate:
             _Seeder(self, random.Random(seed)).run()
 
@@ -96,12 +103,14 @@ class FakeStore:
         return found
 
     def get(self, name: str, ident: int | str, **scope: int) -> Obj | None:
-        """One object by numeric id, or (for a non-numeric ``ident``) by its ``key``."""
+        """One object by numeric id, or (for a non-numeric ``ident``) by its string id or one
+        of its keys (``key``, ``sdk_key``, ``key_id``)."""
         objects = self.collection(name, **scope)
         if isinstance(ident, int) or ident.isdigit():
             return objects.get(int(ident))
         return next(
-            (o for o in objects.values() if ident in (o.get("key"), o.get("sdk_key"))), None
+            (o for o in objects.values() if ident in _identifiers(o)),
+            None,
         )
 
     def add(self, name: str, fields: Mapping[str, Any] | None = None, **scope: int) -> Obj:
@@ -125,6 +134,10 @@ class FakeStore:
             obj["key"] = slugify(f"{obj.get('name') or name}-{ident}")
         if name == "experiences":
             obj["variations"] = self.new_variations(obj.get("variations") or None)
+        elif name == "api-keys" and not obj.get("key_id"):
+            obj["key_id"] = f"key-{ident}"
+        elif name == "sdk-keys" and not obj.get("sdk_key"):
+            obj["sdk_key"] = "-".join(map(str, (*scope.values(), ident)))
         return obj
 
     def new_variations(self, given: list[Any] | None = None) -> list[Obj]:
@@ -149,8 +162,18 @@ class FakeStore:
                 "changes": [],
             }
             variation.update({k: v for k, v in fields.items() if k != "id"})
+            self.number_changes(variation)
             result.append(variation)
         return result
+
+    def number_changes(self, variation: Obj) -> None:
+        """Give every change of ``variation`` that has none an id (changes are addressable)."""
+        changes = variation.get("changes")
+        if not isinstance(changes, list):
+            return
+        for change in changes:
+            if isinstance(change, dict) and not change.get("id"):
+                change["id"] = self.next_id("changes")
 
     # -- convenience ----------------------------------------------------------------------
 
@@ -255,6 +278,8 @@ _DEFAULTS: dict[str, Obj] = {
     "knowledge-bases": {"name": "New knowledge base", "status": "active", "summary": ""},
     "observations": {"name": "New observation", "status": "active", "description": ""},
     "features": {"name": "New feature", "key": "", "status": "active", "variables": []},
+    "api-keys": {"name": "New API key", "auth_type": "requestSigning", "projects": []},
+    "sdk-keys": {"name": "New SDK key", "environment": "production", "status": "enabled"},
     "tags": {"name": "New tag", "description": ""},
     "domains": {"url": "https://www.example.com", "code_installed": False},
 }

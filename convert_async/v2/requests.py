@@ -8,8 +8,11 @@ server's defaults apply.
 
 from __future__ import annotations
 
+import mimetypes
+from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
+import anyio
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
@@ -18,6 +21,23 @@ from .._core.codec import RequestModel
 from .._core.multipart import Upload
 
 JSONObject = dict[str, Any]
+
+FileContent = bytes | tuple[Any, ...]
+"""A file as an upload body holds it: bytes, or ``(filename, bytes[, content_type])``.
+
+Not :data:`~convert_async._core.multipart.Upload` itself: msgspec can check neither a path nor a
+union of two tuple shapes, so upload methods read a path first (:func:`read_upload`)."""
+
+
+async def read_upload(value: Upload) -> FileContent:
+    """``value`` ready for an upload body: a path is read (without blocking the loop) into
+    ``(filename, bytes, content_type)``; bytes and tuples are returned as they are."""
+    if isinstance(value, bytes | tuple):
+        return value
+    path = Path(value)
+    content = await anyio.Path(path).read_bytes()
+    return path.name, content, mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
 
 # Enumerations the API reference lists, named after its schemas where it names them.
 CookieLogoutRequestType = Literal["currentSession", "otherSessions", "allSessions"]
@@ -475,15 +495,15 @@ class ExportProjectRequest(RequestModel):
 
 
 class ImportProjectRequest(RequestModel):
-    """Body of ``import_project``."""
+    """Body of ``import_project`` (multipart: the project export JSON file)."""
 
-    file: str
+    file: FileContent
 
 
 class ImportProjectDataRequest(RequestModel):
-    """Body of ``import_project_data``."""
+    """Body of ``import_project_data`` (multipart: the project export JSON file)."""
 
-    file: str
+    file: FileContent
 
 
 class CreateSdkKeyRequest(RequestModel):
@@ -658,7 +678,7 @@ class UpdateVariationRequest(RequestModel):
 class UploadVariationScreenshotRequest(RequestModel):
     """Body of ``upload_variation_screenshot``."""
 
-    image: Upload
+    image: FileContent
 
 
 class ConvertVariationToExperienceRequest(RequestModel):
@@ -1183,14 +1203,14 @@ class UploadImageRequest(RequestModel):
     """Body of ``upload_image``."""
 
     image_name: Annotated[str, Meta(max_length=200)]
-    image: Upload
+    image: FileContent
 
 
 class UploadFileRequest(RequestModel):
     """Body of ``upload_file``."""
 
     file_name: Annotated[str, Meta(max_length=200)]
-    file: Upload
+    file: FileContent
 
 
 class ListTagsRequest(ListRequest):

@@ -8,7 +8,7 @@ from typing import overload
 from ..._core.multipart import Upload
 from .._resource import Resource, StrPath
 from ..models import StatusReply, UploadedFile
-from ..requests import UploadFileRequest
+from ..requests import UploadFileRequest, read_upload
 
 __all__ = ["Files"]
 
@@ -20,7 +20,8 @@ class Files(Resource):
         self, *, account_id: int, project_id: int, file_name: str, file: Upload
     ) -> UploadedFile:
         """Upload a generic file to project storage."""
-        return await self._call("upload_file", UploadedFile, locals(), body=UploadFileRequest)
+        arguments = {**locals(), "file": await read_upload(file)}
+        return await self._call("upload_file", UploadedFile, arguments, body=UploadFileRequest)
 
     @overload
     async def get(

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from ..._core.multipart import Upload
 from .._resource import Resource
 from ..models import CdnImage, StatusReply, UploadedImage
-from ..requests import ListImagesRequest, UploadImageRequest
+from ..requests import ListImagesRequest, UploadImageRequest, read_upload
 
 __all__ = ["Images"]
 
@@ -32,7 +32,8 @@ class Images(Resource):
         self, *, account_id: int, project_id: int, image_name: str, image: Upload
     ) -> UploadedImage:
         """Upload an image to the project's CDN storage."""
-        return await self._call("upload_image", UploadedImage, locals(), body=UploadImageRequest)
+        arguments = {**locals(), "image": await read_upload(image)}
+        return await self._call("upload_image", UploadedImage, arguments, body=UploadImageRequest)
 
     async def delete(self, *, account_id: int, project_id: int, image_key: str) -> StatusReply:
         """Delete an image from the project's CDN storage."""

@@ -10,6 +10,7 @@ from typing import Any, Literal, overload
 from msgspec import UNSET, UnsetType
 
 from ..._core._constants import DEFAULT_PAGE_SIZE
+from ..._core.multipart import Upload
 from ..._core.pagination import AsyncPager
 from .._resource import Resource, StrPath
 from ..models import (
@@ -40,6 +41,7 @@ from ..requests import (
     ProjectStatus,
     ScriptReleaseType,
     UpdateProjectRequest,
+    read_upload,
 )
 
 __all__ = ["Projects"]
@@ -232,12 +234,15 @@ class Projects(Resource):
             return await self._download("export_project", locals(), body=ExportProjectRequest)
         return await self._save("export_project", locals(), to, body=ExportProjectRequest)
 
-    async def import_project(self, *, account_id: int, file: str) -> StatusReply:
-        """Import project data from a JSON file."""
-        return await self._call("import_project", StatusReply, locals(), body=ImportProjectRequest)
+    async def import_project(self, *, account_id: int, file: Upload) -> StatusReply:
+        """Import a project from a project export JSON file (as :meth:`export` makes)."""
+        arguments = {**locals(), "file": await read_upload(file)}
+        return await self._call("import_project", StatusReply, arguments, body=ImportProjectRequest)
 
-    async def import_data(self, *, account_id: int, project_id: int, file: str) -> ImportResult:
-        """Import associated data into an existing project."""
+    async def import_data(self, *, account_id: int, project_id: int, file: Upload) -> ImportResult:
+        """Import the goals, audiences, experiences ... of a project export JSON file into an
+        existing project."""
+        arguments = {**locals(), "file": await read_upload(file)}
         return await self._call(
-            "import_project_data", ImportResult, locals(), body=ImportProjectDataRequest
+            "import_project_data", ImportResult, arguments, body=ImportProjectDataRequest
         )

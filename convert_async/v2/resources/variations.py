@@ -15,6 +15,7 @@ from ..requests import (
     ConvertVariationToExperienceRequest,
     UpdateVariationRequest,
     UploadVariationScreenshotRequest,
+    read_upload,
 )
 
 __all__ = ["Variations"]
@@ -101,8 +102,9 @@ class Variations(Resource):
         force_download: bool | UnsetType = UNSET,
     ) -> bytes:
         """Upload a screenshot for an experience variation."""
+        arguments = {**locals(), "image": await read_upload(image)}
         return await self._download(
-            "upload_variation_screenshot", locals(), body=UploadVariationScreenshotRequest
+            "upload_variation_screenshot", arguments, body=UploadVariationScreenshotRequest
         )
 
     async def convert_to_experience(

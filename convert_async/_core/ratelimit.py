@@ -1,0 +1,273 @@
+"""A client-side rate limiter that learns the server's limit from its throttling replies.
+
+The limiter is a token bucket whose fill rate moves with the server's answers, in the spirit of
+TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
+
+- every request first takes a token (:meth:`AdaptiveRateLimiter.acquire`), waiting when the
+  bucket is empty, so requests leave at most at the current rate;
+- a throttling reply (HTTP 429) calls :meth:`~AdaptiveRateLimiter.on_throttled`: the rate is
+  cut multiplicatively (``beta``), the bucket is emptied, and when the server sent a
+  ``Retry-After`` every caller is paused for that long;
+- successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
+  curve - quickly at first, flattening as it nears the rate that was throttled, then probing
+  beyond it (up to ``max_rate``).
+
+It knows nothing about HTTP or Convert: any code that can tell "throttled" from "fine" can use
+it. One limiter is meant to be shared by every task that calls the same API.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import anyio
+
+__all__ = ["AdaptiveRateLimiter", "RateLimiterStats"]
+
+#: How long the measured request rate is averaged over before it is smoothed in (seconds).
+_MEASURE_WINDOW = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimiterStats:
+    """A snapshot of an :class:`AdaptiveRateLimiter`.
+
+    ``rate`` is the current fill rate in requests per second (``inf`` while unlimited);
+    ``lowest_rate`` the lowest it has been; ``throttled`` how many throttling replies were
+    reported and ``rate_cuts`` how many of them cut the rate (replies to requests sent before
+    the last cut do not cut it again); ``acquired`` the tokens handed out; ``waits`` how many
+    :meth:`~AdaptiveRateLimiter.acquire` calls had to wait and ``total_wait`` the seconds they
+    waited in all; ``measured_rate`` the recent rate of acquisitions.
+    """
+
+    rate: float
+    lowest_rate: float
+    throttled: int
+    rate_cuts: int
+    acquired: int
+    waits: int
+    total_wait: float
+    measured_rate: float | None
+
+
+class AdaptiveRateLimiter:
+    """A token bucket whose rate drops when the server throttles and recovers afterwards.
+
+    ``rate`` is the starting rate in requests per second; ``None`` (the default) starts
+    unlimited and only begins limiting at the first throttling reply, from the rate that was
+    measured when it came. ``burst`` is the bucket size (default: a tenth of a second's worth
+    of requests, at least 1). The rate never goes below ``min_rate`` nor above ``max_rate``
+    (default: the starting rate, or unlimited when that is ``None``). ``beta`` is the factor a
+    throttle multiplies the rate by; ``scale`` sets how fast the cubic recovery climbs.
+    ``clock`` and ``sleep`` can be injected for tests.
+
+    >>> limiter = AdaptiveRateLimiter(rate=20, min_rate=1)
+    >>> async def call_api():  # doctest: +SKIP
+    ...     sent_at = await limiter.acquire()
+    ...     try:
+    ...         result = await do_request()
+    ...     except TooManyRequests as exc:
+    ...         limiter.on_throttled(exc.retry_after, sent_at=sent_at)
+    ...         raise
+    ...     limiter.on_success()
+    ...     return result
+    """
+
+    def __init__(
+        self,
+        rate: float | None = None,
+        *,
+        burst: float | None = None,
+        min_rate: float = 0.5,
+        max_rate: float | None = None,
+        beta: float = 0.7,
+        scale: float = 0.4,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be positive (or None for unlimited)")
+        if min_rate <= 0:
+            raise ValueError("min_rate must be positive")
+        if not 0 < beta < 1:
+            raise ValueError("beta must be between 0 and 1")
+        if scale <= 0:
+            raise ValueError("scale must be positive")
+        if burst is not None and burst < 1:
+            raise ValueError("burst must be at least 1")
+        ceiling = max_rate if max_rate is not None else (rate if rate is not None else math.inf)
+        if ceiling < min_rate:
+            raise ValueError("max_rate cannot be below min_rate")
+        start = math.inf if rate is None else min(max(rate, min_rate), ceiling)
+        self.min_rate = min_rate
+        self.max_rate = ceiling
+        self.beta = beta
+        self.scale = scale
+        self._burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        now = clock()
+        self._rate = start
+        self._lowest = start
+        # Cubic recovery state: the rate that was throttled and when the curve started.
+        # Before any throttle the curve sits on its plateau at the starting rate.
+        self._peak = start
+        self._curve_start = now - self._plateau_delay(start)
+        self._last_cut = -math.inf
+        self._tokens = self._capacity()
+        self._refilled_at = now
+        self._paused_until = -math.inf
+        self._lock = anyio.Lock()
+        self._throttled = 0
+        self._cuts = 0
+        self._acquired = 0
+        self._waits = 0
+        self._total_wait = 0.0
+        self._measured: float | None = None
+        self._window_start = now
+        self._window_count = 0
+
+    def __repr__(self) -> str:
+        return f"AdaptiveRateLimiter(rate={self._rate:.3g}, throttled={self._throttled})"
+
+    @property
+    def rate(self) -> float:
+        """The current rate in requests per second (``inf`` while unlimited)."""
+        return self._rate
+
+    @property
+    def stats(self) -> RateLimiterStats:
+        """A snapshot of the limiter's rate and counters."""
+        return RateLimiterStats(
+            rate=self._rate,
+            lowest_rate=self._lowest,
+            throttled=self._throttled,
+            rate_cuts=self._cuts,
+            acquired=self._acquired,
+            waits=self._waits,
+            total_wait=self._total_wait,
+            measured_rate=self._measured,
+        )
+
+    async def acquire(self) -> float:
+        """Wait for a token; return the clock time it was granted.
+
+        Pass the returned time to :meth:`on_throttled` as ``sent_at`` so that the throttling
+        replies to a burst sent before a cut only cut the rate once. Waiters are served in
+        arrival order.
+        """
+        if math.isinf(self._rate) and not self._lock.locked():
+            now = self._clock()
+            if now >= self._paused_until:
+                # Unlimited and nobody waiting: nothing to wait for, skip the queue.
+                self._acquired += 1
+                self._measure(now)
+                return now
+        async with self._lock:
+            waited = False
+            started = self._clock()
+            while True:
+                now = self._clock()
+                pause = self._paused_until - now
+                if pause > 0:
+                    waited = True
+                    await self._sleep(pause)
+                    continue
+                if math.isinf(self._rate):
+                    break
+                self._refill(now)
+                if self._tokens >= 1:
+                    break
+                waited = True
+                await self._sleep((1 - self._tokens) / self._rate)
+            now = self._clock()
+            if not math.isinf(self._rate):
+                self._tokens -= 1
+            if waited:
+                self._waits += 1
+                self._total_wait += max(0.0, now - started)
+            self._acquired += 1
+            self._measure(now)
+            return now
+
+    def on_success(self) -> None:
+        """Report a request that was not throttled: the rate climbs back along the curve."""
+        if math.isinf(self._rate):
+            return
+        now = self._clock()
+        elapsed = now - self._curve_start - self._plateau_delay(self._peak)
+        target = self._peak + self.scale * elapsed**3
+        if target > self._rate:
+            self._refill(now)
+            self._rate = min(target, self.max_rate)
+
+    def on_throttled(
+        self, retry_after: float | None = None, *, sent_at: float | None = None
+    ) -> None:
+        """Report a throttling reply: cut the rate and pause everyone for ``retry_after`` s.
+
+        With ``sent_at`` (the value :meth:`acquire` returned for the throttled request), a
+        reply to a request sent before the last cut is counted but does not cut again: those
+        requests left at the old rate, so they say nothing about the new one.
+        """
+        now = self._clock()
+        self._throttled += 1
+        if retry_after is not None and retry_after > 0:
+            self._paused_until = max(self._paused_until, now + retry_after)
+        if sent_at is not None and sent_at < self._last_cut:
+            return
+        base = self._rate
+        if math.isinf(base):
+            base = self._measured if self._measured is not None else self._recent_rate(now)
+        if self._measured is not None:
+            base = min(base, max(self._measured, self.min_rate))
+        base = min(max(base, self.min_rate), self.max_rate)
+        self._peak = base
+        self._curve_start = now
+        self._last_cut = now
+        self._cuts += 1
+        self._rate = max(base * self.beta, self.min_rate)
+        self._lowest = min(self._lowest, self._rate)
+        self._tokens = 0.0
+        self._refilled_at = now
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _plateau_delay(self, peak: float) -> float:
+        """Seconds the cubic curve takes to climb from ``beta * peak`` back to ``peak``."""
+        if math.isinf(peak):
+            return 0.0
+        return float(math.cbrt(peak * (1 - self.beta) / self.scale))
+
+    def _capacity(self) -> float:
+        if self._burst is not None:
+            return self._burst
+        if math.isinf(self._rate):
+            return 1.0
+        return max(1.0, self._rate / 10)
+
+    def _refill(self, now: float) -> None:
+        elapsed = max(0.0, now - self._refilled_at)
+        self._refilled_at = now
+        if math.isinf(self._rate):
+            return
+        self._tokens = min(self._capacity(), self._tokens + elapsed * self._rate)
+
+    def _measure(self, now: float) -> None:
+        self._window_count += 1
+        elapsed = now - self._window_start
+        if elapsed < _MEASURE_WINDOW:
+            return
+        current = self._window_count / elapsed
+        previous = self._measured
+        self._measured = current if previous is None else 0.5 * previous + 0.5 * current
+        self._window_start = now
+        self._window_count = 0
+
+    def _recent_rate(self, now: float) -> float:
+        """Requests per second in the current (unfinished) measuring window."""
+        elapsed = max(now - self._window_start, _MEASURE_WINDOW / 10)
+        return max(self._window_count / elapsed, self.min_rate)

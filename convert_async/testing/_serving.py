@@ -1,0 +1,637 @@
+"""The fake Convert serving API (config + tracking), served by :class:`FakeConvert`.
+
+Routes come from the packaged copy of the serving catalog, not from the client's operation
+table, so a client/catalog disagreement shows up as a 404/405. Config is built from the fake's
+store (the same projects, experiences, goals... the REST v2 fake serves), SDK keys come from the
+store's ``sdk-keys`` collections, and every accepted tracking batch is recorded.
+
+Both serving hosts (config CDN and metrics) live under one prefix, :data:`SERVING_PATH`: point
+``config_base_url`` and ``track_base_url`` at ``fake.serving_url``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+
+from ._catalog import Operation, RouteMatch, Router
+from ._catalog import _operation as _catalog_operation
+from ._store import FakeStore, Obj
+
+__all__ = ["SERVING_PATH", "FakeServing", "SdkKey", "load_serving_catalog"]
+
+#: Prefix of every serving path on the fake; catalog paths are relative to it.
+SERVING_PATH = "/serving/v1"
+
+_EVENT_TYPES = ("bucketing", "conversion")
+_GOAL_DATA_KEYS = frozenset(
+    ("amount", "productsCount", "transactionId", *(f"customDimension{n}" for n in range(1, 6)))
+)
+_SEGMENT_STRINGS = ("browser", "source", "campaign", "visitorType", "country")
+_SEGMENT_LISTS = ("devices", "customSegments")
+# Only running experiences are served; drafts and paused ones need a valid debug token.
+_ALWAYS_VISIBLE = frozenset({"active"})
+_DEBUG_VISIBLE = frozenset({"draft", "paused"})
+_ARCHIVED = frozenset({"completed", "archived"})
+
+
+@functools.cache
+def load_serving_catalog() -> tuple[Operation, ...]:
+    """Load the packaged ``convert-serving-operations.json`` catalog (cached)."""
+    text = (
+        resources.files("convert_async.testing")
+        .joinpath("data/convert-serving-operations.json")
+        .read_text(encoding="utf-8")
+    )
+    return tuple(_catalog_operation(raw) for raw in json.loads(text))
+
+
+@dataclass(frozen=True, slots=True)
+class SdkKey:
+    """An SDK key the fake accepts: the key, its secret (None: no secret) and its project."""
+
+    sdk_key: str
+    secret: str | None
+    account_id: int
+    project_id: int
+    environment: str | None
+
+
+class _ServingError(Exception):
+    """Answer with the serving API's ``ErrorData {code, message, fields}``."""
+
+    def __init__(self, status: int, message: str, fields: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: Obj = {"code": status, "message": message, "fields": fields or []}
+
+
+class FakeServing:
+    """The serving routes of :class:`~convert_async.testing.FakeConvert` and what they saw.
+
+    ``batches`` holds every accepted tracking payload as sent, and ``events`` every event of
+    them flattened (``{"visitorId", "eventType", "data"}``), so tests can count deliveries and
+    duplicates. ``visitor_data`` is what ``/visitor-data`` answers, keyed by (project id,
+    visitor id). Faults injected with ``fake.faults`` apply here too (operation names are the
+    serving catalog's, e.g. ``send_tracking_events_by_sdk_key``)::
+
+        async with FakeConvert() as fake:
+            key = fake.serving.sdk_key(1001, project_id)
+            async with TrackingClient(key.sdk_key, key.secret, account_id=1001,
+                                      project_id=project_id, config_base_url=fake.serving_url,
+                                      track_base_url=fake.serving_url) as tracker:
+                ...
+            assert len(fake.serving.events) == ...
+    """
+
+    #: Lifetime of a debug token, as on the real service (24 h).
+    DEBUG_TOKEN_TTL = 86_400.0
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.operations: dict[str, Operation] = {op.name: op for op in load_serving_catalog()}
+        self._router = Router(list(self.operations.values()))
+        self.batches: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.visitor_data: dict[tuple[int, str], dict[str, str]] = {}
+        self._debug_tokens: dict[str, tuple[int, int, float]] = {}
+        self._rng = random.Random(f"serving:{store.seed}")
+        for account_id, project_id in self._projects():
+            if not self.store.collection("sdk-keys", account_id=account_id, project_id=project_id):
+                self._new_key(account_id, project_id, with_secret=True)
+
+    # -- helpers for tests ----------------------------------------------------------------------
+
+    def sdk_key(self, account_id: int, project_id: int, *, with_secret: bool = True) -> SdkKey:
+        """An enabled SDK key of the project, with or without a secret (created if needed)."""
+        keys = self.store.collection("sdk-keys", account_id=account_id, project_id=project_id)
+        for obj in keys.values():
+            if obj.get("status", "enabled") == "enabled" and bool(obj.get("sdk_secret")) is (
+                with_secret
+            ):
+                return self._record(obj, account_id, project_id)
+        if self.store.get("projects", project_id, account_id=account_id) is None:
+            raise KeyError(f"no project {project_id} in account {account_id}")
+        obj = self._new_key(account_id, project_id, with_secret)
+        return self._record(obj, account_id, project_id)
+
+    def issue_debug_token(
+        self, account_id: int, project_id: int, *, ttl: float | None = None
+    ) -> str:
+        """A debug token that reveals the project's draft and paused experiences."""
+        token = "dbg-" + "".join(self._rng.choices("0123456789abcdef", k=24))
+        expires = time.time() + (self.DEBUG_TOKEN_TTL if ttl is None else ttl)
+        self._debug_tokens[token] = (account_id, project_id, expires)
+        return token
+
+    def events_for(self, visitor_id: str) -> list[dict[str, Any]]:
+        """Recorded events of one visitor, in arrival order."""
+        return [e for e in self.events if e["visitorId"] == visitor_id]
+
+    def clear(self) -> None:
+        """Forget recorded batches and events."""
+        self.batches.clear()
+        self.events.clear()
+
+    # -- routing (called by FakeConvert) ---------------------------------------------------------
+
+    @staticmethod
+    def owns(path: str) -> bool:
+        """Whether a raw request path (no query) is under :data:`SERVING_PATH`."""
+        return path == SERVING_PATH or path.startswith(SERVING_PATH + "/")
+
+    def match(self, method: str, path: str) -> RouteMatch:
+        """Route a raw request path under :data:`SERVING_PATH`."""
+        return self._router.match(method, path[len(SERVING_PATH) :] or "/")
+
+    def serves(self, op: Operation) -> bool:
+        """Whether ``op`` is one of the serving operations."""
+        return self.operations.get(op.name) is op
+
+    def respond(
+        self,
+        request: web.BaseRequest,
+        route: RouteMatch,
+        raw_body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> tuple[int, Any, dict[str, str]]:
+        """Answer one serving request: (status, JSON payload, extra headers)."""
+        op = route.operation
+        assert op is not None
+        params = route.path_params
+        try:
+            if "sdk_key" in params:
+                key = self._authenticate(request, params["sdk_key"])
+                account_id, project_id = key.account_id, key.project_id
+                default_environment = key.environment
+            else:
+                account_id, project_id = self._default_project(params)
+                default_environment = None
+            handler = getattr(self, f"_do_{op.name.removesuffix('_by_sdk_key')}")
+            payload = handler(
+                request=request,
+                account_id=account_id,
+                project_id=project_id,
+                params=params,
+                query=query,
+                raw_body=raw_body,
+                default_environment=default_environment,
+            )
+        except _ServingError as err:
+            return err.status, err.body, {}
+        return 200, payload, {}
+
+    # -- auth -------------------------------------------------------------------------------------
+
+    def _authenticate(self, request: web.BaseRequest, sdk_key: str) -> SdkKey:
+        found = self._find_key(sdk_key)
+        if found is None:
+            raise _ServingError(404, "SDK key not found")
+        obj, key = found
+        if obj.get("status", "enabled") != "enabled":
+            raise _ServingError(403, "SDK key is disabled")
+        if key.secret:
+            header = request.headers.get("Authorization", "").strip()
+            given = header[len("Bearer ") :].strip() if header.startswith("Bearer ") else header
+            if not hmac.compare_digest(given.encode(), key.secret.encode()):
+                raise _ServingError(401, "Invalid or missing SDK key secret")
+        return key
+
+    def _default_project(self, params: Mapping[str, str]) -> tuple[int, int]:
+        account, project = params.get("account_id", ""), params.get("project_id", "")
+        if not account.isdigit() or not project.isdigit():
+            raise _ServingError(404, "Project not found")
+        obj = self.store.get("projects", int(project), account_id=int(account))
+        if obj is None:
+            raise _ServingError(404, "Project not found")
+        settings = obj.get("settings") or {}
+        if isinstance(settings, dict) and settings.get("disable_default_config"):
+            raise _ServingError(403, "Default endpoints are disabled for this project")
+        return int(account), int(project)
+
+    def _find_key(self, sdk_key: str) -> tuple[Obj, SdkKey] | None:
+        for account_id, project_id in self._projects():
+            keys = self.store.collection("sdk-keys", account_id=account_id, project_id=project_id)
+            for obj in keys.values():
+                if obj.get("sdk_key") == sdk_key:
+                    return obj, self._record(obj, account_id, project_id)
+        return None
+
+    def _debug_allowed(
+        self, request: web.BaseRequest, query: Mapping[str, list[str]], account: int, project: int
+    ) -> bool:
+        token = request.headers.get("convert-debug-token") or next(
+            iter(query.get("debug_token", [])), ""
+        )
+        grant = self._debug_tokens.get(token)
+        return grant is not None and grant[:2] == (account, project) and grant[2] > time.time()
+
+    # -- config -----------------------------------------------------------------------------------
+
+    def _do_get_project_config(
+        self,
+        *,
+        request: web.BaseRequest,
+        account_id: int,
+        project_id: int,
+        query: Mapping[str, list[str]],
+        default_environment: str | None,
+        **_: Any,
+    ) -> Obj:
+        scope = {"account_id": account_id, "project_id": project_id}
+        project = self.store.get("projects", project_id, account_id=account_id) or {}
+        environment = _first(query, "environment") or default_environment
+        debug = self._debug_allowed(request, query, account_id, project_id)
+        only = _first(query, "exp")
+        experiences: list[Obj] = []
+        archived: list[str] = []
+        for exp in self.store.items("experiences", **scope):
+            status = str(exp.get("status", ""))
+            if status in _ARCHIVED:
+                archived.append(str(exp["id"]))
+                continue
+            if status not in _ALWAYS_VISIBLE and not (debug and status in _DEBUG_VISIBLE):
+                continue
+            if environment and environment not in _environments(exp):
+                continue
+            if only and only not in (str(exp["id"]), exp.get("key")):
+                continue
+            experiences.append(_experience(exp))
+        return {
+            "account_id": str(account_id),
+            "project": self._project(project, scope),
+            "goals": [_goal(g) for g in self.store.items("goals", **scope)],
+            "locations": [_location(o) for o in self.store.items("locations", **scope)],
+            "audiences": [_audience(o) for o in self.store.items("audiences", **scope)],
+            "segments": [_segment(o) for o in self.store.items("segments", **scope)],
+            "experiences": experiences,
+            "archived_experiences": archived,
+            "features": [_feature(o) for o in self.store.items("features", **scope)],
+            "is_debug": debug,
+        }
+
+    def _project(self, project: Obj, scope: Mapping[str, int]) -> Obj:
+        settings = project.get("settings") if isinstance(project.get("settings"), dict) else {}
+        assert isinstance(settings, dict)
+        environments = project.get("environments") or {"production": "Production"}
+        domains = [
+            {"tld": str(d.get("url", "")).split("://")[-1], "hosts": None}
+            for d in self.store.items("domains", **scope)
+        ]
+        return {
+            "id": str(project.get("id", scope["project_id"])),
+            "name": project.get("name"),
+            "type": project.get("project_type", "web"),
+            "utc_offset": 0,
+            "custom_domain": None,
+            "domains": domains,
+            "global_javascript": project.get("global_javascript"),
+            "settings": {
+                "allow_crossdomain_tracking": bool(settings.get("allow_crossdomain_tracking")),
+                "data_anonymization": bool(settings.get("data_anonymization")),
+                "do_not_track": settings.get("do_not_track", "OFF"),
+                "global_privacy_control": settings.get("global_privacy_control", "OFF"),
+                "include_jquery": settings.get("include_jquery", True),
+                "include_jquery_v1": False,
+                "disable_spa_functionality": False,
+                "do_not_track_referral": False,
+                "integrations": {},
+                "min_order_value": 0,
+                "max_order_value": 0,
+                "outliers": {},
+                "version": str(settings.get("version", "1")),
+            },
+            "environments": {
+                name: {
+                    "label": label if isinstance(label, str) else name.capitalize(),
+                    "is_default": name == "production",
+                }
+                for name, label in environments.items()
+            },
+        }
+
+    def _do_get_project_settings(self, *, account_id: int, project_id: int, **_: Any) -> Obj:
+        project = self.store.get("projects", project_id, account_id=account_id) or {}
+        settings = project.get("settings") if isinstance(project.get("settings"), dict) else {}
+        assert isinstance(settings, dict)
+        return {
+            "account_id": str(account_id),
+            "project_id": str(project_id),
+            "include_jquery": settings.get("include_jquery", True),
+            "include_jquery_v1": False,
+            "disable_spa_functionality": False,
+            "version": str(settings.get("version", "1")),
+            "tracking_script": {"current_version": "1.0.0"},
+        }
+
+    def _do_get_project_optional_settings(
+        self, *, account_id: int, project_id: int, **_: Any
+    ) -> Obj:
+        return {
+            "account_id": str(account_id),
+            "project_id": str(project_id),
+            "visitor_insights": {
+                "enabled": False,
+                "obfuscate_text": True,
+                "tracking_id": f"vi-{project_id}",
+            },
+        }
+
+    def _do_get_visitor_data(self, *, project_id: int, params: Mapping[str, str], **_: Any) -> Obj:
+        data = self.visitor_data.get((project_id, params["visitor_id"]), {})
+        return {"data": dict(data), "default": {}}
+
+    # -- tracking ---------------------------------------------------------------------------------
+
+    def _do_send_tracking_events(
+        self, *, account_id: int, project_id: int, raw_body: bytes, **_: Any
+    ) -> Obj:
+        try:
+            body = json.loads(raw_body) if raw_body.strip() else None
+        except ValueError:
+            raise _ServingError(400, "Body is not valid JSON", ["body"]) from None
+        problems = _payload_problems(body, account_id, project_id)
+        if problems:
+            message = "; ".join(f"{path} {problem}" for path, problem in problems)
+            raise _ServingError(400, message, [path for path, _ in problems])
+        assert isinstance(body, dict)
+        self.batches.append(body)
+        for visitor in body["visitors"]:
+            for event in visitor["events"]:
+                self.events.append(
+                    {
+                        "visitorId": visitor["visitorId"],
+                        "eventType": event["eventType"],
+                        "data": event["data"],
+                    }
+                )
+        return {"code": 200, "message": "OK"}
+
+    # -- store access -----------------------------------------------------------------------------
+
+    def _projects(self) -> list[tuple[int, int]]:
+        return [
+            (account_id, project_id)
+            for account_id in list(self.store.collection("accounts"))
+            for project_id in list(self.store.collection("projects", account_id=account_id))
+        ]
+
+    def _new_key(self, account_id: int, project_id: int, with_secret: bool) -> Obj:
+        suffix = "".join(self._rng.choices("0123456789abcdef", k=8))
+        fields: Obj = {
+            "name": "Serving key" + (" (secret)" if with_secret else ""),
+            "sdk_key": f"{account_id}-{project_id}-{suffix}",
+            "environment": "production",
+            "status": "enabled",
+        }
+        if with_secret:
+            fields["sdk_secret"] = "".join(self._rng.choices("0123456789abcdef", k=32))
+        return self.store.add("sdk-keys", fields, account_id=account_id, project_id=project_id)
+
+    @staticmethod
+    def _record(obj: Obj, account_id: int, project_id: int) -> SdkKey:
+        secret = obj.get("sdk_secret")
+        environment = obj.get("environment")
+        return SdkKey(
+            sdk_key=str(obj["sdk_key"]),
+            secret=str(secret) if secret else None,
+            account_id=account_id,
+            project_id=project_id,
+            environment=str(environment) if environment else None,
+        )
+
+
+# -- shaping store objects into the config's shapes ----------------------------------------------
+
+
+def _first(query: Mapping[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def _strs(values: Any) -> list[str]:
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
+def _environments(exp: Obj) -> list[str]:
+    names = _strs(exp.get("environments"))
+    if exp.get("environment"):
+        names.append(str(exp["environment"]))
+    return names
+
+
+def _experience(exp: Obj) -> Obj:
+    variations = [v for v in exp.get("variations") or [] if isinstance(v, dict)]
+    settings = exp.get("settings") if isinstance(exp.get("settings"), dict) else {}
+    assert isinstance(settings, dict)
+    return {
+        "id": str(exp["id"]),
+        "name": exp.get("name"),
+        "key": exp.get("key"),
+        "locations": _strs(exp.get("locations")),
+        "site_area": exp.get("site_area"),
+        "audiences": _strs(exp.get("audiences")),
+        "goals": _strs(exp.get("goals")),
+        "status": exp.get("status"),
+        "global_js": exp.get("global_js") or "",
+        "global_css": exp.get("global_css") or "",
+        "type": exp.get("type"),
+        "version": exp.get("version", 1),
+        "variations": [
+            {
+                "id": str(v["id"]),
+                "name": v.get("name"),
+                "key": v.get("key"),
+                # Percent in the store; hundredths of a percent on the serving API.
+                "traffic_allocation": round(float(v.get("traffic_distribution") or 0) * 100),
+                "status": "running" if v.get("status", "running") == "running" else "stopped",
+                "changes": [
+                    {
+                        "id": c.get("id"),
+                        "type": c.get("type"),
+                        "data": c.get("data") if isinstance(c.get("data"), dict) else {},
+                    }
+                    for c in v.get("changes") or []
+                    if isinstance(c, dict)
+                ],
+            }
+            for v in variations
+        ],
+        "integrations": exp.get("integrations") or [],
+        "environments": _environments(exp),
+        "environment": exp.get("environment"),
+        "settings": {
+            "min_order_value": settings.get("min_order_value", 0),
+            "max_order_value": settings.get("max_order_value", 0),
+            "outliers": {},
+            "matching_options": {"audiences": "any", "locations": "any"},
+        },
+    }
+
+
+def _goal(goal: Obj) -> Obj:
+    return {
+        "id": str(goal["id"]),
+        "name": goal.get("name"),
+        "key": goal.get("key"),
+        "type": goal.get("type"),
+        "rules": goal.get("triggering_rule") or goal.get("rules"),
+        "settings": goal.get("settings"),
+    }
+
+
+def _location(location: Obj) -> Obj:
+    return {
+        "id": str(location["id"]),
+        "key": location.get("key"),
+        "name": location.get("name"),
+        "trigger": location.get("trigger"),
+        "rules": location.get("rules"),
+    }
+
+
+def _audience(audience: Obj) -> Obj:
+    return {
+        "id": str(audience["id"]),
+        "key": audience.get("key"),
+        "name": audience.get("name"),
+        "type": audience.get("type"),
+        "rules": audience.get("rules"),
+    }
+
+
+def _segment(segment: Obj) -> Obj:
+    return {
+        "id": str(segment["id"]),
+        "key": segment.get("key"),
+        "name": segment.get("name"),
+        "rules": segment.get("rules"),
+    }
+
+
+def _feature(feature: Obj) -> Obj:
+    return {
+        "id": str(feature["id"]),
+        "name": feature.get("name"),
+        "key": feature.get("key"),
+        "variables": [
+            {"key": v.get("key"), "type": v.get("type")}
+            for v in feature.get("variables") or []
+            if isinstance(v, dict)
+        ],
+    }
+
+
+# -- tracking payload validation -----------------------------------------------------------------
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _payload_problems(body: Any, account_id: int, project_id: int) -> list[tuple[str, str]]:
+    """Every way ``body`` departs from ``SendTrackingEventsRequestData``, as (path, problem)."""
+    if not isinstance(body, dict):
+        return [("body", "must be a JSON object")]
+    problems: list[tuple[str, str]] = []
+    for name, expected in (("accountId", account_id), ("projectId", project_id)):
+        value = body.get(name)
+        if not _is_id(value):
+            problems.append((name, "must be a non-empty string"))
+        elif value != str(expected):
+            problems.append((name, "does not match the project addressed"))
+    if "enrichData" in body and not isinstance(body["enrichData"], bool):
+        problems.append(("enrichData", "must be a boolean"))
+    if "source" in body and not isinstance(body["source"], str):
+        problems.append(("source", "must be a string"))
+    visitors = body.get("visitors")
+    if not isinstance(visitors, list) or not visitors:
+        problems.append(("visitors", "must be a non-empty array"))
+        return problems
+    for v_index, visitor in enumerate(visitors):
+        problems.extend(_visitor_problems(f"visitors[{v_index}]", visitor))
+    return problems
+
+
+def _visitor_problems(path: str, visitor: Any) -> list[tuple[str, str]]:
+    if not isinstance(visitor, dict):
+        return [(path, "must be an object")]
+    problems: list[tuple[str, str]] = []
+    if not _is_id(visitor.get("visitorId")):
+        problems.append((f"{path}.visitorId", "must be a non-empty string"))
+    segments = visitor.get("segments")
+    if segments is not None:
+        if not isinstance(segments, dict):
+            problems.append((f"{path}.segments", "must be an object"))
+        else:
+            for name in _SEGMENT_STRINGS:
+                if name in segments and not isinstance(segments[name], str):
+                    problems.append((f"{path}.segments.{name}", "must be a string"))
+            for name in _SEGMENT_LISTS:
+                if name in segments and not _is_str_list(segments[name]):
+                    problems.append((f"{path}.segments.{name}", "must be an array of strings"))
+    events = visitor.get("events")
+    if not isinstance(events, list) or not events:
+        problems.append((f"{path}.events", "must be a non-empty array"))
+        return problems
+    for e_index, event in enumerate(events):
+        problems.extend(_event_problems(f"{path}.events[{e_index}]", event))
+    return problems
+
+
+def _event_problems(path: str, event: Any) -> list[tuple[str, str]]:
+    if not isinstance(event, dict):
+        return [(path, "must be an object")]
+    event_type, data = event.get("eventType"), event.get("data")
+    if event_type not in _EVENT_TYPES:
+        return [(f"{path}.eventType", "must be one of bucketing, conversion")]
+    if not isinstance(data, dict):
+        return [(f"{path}.data", "must be an object")]
+    problems: list[tuple[str, str]] = []
+    required = ("experienceId", "variationId") if event_type == "bucketing" else ("goalId",)
+    for name in required:
+        if not _is_id(data.get(name)):
+            problems.append((f"{path}.data.{name}", "must be a non-empty string"))
+    if event_type == "conversion":
+        goal_data = data.get("goalData")
+        if goal_data is not None:
+            if not isinstance(goal_data, list):
+                problems.append((f"{path}.data.goalData", "must be an array"))
+            else:
+                for g_index, item in enumerate(goal_data):
+                    problems.extend(_goal_data_problems(f"{path}.data.goalData[{g_index}]", item))
+        bucketing = data.get("bucketingData")
+        if bucketing is not None and not (
+            isinstance(bucketing, dict)
+            and all(_is_id(k) and _is_id(v) for k, v in bucketing.items())
+        ):
+            problems.append(
+                (f"{path}.data.bucketingData", "must map experience ids to variation ids")
+            )
+    return problems
+
+
+def _goal_data_problems(path: str, item: Any) -> list[tuple[str, str]]:
+    if not isinstance(item, dict):
+        return [(path, "must be an object")]
+    problems: list[tuple[str, str]] = []
+    if item.get("key") not in _GOAL_DATA_KEYS:
+        problems.append((f"{path}.key", "is not an accepted goal data key"))
+    value = item.get("value")
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if not (numeric or isinstance(value, str) or _is_str_list(value)):
+        problems.append((f"{path}.value", "must be a number, a string or an array of strings"))
+    return problems
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)

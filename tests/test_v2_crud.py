@@ -1,0 +1,594 @@
+"""Round trips through the SDK against ``FakeConvert``: create, read, update, delete, clone,
+bulk changes, list filters, reports, uploads and downloads.
+
+Expected values come from what the test itself sent or read back through the SDK, never from
+the fake's internals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from convert_async import (
+    AuthenticationError,
+    ConvertClient,
+    HmacAuth,
+    NotFoundError,
+    SecretKeyAuth,
+)
+from convert_async.testing import FakeConvert, FakeStore, RecordedRequest
+from convert_async.testing._multipart import FormFile
+
+pytestmark = pytest.mark.anyio
+
+ACCOUNT = FakeStore.ACCOUNT_ID
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\r\n--boundary-lookalike\r\n"
+
+
+@dataclass
+class Env:
+    fake: FakeConvert
+    client: ConvertClient
+    project_id: int
+
+    def scope(self, level: str = "project") -> dict[str, int]:
+        if level == "account":
+            return {"account_id": ACCOUNT}
+        return {"account_id": ACCOUNT, "project_id": self.project_id}
+
+
+@pytest.fixture
+async def env(fake_convert: FakeConvert) -> AsyncIterator[Env]:
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(auth, base_url=fake_convert.url) as client:
+        projects = await client.projects.list(account_id=ACCOUNT)
+        yield Env(fake_convert, client, min(p.id for p in projects.items))
+
+
+def last_request(env: Env, operation: str) -> RecordedRequest:
+    requests = env.fake.requests_for(operation)
+    assert requests, f"no {operation} request was sent"
+    return requests[-1]
+
+
+async def list_all(resource: Any, **scope: int) -> dict[int, Any]:
+    return {item.id: item async for item in resource.list(**scope)}
+
+
+# -- create / get / update / delete ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Crud:
+    resource: str
+    id_param: str
+    create: dict[str, Any]
+    update: dict[str, Any]
+    update_method: str = "update"
+    level: str = "project"
+    bulk_update: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.resource
+
+
+CRUD = [
+    Crud(
+        "experiences",
+        "experience_id",
+        create={
+            "name": "Checkout: Trust Badges",
+            "status": "draft",
+            "type": "a/b",
+            "url": "https://www.acme-digital.com/checkout",
+        },
+        update={"name": "Checkout: Trust Badges v2", "description": "Badges above the fold"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "goals",
+        "goal_id",
+        create={
+            "name": "Clicked Buy Now",
+            "type": "clicks_element",
+            "triggering_rule": None,
+            "description": "Main CTA on product pages",
+        },
+        update={"name": "Clicked Buy Now (all pages)", "status": "archived"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "hypotheses",
+        "hypothesis_id",
+        create={
+            "name": "Trust badges lift checkout completion",
+            "status": "draft",
+            "prioritization_score_type": "PIE",
+            "prioritization_score_attributes": {"potential": 6, "importance": 8, "ease": 9},
+        },
+        update={"objective": "Reduce checkout anxiety", "status": "applied"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "knowledge_bases",
+        "knowledge_base_id",
+        create={"name": "Badges work on mobile", "summary": "Seen in three tests."},
+        update={"status": "archived"},
+        update_method="update_status",
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "observations",
+        "observation_id",
+        create={"name": "Users hesitate at payment", "description": "Heatmaps show dwell."},
+        update={"name": "Users hesitate at the payment step", "status": "archived"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "locations",
+        "location_id",
+        create={
+            "name": "Blog",
+            "rules": {
+                "OR": [
+                    {
+                        "AND": [
+                            {
+                                "OR_WHEN": [
+                                    {
+                                        "rule_type": "url",
+                                        "matching": {"match_type": "contains"},
+                                        "value": "/blog",
+                                    }
+                                ]
+                            }
+                        ]
+                    }
+                ]
+            },
+        },
+        update={"name": "Blog and news", "description": "Editorial pages"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "audiences",
+        "audience_id",
+        create={"name": "Tablet users", "type": "transient", "rules": None},
+        update={"name": "Tablet and phone users", "type": "permanent"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "domains",
+        "domain_id",
+        create={"url": "https://blog.acme-digital.com"},
+        update={"url": "https://news.acme-digital.com", "code_installed": True},
+    ),
+    Crud(
+        "tags",
+        "tag_id",
+        create={"name": "Pricing"},
+        update={"name": "Pricing Q4", "description": "Pricing page work"},
+    ),
+    Crud(
+        "features",
+        "feature_id",
+        create={
+            "name": "Dark mode",
+            "key": "dark_mode",
+            "variables": [{"key": "enabled", "type": "boolean", "default_value": False}],
+        },
+        update={"name": "Dark theme", "status": "archived"},
+        bulk_update={"status": "archived"},
+    ),
+    Crud(
+        "projects",
+        "project_id",
+        create={"name": "Acme Careers", "project_type": "web"},
+        update={"name": "Acme Careers Site", "global_javascript": "window.acme = 1;"},
+        level="account",
+        bulk_update={"settings": {"time_zone": "Europe/Berlin"}},
+    ),
+]
+
+
+def _scope_for(env: Env, case: Crud) -> dict[str, int]:
+    return env.scope(case.level)
+
+
+@pytest.mark.parametrize("case", CRUD, ids=lambda c: c.id)
+async def test_create_get_update_delete(env: Env, case: Crud) -> None:
+    resource = getattr(env.client, case.resource)
+    scope = _scope_for(env, case)
+
+    created = await resource.create(**scope, **case.create)
+    for name, value in case.create.items():
+        assert getattr(created, name) == value, name
+    ident = {case.id_param: created.id}
+    assert await resource.get(**scope, **ident) == created
+
+    updated = await getattr(resource, case.update_method)(**scope, **ident, **case.update)
+    assert updated.id == created.id
+    for name, value in case.update.items():
+        assert getattr(created, name) != value, f"{name} was already {value!r}"
+        assert getattr(updated, name) == value, name
+    fetched = await resource.get(**scope, **ident)
+    assert fetched == updated
+    untouched = {k: v for k, v in case.create.items() if k not in case.update}
+    for name, value in untouched.items():
+        assert getattr(fetched, name) == value, name
+
+    await resource.delete(**scope, **ident)
+    with pytest.raises(NotFoundError):
+        await resource.get(**scope, **ident)
+    with pytest.raises(NotFoundError):
+        await resource.delete(**scope, **ident)
+
+
+async def test_sdk_key_round_trip(env: Env) -> None:
+    keys = env.client.sdk_keys
+    scope = env.scope()
+    created = await keys.create(**scope, name="Staging", environment="staging", has_secret=True)
+    assert created.sdk_key
+    assert created.sdk_secret
+    assert (created.name, created.environment) == ("Staging", "staging")
+    listed = {k.sdk_key: k for k in await keys.list(**scope)}
+    assert listed[created.sdk_key].name == "Staging"
+    assert listed[created.sdk_key].sdk_secret is None  # the secret is shown once
+
+    updated = await keys.update(**scope, sdk_key=created.sdk_key, name="Staging EU")
+    assert updated.name == "Staging EU"
+    listed = {k.sdk_key: k for k in await keys.list(**scope)}
+    assert listed[created.sdk_key].name == "Staging EU"
+
+    await keys.delete(**scope, sdk_key=created.sdk_key)
+    assert created.sdk_key not in {k.sdk_key for k in await keys.list(**scope)}
+    with pytest.raises(NotFoundError):
+        await keys.update(**scope, sdk_key=created.sdk_key, name="Gone")
+
+
+async def test_api_key_round_trip_and_the_new_key_authenticates(env: Env) -> None:
+    keys = env.client.api_keys
+    created = await keys.create(account_id=ACCOUNT, name="Nightly export", auth_type="secretKey")
+    assert created.key_id
+    assert created.key_secret
+    listed = {k.key_id: k for k in await keys.list(account_id=ACCOUNT)}
+    assert listed[created.key_id].name == "Nightly export"
+
+    bearer = SecretKeyAuth(created.key_id, created.key_secret)
+    async with ConvertClient(bearer, base_url=env.fake.url) as other:
+        account = await other.accounts.get(account_id=ACCOUNT)
+        assert account.id == ACCOUNT
+
+        await keys.delete(account_id=ACCOUNT, key_id=created.key_id)
+        assert created.key_id not in {k.key_id for k in await keys.list(account_id=ACCOUNT)}
+        with pytest.raises(AuthenticationError):
+            await other.accounts.get(account_id=ACCOUNT)
+    with pytest.raises(NotFoundError):
+        await keys.delete(account_id=ACCOUNT, key_id=created.key_id)
+
+
+# -- clone ----------------------------------------------------------------------------------------
+
+CLONABLE = [c for c in CRUD if c.resource in ("experiences", "goals", "locations", "audiences")]
+
+
+@pytest.mark.parametrize("case", CLONABLE, ids=lambda c: c.id)
+async def test_clone_copies_fields_under_a_new_id(env: Env, case: Crud) -> None:
+    resource = getattr(env.client, case.resource)
+    scope = env.scope()
+    original = await resource.create(**scope, **case.create)
+
+    clone = await resource.clone(**scope, **{case.id_param: original.id})
+    assert clone.id != original.id
+    assert original.name in clone.name
+    ignored = {"id", "name", "key", "variations"}
+    copied = {k: v for k, v in msgspec.structs.asdict(clone).items() if k not in ignored}
+    source = {k: v for k, v in msgspec.structs.asdict(original).items() if k not in ignored}
+    assert copied == source
+    assert await resource.get(**scope, **{case.id_param: clone.id}) == clone
+    assert await resource.get(**scope, **{case.id_param: original.id}) == original
+
+
+async def test_experience_clone_copies_variations_with_new_ids(env: Env) -> None:
+    scope = env.scope()
+    drafts = await env.client.experiences.list(**scope, status=["draft"])
+    original = await env.client.experiences.get(
+        **scope, experience_id=drafts.items[0].id, include=["variations"]
+    )
+    clone = await env.client.experiences.clone(
+        **scope, experience_id=original.id, include=["variations"]
+    )
+    assert original.variations
+    assert clone.variations
+    assert [(v.name, v.traffic_distribution, v.is_baseline) for v in clone.variations] == [
+        (v.name, v.traffic_distribution, v.is_baseline) for v in original.variations
+    ]
+    assert not {v.id for v in clone.variations} & {v.id for v in original.variations}
+
+
+# -- bulk update / delete -------------------------------------------------------------------------
+
+
+async def _at_least_three(env: Env, case: Crud) -> dict[int, Any]:
+    resource = getattr(env.client, case.resource)
+    scope = _scope_for(env, case)
+    objects = await list_all(resource, **scope)
+    for n in range(3 - len(objects)):
+        fields = dict(case.create)
+        if "name" in fields:
+            fields["name"] = f"{fields['name']} {n}"
+        if "key" in fields:
+            fields["key"] = f"{fields['key']}_{n}"
+        await resource.create(**scope, **fields)
+    return await list_all(resource, **scope)
+
+
+@pytest.mark.parametrize("case", [c for c in CRUD if c.bulk_update], ids=lambda c: c.id)
+async def test_bulk_update_touches_exactly_the_given_ids(env: Env, case: Crud) -> None:
+    resource = getattr(env.client, case.resource)
+    scope = _scope_for(env, case)
+    before = await _at_least_three(env, case)
+    chosen = sorted(before)[:2]
+    for ident in chosen:
+        for name, value in case.bulk_update.items():
+            assert getattr(before[ident], name) != value
+
+    reply = await resource.bulk_update(**scope, id=[*chosen, 987_654_321], **case.bulk_update)
+    assert [e["id"] for e in reply.errors] == [987_654_321]
+
+    after = await list_all(resource, **scope)
+    assert set(after) == set(before)
+    for ident, obj in after.items():
+        if ident in chosen:
+            for name, value in case.bulk_update.items():
+                assert getattr(obj, name) == value
+        else:
+            assert obj == before[ident]
+
+
+BULK_DELETE = [c for c in CRUD if c.resource not in ("projects",)]
+
+
+@pytest.mark.parametrize("case", BULK_DELETE, ids=lambda c: c.id)
+async def test_bulk_delete_removes_exactly_the_given_ids(env: Env, case: Crud) -> None:
+    resource = getattr(env.client, case.resource)
+    scope = env.scope()
+    before = await _at_least_three(env, case)
+    chosen = sorted(before)[-2:]
+
+    reply = await resource.bulk_delete(**scope, id=chosen)
+    assert reply.errors == []
+
+    after = await list_all(resource, **scope)
+    assert set(after) == set(before) - set(chosen)
+    assert all(after[i] == before[i] for i in after)
+    with pytest.raises(NotFoundError):
+        await resource.get(**scope, **{case.id_param: chosen[0]})
+
+
+# -- list filters ---------------------------------------------------------------------------------
+
+FILTERABLE = [
+    c
+    for c in CRUD
+    if c.resource
+    in ("experiences", "goals", "hypotheses", "knowledge_bases", "observations", "locations")
+]
+
+
+@pytest.mark.parametrize("case", FILTERABLE, ids=lambda c: c.id)
+async def test_list_filters_by_status(env: Env, case: Crud) -> None:
+    resource = getattr(env.client, case.resource)
+    scope = env.scope()
+    objects = await _at_least_three(env, case)
+    # Make sure two statuses are present: archive one object.
+    archived = sorted(objects)[0]
+    await resource.bulk_update(**scope, id=[archived], status="archived")
+    objects = await list_all(resource, **scope)
+    statuses = {o.status for o in objects.values()}
+    assert len(statuses) > 1
+
+    for status in statuses:
+        found = await list_all(resource, **scope, status=[status])
+        assert set(found) == {i for i, o in objects.items() if o.status == status}
+    assert archived in await list_all(resource, **scope, status=["archived"])
+
+
+@pytest.mark.parametrize("case", FILTERABLE, ids=lambda c: c.id)
+async def test_list_filters_by_search(env: Env, case: Crud) -> None:
+    resource = getattr(env.client, case.resource)
+    scope = env.scope()
+    objects = await _at_least_three(env, case)
+    wanted = objects[sorted(objects)[-1]].name
+    term = wanted.split()[-1].upper()  # matching ignores case
+
+    found = await list_all(resource, **scope, search=term)
+    assert set(found) == {i for i, o in objects.items() if term.lower() in o.name.lower()}
+    assert sorted(objects)[-1] in found
+    assert await list_all(resource, **scope, search="no object is named like this") == {}
+
+
+# -- reports --------------------------------------------------------------------------------------
+
+
+async def _experience_with_goals(env: Env, status: str) -> Any:
+    scope = env.scope()
+    experiences = await list_all(env.client.experiences, **scope, status=[status])
+    return next(e for e in experiences.values() if e.goals)
+
+
+async def test_reports_are_deterministic_per_experience(env: Env) -> None:
+    scope = env.scope()
+    reports = env.client.reports
+    experience = await _experience_with_goals(env, "active")
+    ident = {"experience_id": experience.id}
+
+    first = await reports.get_aggregated(**scope, **ident)
+    assert first.goals
+    assert all(g.variations for g in first.goals)
+    assert all(v.visitors > 0 for g in first.goals for v in g.variations)
+    assert await reports.get_aggregated(**scope, **ident) == first
+    daily = await reports.get_daily(**scope, **ident)
+    assert daily.days
+    assert await reports.get_daily(**scope, **ident) == daily
+
+    # Another experience has numbers of its own.
+    others = await list_all(env.client.experiences, **scope, status=["active", "paused"])
+    other = next(e for e in others.values() if e.goals and e.id != experience.id)
+    report = await reports.get_aggregated(**scope, experience_id=other.id)
+    visitors = [v.visitors for g in report.goals for v in g.variations]
+    assert visitors != [v.visitors for g in first.goals for v in g.variations]
+
+
+async def test_a_fresh_fake_with_the_same_seed_reports_the_same_numbers(env: Env) -> None:
+    scope = env.scope()
+    experience = await _experience_with_goals(env, "completed")
+    report = await env.client.reports.get_aggregated(**scope, experience_id=experience.id)
+    async with FakeConvert(seed=env.fake.seed) as again:
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=again.url) as client:
+            same = await client.reports.get_aggregated(**scope, experience_id=experience.id)
+    assert same == report
+
+
+async def test_a_draft_experience_reports_no_visitors(env: Env) -> None:
+    scope = env.scope()
+    goals = sorted(await list_all(env.client.goals, **scope))[:2]
+    draft = await env.client.experiences.create(
+        **scope,
+        name="Cart: Free Shipping Bar",
+        status="draft",
+        type="a/b",
+        url="https://www.acme-digital.com/cart",
+        goals=goals,
+    )
+    report = await env.client.reports.get_aggregated(**scope, experience_id=draft.id)
+    assert [g.goal_id for g in report.goals] == goals
+    rows = [v for g in report.goals for v in g.variations]
+    assert rows
+    assert all(v.visitors == 0 and v.conversions == 0 for v in rows)
+    daily = await env.client.reports.get_daily(**scope, experience_id=draft.id, goal=goals[0])
+    assert sum(v.visitors for d in daily.days for v in d.variations) == 0
+
+
+# -- uploads and downloads ------------------------------------------------------------------------
+
+
+def form_of(request: RecordedRequest) -> dict[str, Any]:
+    assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    return request.form()
+
+
+async def test_file_upload_then_download_returns_the_bytes(env: Env, tmp_path: Path) -> None:
+    scope = env.scope()
+    files = env.client.files
+    uploaded = await files.upload(**scope, file_name="terms.pdf", file=("terms.pdf", PNG))
+    form = form_of(last_request(env, "upload_file"))
+    assert form["file_name"] == "terms.pdf"
+    assert isinstance(form["file"], FormFile)
+    assert form["file"].content == PNG
+    assert uploaded.key
+    assert uploaded.file_size == len(PNG)
+    assert await files.get(**scope, file_key=uploaded.key) == PNG
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"line one\nline two\n")
+    from_path = await files.upload(**scope, file_name="notes.txt", file=path)
+    form = form_of(last_request(env, "upload_file"))
+    assert isinstance(form["file"], FormFile)
+    assert (form["file"].filename, form["file"].content_type) == ("notes.txt", "text/plain")
+    assert await files.get(**scope, file_key=from_path.key) == path.read_bytes()
+    assert await files.get(**scope, file_key=uploaded.key) == PNG
+
+    await files.delete(**scope, file_key=uploaded.key)
+    with pytest.raises(NotFoundError):
+        await files.get(**scope, file_key=uploaded.key)
+
+
+async def test_image_upload_list_and_delete(env: Env) -> None:
+    scope = env.scope()
+    images = env.client.images
+    uploaded = await images.upload(**scope, image_name="hero.png", image=PNG)
+    form = form_of(last_request(env, "upload_image"))
+    assert form["image_name"] == "hero.png"
+    assert isinstance(form["image"], FormFile)
+    assert form["image"].content == PNG
+    assert uploaded.key
+    assert uploaded.cdn_url
+
+    listed = {i.key: i for i in await images.list(**scope)}
+    assert listed[uploaded.key].cdn_url == uploaded.cdn_url
+    await images.delete(**scope, image_key=uploaded.key)
+    assert uploaded.key not in {i.key for i in await images.list(**scope)}
+
+
+async def test_variation_screenshot_upload_then_download(env: Env) -> None:
+    scope = env.scope()
+    experience = await _experience_with_goals(env, "active")
+    first, second = (v.id for v in experience.variations[:2])
+    ident = {**scope, "experience_id": experience.id}
+
+    echoed = await env.client.variations.upload_screenshot(**ident, variation_id=first, image=PNG)
+    form = form_of(last_request(env, "upload_variation_screenshot"))
+    assert isinstance(form["image"], FormFile)
+    assert form["image"].content == PNG
+    assert echoed == PNG
+    assert await env.client.variations.get_screenshot(**ident, variation_id=first) == PNG
+    with pytest.raises(NotFoundError):  # never uploaded
+        await env.client.variations.get_screenshot(**ident, variation_id=second)
+
+
+async def test_project_export_then_import(env: Env) -> None:
+    projects = env.client.projects
+    scope = env.scope()
+    exported = await projects.export(**scope)
+    document = json.loads(exported)
+
+    project = await projects.get(**scope)
+    assert document["project"]["id"] == project.id
+    assert document["project"]["name"] == project.name
+    goals = await list_all(env.client.goals, **scope)
+    assert sorted(g["id"] for g in document["goals"]) == sorted(goals)
+    experiences = await list_all(env.client.experiences, **scope)
+    assert sorted(e["id"] for e in document["experiences"]) == sorted(experiences)
+
+    before = await list_all(projects, account_id=ACCOUNT)
+    reply = await projects.import_project(account_id=ACCOUNT, file=("export.json", exported))
+    assert reply.code == 200
+    form = form_of(last_request(env, "import_project"))
+    assert isinstance(form["file"], FormFile)
+    assert form["file"].content == exported
+
+    after = await list_all(projects, account_id=ACCOUNT)
+    (new_id,) = set(after) - set(before)
+    assert after[new_id].name == project.name
+    imported_goals = await list_all(env.client.goals, account_id=ACCOUNT, project_id=new_id)
+    assert sorted(g.name for g in imported_goals.values()) == sorted(g.name for g in goals.values())
+    assert await projects.export(account_id=ACCOUNT, project_id=new_id) != exported
+
+
+async def test_project_import_data_reports_what_came_in(env: Env) -> None:
+    projects = env.client.projects
+    source = env.scope()
+    exported = await projects.export(**source, goals={"include": []})
+    document = json.loads(exported)
+    assert document["goals"] == []
+
+    target = await projects.create(account_id=ACCOUNT, name="Acme Staging")
+    result = await projects.import_data(account_id=ACCOUNT, project_id=target.id, file=exported)
+    assert result.code == 200
+    assert result.imported is not None
+    for collection in ("goals", "audiences", "locations", "experiences"):
+        assert result.imported[collection] == len(document[collection])
+    copied = await list_all(env.client.experiences, account_id=ACCOUNT, project_id=target.id)
+    assert sorted(e.name for e in copied.values()) == sorted(
+        e["name"] for e in document["experiences"]
+    )
