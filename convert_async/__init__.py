@@ -25,6 +25,7 @@ from ._core.pagination import AsyncPager, Page
 from ._core.retry import RetryPolicy
 from ._core.session import Timeout
 from ._version import __version__
+from .serving import TrackingClient
 from .v2 import ConvertClient
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "RetryPolicy",
     "SecretKeyAuth",
     "Timeout",
+    "TrackingClient",
     "UnprocessableEntityError",
     "__version__",
 ]
