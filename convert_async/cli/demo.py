@@ -2,86 +2,140 @@
 
 from __future__ import annotations
 
-import asyncio
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from .. import ConvertClient, HmacAuth
+from .. import ConvertClient, HmacAuth, TrackingClient
 from ..testing import FakeConvert
-from ..v2.models import AggregatedReport, Experience, Project
+from ..v2.bulk import AggregatedRow, ExportResult, export_reports
+from ..v2.models import Experience, Project
+from ._commands import summary
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    project: Project
-    experience: Experience
-    report: AggregatedReport
+@dataclass(slots=True)
+class _ExperienceSummary:
+    """What the demo prints per experience, folded from its exported rows."""
+
+    visitors: int = 0
+    lifts: list[tuple[float, str]] = field(default_factory=list)
+    first_goal: int | None = None
+
+    def add(self, row: AggregatedRow) -> None:
+        if self.first_goal is None:
+            self.first_goal = row.goal_id
+        if row.goal_id != self.first_goal:
+            return
+        self.visitors += row.visitors
+        if row.improvement is not None:
+            self.lifts.append((row.improvement, row.variation_name or str(row.variation_id)))
+
+    def best_lift(self) -> str:
+        if not self.lifts:
+            return "-"
+        lift, name = max(self.lifts)
+        return f"{lift:+.1f}% ({name})"
 
 
-def _best_lift(report: AggregatedReport) -> str:
-    lifts = [
-        (v.improvement, v.variation_name or str(v.variation_id))
-        for goal in report.goals[:1]
-        for v in goal.variations
-        if v.improvement is not None
-    ]
-    if not lifts:
-        return "-"
-    lift, name = max(lifts)
-    return f"{lift:+.1f}% ({name})"
-
-
-def _visitors(report: AggregatedReport) -> int:
-    return sum(v.visitors for v in report.goals[0].variations) if report.goals else 0
-
-
-async def run_demo(*, concurrency: int = 20) -> int:
-    """List projects and experiences, export every aggregated report concurrently, summarise."""
+async def run_demo(*, concurrency: int = 20, out: Path | None = None) -> int:
+    """List projects and experiences, bulk-export every aggregated report, summarise."""
     started = time.perf_counter()
-    async with FakeConvert() as fake:
-        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
-        async with ConvertClient(auth, base_url=fake.url) as client:
-            accounts = await client.accounts.list()
-            account = accounts[0]
-            print(f"Fake Convert API at {fake.url} (HMAC-signed requests)")
-            print(f"Account {account.id}: {account.name}")
-            projects = [p async for p in client.projects.list(account_id=account.id)]
-            experiences = {
-                project.id: [
-                    e
-                    async for e in client.experiences.list(
+    with tempfile.TemporaryDirectory(prefix="convert-async-demo-") as scratch:
+        target = out or Path(scratch) / "aggregated-reports.csv"
+        async with FakeConvert() as fake:
+            auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+            async with ConvertClient(auth, base_url=fake.url) as client:
+                accounts = await client.accounts.list()
+                account = accounts[0]
+                print(f"Fake Convert API at {fake.url} (HMAC-signed requests)")
+                print(f"Account {account.id}: {account.name}")
+                projects = [p async for p in client.projects.list(account_id=account.id)]
+                experiences: dict[tuple[int, int], Experience] = {}
+                for project in projects:
+                    async for exp in client.experiences.list(
                         account_id=account.id, project_id=project.id
-                    )
-                ]
-                for project in projects
-            }
-            limit = asyncio.Semaphore(concurrency)
+                    ):
+                        experiences[(project.id, exp.id)] = exp
 
-            async def export(project: Project, experience: Experience) -> _Row:
-                async with limit:
-                    report = await client.reports.get_aggregated(
-                        account_id=account.id,
-                        project_id=project.id,
-                        experience_id=experience.id,
-                    )
-                return _Row(project, experience, report)
+                # Bulk export: every experience's aggregated report, concurrently, to CSV.
+                summaries: dict[tuple[int, int], _ExperienceSummary] = {}
+                export = export_reports(
+                    client,
+                    account_id=account.id,
+                    project_ids=[p.id for p in projects],
+                    out=target,
+                    concurrency=concurrency,
+                )
+                async for row in export:
+                    if isinstance(row, AggregatedRow):
+                        key = (row.project_id, row.experience_id)
+                        summaries.setdefault(key, _ExperienceSummary()).add(row)
+                result = export.result
+                assert result is not None
 
-            rows = await asyncio.gather(
-                *(export(p, e) for p in projects for e in experiences[p.id])
-            )
-    elapsed = time.perf_counter() - started
+                tracking_line = await _tracking_burst(fake, account.id, projects[0].id)
+            api_calls = len(fake.requests)
+        _print_tables(projects, experiences, summaries)
+        elapsed = time.perf_counter() - started
+        print()
+        print(summary(result))
+        if out is None:
+            print("(written to a temporary file; pass --out FILE to keep the CSV)")
+        print(tracking_line)
+        print(
+            f"{len(projects)} projects, {len(experiences)} experiences, "
+            f"{result.exported} aggregated reports exported; demo took {elapsed:.2f}s "
+            f"({api_calls} API calls)"
+        )
+    return 0 if _ok(result) else 1
+
+
+async def _tracking_burst(fake: FakeConvert, account_id: int, project_id: int) -> str:
+    """Bucket and convert a burst of visitors through a TrackingClient; one summary line."""
+    key = fake.serving.sdk_key(account_id, project_id, with_secret=True)
+    visitors = 5_000
+    async with TrackingClient(
+        key.sdk_key,
+        key.secret,
+        account_id=account_id,
+        project_id=project_id,
+        config_base_url=fake.serving_url,
+        track_base_url=fake.serving_url,
+    ) as tracker:
+        config = await tracker.fetch_config()
+        running = [e for e in config.experiences if e.variations]
+        started = time.perf_counter()
+        for n in range(visitors):
+            experience = running[n % len(running)]
+            variation = experience.variations[n % len(experience.variations)]
+            tracker.track_bucketing(f"visitor-{n}", experience.id, variation.id)
+            if n % 4 == 0 and config.goals:
+                tracker.track_conversion(f"visitor-{n}", config.goals[0].id, revenue=19.99)
+        enqueued = time.perf_counter() - started
+    stats = tracker.stats
+    return (
+        f"Tracking: {stats.enqueued:,} events queued in {enqueued * 1000:.0f} ms, "
+        f"{stats.sent:,} delivered in {len(fake.serving.batches)} batches "
+        f"({stats.failed} failed, {stats.dropped} dropped)"
+    )
+
+
+def _ok(result: ExportResult) -> bool:
+    return result.ok and result.exported + result.skipped == result.total
+
+
+def _print_tables(
+    projects: list[Project],
+    experiences: dict[tuple[int, int], Experience],
+    summaries: dict[tuple[int, int], _ExperienceSummary],
+) -> None:
     for project in projects:
         print(f"\n{project.name} (project {project.id})")
         print(f"  {'experience':<38} {'status':<10} {'visitors':>9}  best lift")
-        for row in rows:
-            if row.project.id == project.id:
-                name = (row.experience.name or row.experience.key or "")[:38]
-                print(
-                    f"  {name:<38} {row.experience.status or '':<10} "
-                    f"{_visitors(row.report):>9,}  {_best_lift(row.report)}"
-                )
-    print(
-        f"\n{len(projects)} projects, {len(rows)} experiences, {len(rows)} aggregated reports "
-        f"exported in {elapsed:.2f}s ({len(fake.requests)} API calls)"
-    )
-    return 0
+        for (project_id, experience_id), exp in experiences.items():
+            if project_id != project.id:
+                continue
+            row = summaries.get((project_id, experience_id), _ExperienceSummary())
+            name = (exp.name or exp.key or "")[:38]
+            print(f"  {name:<38} {exp.status or '':<10} {row.visitors:>9,}  {row.best_lift()}")

@@ -9,6 +9,7 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from .._resource import Resource
+from ..bulk import BulkExport, export_reports
 from ..models import (
     AggregatedReport,
     DailyReport,
@@ -183,3 +184,7 @@ class Reports(Resource):
             locals(),
             body=DeleteExperienceReportDataRequest,
         )
+
+    def export_many(self, **options: Any) -> BulkExport:
+        """Many experiences' reports to CSV/JSONL: ``export_reports(client, **options)``."""
+        return export_reports(self._client, **options)

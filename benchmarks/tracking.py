@@ -1,0 +1,325 @@
+"""Tracking sender: convert_async's TrackingClient vs the official ``convert-python-sdk``.
+
+Both send the same events (conversions of one goal with revenue, spread over 1,000 visitors)
+to the same FakeConvert, which runs in its own process and is served over TLS with a
+self-signed certificate (the official SDK refuses plain HTTP). Measured in one run:
+
+  (1) enqueue: the cost of one tracking call, measured in chunks of 1,000 calls (time the chunk,
+      divide by 1,000) over N calls; the median chunk is reported. With its default
+      ``batch_size=10`` the official SDK POSTs every tenth call synchronously, inside the call,
+      so that row is what its caller really pays; the "no network" row raises its batch size
+      and flushes between chunks (outside the timing) to show its bare queueing cost.
+  (2) throughput: enqueue N events, flush, and wait until the fake has recorded all of them;
+      delivered events per second, start to finish. The CPU columns split the cost between the
+      client process and the fake's process (CPU microseconds per event).
+
+The official SDK gets its config as in production: ``Core(SDKConfig(sdk_key=..., transport=
+TransportConfig(base_url=<fake origin>, track_base_url=<fake serving URL>, auth_secret=<key
+secret>)))`` fetches ``/api/v1/config/{sdk_key}`` from the fake and POSTs to
+``/track/{sdk_key}``. Its event call is ``Context.track_conversion(goal_key, revenue=...,
+force_multiple=True)`` on a context per visitor created before the timing (``force_multiple``
+so a visitor's repeat conversions are sent, as ours are). The benchmark checks that both
+SDKs' events arrive identical on the wire.
+
+``python -m benchmarks.tracking [--events N]`` (needs ``pip install -e '.[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import ssl
+import statistics
+import time
+import urllib.request
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any
+
+import aiohttp
+
+from benchmarks._serving_process import ServingServer, serving_server
+from convert_async import TrackingClient
+
+EVENTS = 100_000
+CHUNK = 1_000
+VISITORS = 1_000
+REVENUE = 19.99
+OFFICIAL_BATCH = 10  # the official SDK's default batch size
+OURS_BATCH = 100  # TrackingClient's default batch size
+ENQUEUE_GOAL_US = 5.0
+THROUGHPUT_GOAL = 20.0
+
+
+@dataclass(frozen=True)
+class Enqueue:
+    name: str
+    median_us: float
+    p90_us: float
+    accepted: int
+
+
+@dataclass(frozen=True)
+class Throughput:
+    name: str
+    events: int
+    seconds: float
+    client_cpu: float
+    fake_cpu: float | None
+    last_event: dict[str, Any]
+
+    @property
+    def per_second(self) -> float:
+        return self.events / self.seconds
+
+
+def chunk_stats(per_call: list[float]) -> tuple[float, float]:
+    """Median and 90th percentile of the chunks' per-call times, in microseconds."""
+    return statistics.median(per_call) * 1e6, statistics.quantiles(per_call, n=10)[-1] * 1e6
+
+
+class Meter:
+    """Wall time, this process's CPU time and the fake's CPU time over a measured interval."""
+
+    def __init__(self, server: ServingServer) -> None:
+        self._server = server
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+        self._fake = server.cpu_seconds()
+
+    def stop(self) -> tuple[float, float, float | None]:
+        fake = self._server.cpu_seconds()
+        fake_cpu = None if fake is None or self._fake is None else fake - self._fake
+        return time.perf_counter() - self._wall, time.process_time() - self._cpu, fake_cpu
+
+
+# -- what the fake recorded (its control app, plain HTTP) -----------------------------------------
+
+
+def clear(server: ServingServer) -> None:
+    """Make the fake forget what it recorded, so each run starts from the same state."""
+    request = urllib.request.Request(f"{server.control_url}/clear", method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+        pass
+
+
+def recorded(server: ServingServer) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{server.control_url}/count", timeout=10) as reply:  # noqa: S310
+        answer: dict[str, Any] = json.load(reply)
+    return answer
+
+
+def wait_recorded(server: ServingServer, expected: int, timeout: float = 300.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while (answer := recorded(server))["events"] < expected and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return answer
+
+
+async def arecorded(session: aiohttp.ClientSession, server: ServingServer) -> dict[str, Any]:
+    async with session.get(f"{server.control_url}/count") as reply:
+        answer: dict[str, Any] = await reply.json()
+    return answer
+
+
+async def await_recorded(
+    session: aiohttp.ClientSession, server: ServingServer, expected: int, timeout: float = 300.0
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while (answer := await arecorded(session, server))["events"] < expected:
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.001)
+    return answer
+
+
+# -- convert_async ------------------------------------------------------------------------------
+
+
+def tracker(server: ServingServer, **options: Any) -> TrackingClient:
+    return TrackingClient(
+        server.sdk_key,
+        server.secret,
+        account_id=server.account_id,
+        project_id=server.project_id,
+        config_base_url=server.serving_url,
+        track_base_url=server.serving_url,
+        verify_ssl=ssl.create_default_context(cafile=server.cafile),
+        **options,
+    )
+
+
+async def ours_enqueue(server: ServingServer, events: int) -> Enqueue:
+    """Time ``track_conversion`` in chunks; the sender runs between chunks (untimed)."""
+    visitors = [f"visitor-{n}" for n in range(VISITORS)]
+    goal, per_call, accepted = server.goal_id, [], 0
+    # A queue bound of N: every call is accepted (a full queue would time the cheap drop path).
+    async with tracker(server, max_queue_size=events) as client:
+        track = client.track_conversion
+        for start in range(0, events, CHUNK):
+            began = time.perf_counter()
+            for n in range(start, start + CHUNK):
+                accepted += track(visitors[n % VISITORS], goal, revenue=REVENUE)
+            per_call.append((time.perf_counter() - began) / CHUNK)
+            await asyncio.sleep(0)
+        assert await client.flush(timeout=300)
+    median, p90 = chunk_stats(per_call)
+    return Enqueue("convert_async TrackingClient", median, p90, accepted)
+
+
+async def ours_throughput(server: ServingServer, events: int, batch_size: int) -> Throughput:
+    visitors = [f"visitor-{n}" for n in range(VISITORS)]
+    goal = server.goal_id
+    options = {"batch_size": batch_size, "max_queue_size": events}
+    async with aiohttp.ClientSession() as control, tracker(server, **options) as client:
+        track = client.track_conversion
+        track(visitors[0], goal, revenue=REVENUE)  # open the connection (TLS handshake)
+        assert await client.flush(timeout=30)
+        target = (await arecorded(control, server))["events"] + events
+        meter = Meter(server)
+        for start in range(0, events, CHUNK):
+            for n in range(start, start + CHUNK):
+                track(visitors[n % VISITORS], goal, revenue=REVENUE)
+            await asyncio.sleep(0)  # an application yields to the loop between requests
+        assert await client.flush(timeout=300)
+        answer = await await_recorded(control, server, target)
+        seconds, client_cpu, fake_cpu = meter.stop()
+        stats = client.stats
+    assert answer["events"] >= target, f"the fake recorded {answer['events']} of {target} events"
+    assert stats.dropped == stats.failed == 0, stats
+    name = f"convert_async TrackingClient (batch {batch_size})"
+    return Throughput(name, events, seconds, client_cpu, fake_cpu, answer["last_event"])
+
+
+# -- the official convert-python-sdk -------------------------------------------------------------
+
+
+def official_core(server: ServingServer, batch_size: int) -> Any:
+    from convert_sdk import Core
+    from convert_sdk.config import SDKConfig, TransportConfig
+
+    transport = TransportConfig(
+        base_url=server.origin,
+        track_base_url=server.serving_url,
+        auth_secret=server.secret,
+        # Passed through to httpx's ``verify``, which takes an SSLContext (typed bool).
+        verify_tls=ssl.create_default_context(cafile=server.cafile),  # type: ignore[arg-type]
+    )
+    config = SDKConfig(sdk_key=server.sdk_key, transport=transport, batch_size=batch_size)
+    return Core(config).initialize()  # fetches the config from the fake
+
+
+def official_calls(core: Any) -> list[Any]:
+    """One context per visitor, created up front; their ``track_conversion`` methods."""
+    return [core.create_context(f"visitor-{n}").track_conversion for n in range(VISITORS)]
+
+
+def official_enqueue(server: ServingServer, events: int, *, network: bool) -> Enqueue:
+    core = official_core(server, batch_size=OFFICIAL_BATCH if network else events + 1)
+    try:
+        calls, goal_key, per_call, accepted = official_calls(core), server.goal_key, [], 0
+        for start in range(0, events, CHUNK):
+            began = time.perf_counter()
+            for n in range(start, start + CHUNK):
+                result = calls[n % VISITORS](goal_key, revenue=REVENUE, force_multiple=True)
+                accepted += result.tracked
+            per_call.append((time.perf_counter() - began) / CHUNK)
+            if not network:
+                core.flush()  # deliver this chunk outside the timing (one POST of 1,000)
+        core.flush()
+    finally:
+        core.close()
+    median, p90 = chunk_stats(per_call)
+    name = f"convert-python-sdk (batch {OFFICIAL_BATCH})" if network else "convert-python-sdk"
+    return Enqueue(name if network else f"{name} (no network)", median, p90, accepted)
+
+
+def official_throughput(server: ServingServer, events: int) -> Throughput:
+    core = official_core(server, batch_size=OFFICIAL_BATCH)
+    try:
+        calls, goal_key = official_calls(core), server.goal_key
+        calls[0](goal_key, revenue=REVENUE, force_multiple=True)  # open the connection
+        core.flush()
+        target = recorded(server)["events"] + events
+        meter = Meter(server)
+        for n in range(events):
+            calls[n % VISITORS](goal_key, revenue=REVENUE, force_multiple=True)
+        core.flush()
+        answer = wait_recorded(server, target)
+        seconds, client_cpu, fake_cpu = meter.stop()
+    finally:
+        core.close()
+    assert answer["events"] >= target, f"the fake recorded {answer['events']} of {target} events"
+    name = f"convert-python-sdk (batch {OFFICIAL_BATCH})"
+    return Throughput(name, events, seconds, client_cpu, fake_cpu, answer["last_event"])
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def run(events: int = EVENTS) -> tuple[list[Enqueue], list[Throughput]]:
+    enqueue: list[Enqueue] = []
+    throughput: list[Throughput] = []
+    with serving_server() as server:
+        for measure in (
+            lambda: enqueue.append(asyncio.run(ours_enqueue(server, events))),
+            lambda: enqueue.append(official_enqueue(server, events, network=True)),
+            lambda: enqueue.append(official_enqueue(server, events, network=False)),
+            lambda: throughput.append(asyncio.run(ours_throughput(server, events, OURS_BATCH))),
+            lambda: throughput.append(asyncio.run(ours_throughput(server, events, OFFICIAL_BATCH))),
+            lambda: throughput.append(official_throughput(server, events)),
+        ):
+            clear(server)
+            measure()
+    return enqueue, throughput
+
+
+def _per_event(seconds: float | None, events: int) -> str:
+    return "n/a" if seconds is None else f"{seconds / events * 1e6:.1f}us"
+
+
+def main(events: int = EVENTS) -> None:
+    print(
+        f"Tracking sender: {events:,} conversions over {VISITORS:,} visitors into FakeConvert "
+        f"(own process, HTTPS); convert-async {version('convert-async')}, "
+        f"convert-python-sdk {version('convert-python-sdk')}"
+    )
+    enqueue, throughput = run(events)
+    print(f"\n{'enqueue, per call (chunks of 1,000)':<44}{'median':>10}{'p90':>10}{'accepted':>10}")
+    for e in enqueue:
+        print(f"{e.name:<44}{e.median_us:>8.2f}us{e.p90_us:>8.2f}us{e.accepted:>10,}")
+    print(
+        f"\n{'throughput, enqueue -> all delivered':<44}{'seconds':>10}{'events/s':>10}"
+        f"{'client CPU':>12}{'fake CPU':>10}  (per event)"
+    )
+    for t in throughput:
+        print(
+            f"{t.name:<44}{t.seconds:>10.2f}{t.per_second:>10,.0f}"
+            f"{_per_event(t.client_cpu, t.events):>12}{_per_event(t.fake_cpu, t.events):>10}"
+        )
+    same = all(
+        {k: v for k, v in t.last_event.items() if k != "visitorId"}
+        == {k: v for k, v in throughput[0].last_event.items() if k != "visitorId"}
+        for t in throughput
+    )
+    print(f"same events on the wire: {'yes' if same else 'NO'} ({throughput[0].last_event})")
+    ours, official, bare = enqueue
+    print(
+        f"\nenqueue median: ours {ours.median_us:.2f}us (goal < {ENQUEUE_GOAL_US:g}us: "
+        f"{'met' if ours.median_us < ENQUEUE_GOAL_US else 'NOT met'}); "
+        f"official / ours = {official.median_us / ours.median_us:.1f}x "
+        f"({bare.median_us / ours.median_us:.1f}x against its no-network enqueue)"
+    )
+    ratio = throughput[0].per_second / throughput[-1].per_second
+    print(
+        f"throughput: ours / official = {ratio:.1f}x (goal >= {THROUGHPUT_GOAL:g}x: "
+        f"{'met' if ratio >= THROUGHPUT_GOAL else 'NOT met'}); "
+        f"at the same batch size {throughput[1].per_second / throughput[-1].per_second:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--events", type=int, default=EVENTS)
+    main(parser.parse_args().events)

@@ -1,0 +1,192 @@
+"""What every ``convert-async`` command shares: credentials, the client, and error messages."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Iterable
+
+from .._core.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    ConvertError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from .._core.redaction import REDACTED
+from ..v2.bulk import CheckpointError
+from ..v2.client import (
+    ENV_AUTH_METHOD,
+    ENV_BASE_URL,
+    ENV_KEY_ID,
+    ENV_KEY_SECRET,
+    ConvertClient,
+    auth_from_env,
+)
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "CliError",
+    "add_connection_options",
+    "describe_error",
+    "make_client",
+    "report_error",
+]
+
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+logger = logging.getLogger("convert_async.cli")
+
+
+class CliError(Exception):
+    """A failure already phrased for the user (printed as ``error: <message>``)."""
+
+
+def add_connection_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
+    """The credential and connection flags, accepted before or after the command name.
+
+    At command level the defaults are suppressed so a flag given before the command is not
+    overwritten by the command's default.
+    """
+
+    def default(value: object) -> object:
+        return value if top_level else argparse.SUPPRESS
+
+    group = parser.add_argument_group("connection")
+    group.add_argument(
+        "--key-id",
+        default=default(None),
+        help=f"API key id (default: ${ENV_KEY_ID})",
+    )
+    group.add_argument(
+        "--key-secret",
+        default=default(None),
+        help=f"API key secret (default: ${ENV_KEY_SECRET}; prefer the variable: flags are "
+        "visible to other local users)",
+    )
+    group.add_argument(
+        "--auth",
+        choices=("hmac", "secret_key"),
+        default=default(None),
+        help=f"how the key authenticates: request signing or Bearer (default: "
+        f"${ENV_AUTH_METHOD}, else hmac)",
+    )
+    group.add_argument(
+        "--base-url",
+        default=default(None),
+        help=f"API base URL, e.g. a FakeConvert's (default: ${ENV_BASE_URL}, else the Convert API)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=default(None),
+        help="seconds per request attempt (default: 60)",
+    )
+    group.add_argument(
+        "--max-retries",
+        type=int,
+        default=default(None),
+        help="retries of failed requests that are safe to repeat (default: 3)",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=default(False),
+        help="log every request and show error details (secrets redacted)",
+    )
+
+
+def secrets_of(args: argparse.Namespace) -> list[str]:
+    """Every secret the command may hold, to scrub from anything printed."""
+    values = [getattr(args, "key_secret", None), os.environ.get(ENV_KEY_SECRET)]
+    return [v for v in values if v]
+
+
+def make_client(args: argparse.Namespace) -> ConvertClient:
+    """A client from the flags, falling back on the environment variables."""
+    env = dict(os.environ)
+    for flag, name in (
+        ("key_id", ENV_KEY_ID),
+        ("key_secret", ENV_KEY_SECRET),
+        ("auth", ENV_AUTH_METHOD),
+    ):
+        value = getattr(args, flag, None)
+        if value:
+            env[name] = value
+    try:
+        auth = auth_from_env(env)
+    except ConvertError as exc:
+        raise CliError(
+            f"{exc}"
+            if "no credentials" not in str(exc)
+            else "no credentials: pass --key-id and "
+            f"--key-secret, or set {ENV_KEY_ID} and {ENV_KEY_SECRET}"
+        ) from None
+    except ValueError as exc:
+        raise CliError(f"invalid credentials: {exc}") from None
+    base_url = getattr(args, "base_url", None) or env.get(ENV_BASE_URL) or None
+    client = ConvertClient(
+        auth,
+        base_url=base_url,
+        timeout=getattr(args, "timeout", None),
+        max_retries=getattr(args, "max_retries", None),
+    )
+    logger.debug("client: %r", client)
+    return client
+
+
+def describe_error(error: BaseException) -> str:
+    """One line saying what went wrong and, when it helps, what to do about it."""
+    if isinstance(error, CliError | CheckpointError):
+        return str(error)
+    if isinstance(error, AuthenticationError):
+        return (
+            f"authentication failed ({_status_text(error)}): check --key-id/--key-secret "
+            f"(or {ENV_KEY_ID}/{ENV_KEY_SECRET}) and --auth"
+        )
+    if isinstance(error, PermissionDeniedError):
+        return f"permission denied ({_status_text(error)}): the key may not access this"
+    if isinstance(error, NotFoundError):
+        return f"not found ({_status_text(error)})"
+    if isinstance(error, RateLimitError):
+        return f"rate limited by the API ({_status_text(error)}): try again later"
+    if isinstance(error, APIStatusError):
+        return f"the API answered {error.status} ({_status_text(error)})"
+    if isinstance(error, APITimeoutError):
+        return f"the API did not answer in time ({error.method} {error.url})"
+    if isinstance(error, APIConnectionError):
+        return f"cannot reach the API: {error}"
+    if isinstance(error, ConvertError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return f"file error{where}: {error.strerror or error}"
+    return f"unexpected {type(error).__name__}: {error} (run with --debug for details)"
+
+
+def _status_text(error: APIStatusError) -> str:
+    message = error.message or "no message"
+    return f"{error.status} {message}, {error.method} {error.url}"
+
+
+def report_error(error: BaseException, *, debug: bool, secrets: Iterable[str]) -> int:
+    """Print ``error`` as one line on stderr (with the traceback under ``--debug``)."""
+    if debug:
+        details = "".join(traceback.format_exception(error))
+        print(_scrub(details, secrets), file=sys.stderr, end="")
+    print(f"error: {_scrub(describe_error(error), secrets)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text

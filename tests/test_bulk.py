@@ -1,0 +1,356 @@
+"""Bulk report exports against FakeConvert: throttling, failures, formats, iteration, resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import anyio
+import anyio.lowlevel
+import pytest
+
+from convert_async import AuthenticationError, ConvertClient, HmacAuth, NotFoundError
+from convert_async.testing import FakeConvert
+from convert_async.v2 import (
+    AdaptiveRateLimiter,
+    AggregatedRow,
+    CheckpointError,
+    DailyRow,
+    ExportResult,
+    export_reports,
+)
+
+ACCOUNT = 1001
+SEEDED_PROJECT = 10001  # 12 seeded experiences
+REPORT_OP = "get_experience_aggregated_report"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeConvert]:
+    async with FakeConvert() as server:
+        yield server
+
+
+@pytest.fixture
+async def client(fake: FakeConvert) -> AsyncIterator[ConvertClient]:
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(auth, base_url=fake.url) as api:
+        yield api
+
+
+def big_project(fake: FakeConvert, experiences: int) -> tuple[int, list[int]]:
+    """A project with two goals and ``experiences`` two-variation experiences (4 rows each)."""
+    project = fake.store.add("projects", {"name": "Bulk"}, account_id=ACCOUNT)["id"]
+    for name in ("Purchases", "Signups"):
+        fake.store.add("goals", {"name": name}, account_id=ACCOUNT, project_id=project)
+    created = fake.store.add_experiences(ACCOUNT, project, experiences)
+    return project, [e["id"] for e in created]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def row_keys(rows: list[dict[str, str]]) -> Counter[tuple[str, str, str]]:
+    return Counter((r["experience_id"], r["goal_id"], r["variation_id"]) for r in rows)
+
+
+def report_calls(fake: FakeConvert) -> Counter[int]:
+    """Report requests that got an answer with data, per experience id."""
+    return Counter(
+        int(r.path_params["experience_id"]) for r in fake.requests_for(REPORT_OP) if r.status == 200
+    )
+
+
+@pytest.mark.anyio
+async def test_500_experiences_through_20_percent_429s(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    project, ids = big_project(fake, 500)
+    fake.faults.rate_limit_rate = 0.2
+    fake.faults.retry_after = "0"
+    fake.faults.operations = {REPORT_OP}
+    limiter = AdaptiveRateLimiter(rate=2000, min_rate=400)
+    progress: list[tuple[int, int, int]] = []
+    out = tmp_path / "reports.csv"
+
+    result = await export_reports(
+        client,
+        account_id=ACCOUNT,
+        project_id=project,
+        out=out,
+        checkpoint=tmp_path / "reports.ckpt",
+        concurrency=20,
+        rate_limiter=limiter,
+        on_progress=lambda *p: progress.append(p),
+    )
+
+    throttled = [r for r in fake.requests_for(REPORT_OP) if r.status == 429]
+    assert len(throttled) > 50  # the fault really fired
+    assert result.ok
+    assert result.total == result.exported == 500
+    rows = read_csv(out)
+    assert len(rows) == result.rows == 500 * 2 * 2
+    keys = row_keys(rows)
+    assert max(keys.values()) == 1  # every experience x goal x variation exactly once
+    assert {int(r["experience_id"]) for r in rows} == set(ids)
+    assert report_calls(fake) == Counter(dict.fromkeys(ids, 1))
+    # The limiter saw the throttling and slowed down.
+    stats = result.limiter
+    assert stats.throttled == len(throttled)
+    assert stats.rate_cuts > 0
+    assert stats.lowest_rate < 2000
+    assert limiter.stats.throttled == len(throttled)
+    assert progress[-1] == (500, 500, 0)
+    assert [p[0] for p in progress] == sorted(p[0] for p in progress)
+
+
+@pytest.mark.anyio
+async def test_retry_after_pauses_through_the_limiter(
+    fake: FakeConvert, client: ConvertClient
+) -> None:
+    waits: list[float] = []
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:  # simulated time: the test does not wait
+        waits.append(seconds)
+        clock[0] += seconds
+        await anyio.lowlevel.checkpoint()
+
+    limiter = AdaptiveRateLimiter(rate=100, clock=lambda: clock[0], sleep=sleep)
+    fake.faults.fail_next(1, status=429, retry_after="7", operation=REPORT_OP)
+    result = await export_reports(
+        client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, rate_limiter=limiter
+    )
+    assert result.ok
+    assert result.exported == 12
+    assert result.limiter.throttled == 1
+    assert sum(waits) >= 7  # the server's Retry-After was honored before trying again
+    assert len(fake.requests_for(REPORT_OP)) == 13
+
+
+@pytest.mark.anyio
+async def test_a_failing_experience_is_reported_at_the_end(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    progress: list[tuple[int, int, int]] = []
+    fake.faults.fail_next(1, status=404, operation=REPORT_OP)
+    result = await export_reports(
+        client,
+        account_id=ACCOUNT,
+        project_id=SEEDED_PROJECT,
+        out=tmp_path / "out.jsonl",
+        on_progress=lambda *p: progress.append(p),
+    )
+    assert result.total == 12
+    assert result.exported == 11
+    assert not result.ok
+    (failure,) = result.failures
+    assert isinstance(failure.error, NotFoundError)
+    assert failure.project_id == SEEDED_PROJECT
+    assert failure.experience_name  # named, so a person can find it
+    assert str(failure.experience_id) in str(failure)
+    assert progress[-1] == (12, 12, 1)
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    exported = {json.loads(line)["experience_id"] for line in lines}
+    assert failure.experience_id not in exported
+    assert len(exported) <= 11
+
+
+@pytest.mark.anyio
+async def test_jsonl_rows_have_the_documented_columns(
+    client: ConvertClient, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    result = await export_reports(
+        client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, out=out, status=["active"]
+    )
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == result.rows > 0
+    assert all(tuple(row) == AggregatedRow.COLUMNS for row in rows)
+    assert {row["account_id"] for row in rows} == {ACCOUNT}
+    assert all(isinstance(row["is_baseline"], bool) for row in rows)
+    assert any(row["improvement"] is not None for row in rows)
+    # status filter: only the seeded project's active experiences
+    listed = [
+        e async for e in client.experiences.list(account_id=ACCOUNT, project_id=SEEDED_PROJECT)
+    ]
+    active = {e.id for e in listed if e.status == "active"}
+    assert {row["experience_id"] for row in rows} == active
+    assert result.total == len(active)
+
+
+@pytest.mark.anyio
+async def test_csv_parses_with_header_and_typed_text(client: ConvertClient, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = await export_reports(client, account_id=ACCOUNT, project_ids=[10001, 10002], out=out)
+    with out.open(newline="") as file:
+        header = next(csv.reader(file))
+    assert tuple(header) == AggregatedRow.COLUMNS
+    rows = read_csv(out)
+    assert len(rows) == result.rows
+    assert result.total == 24
+    assert {r["project_id"] for r in rows} == {"10001", "10002"}
+    assert {r["is_baseline"] for r in rows} == {"true", "false"}
+    assert all(r["experience_name"] for r in rows)
+    assert max(row_keys(rows).values()) == 1
+
+
+@pytest.mark.anyio
+async def test_async_iteration_yields_every_row(fake: FakeConvert, client: ConvertClient) -> None:
+    project, ids = big_project(fake, 30)
+    export = export_reports(client, account_id=ACCOUNT, project_id=project, concurrency=5)
+    rows = [row async for row in export]
+    assert all(isinstance(row, AggregatedRow) for row in rows)
+    assert len(rows) == 30 * 4
+    assert {row.experience_id for row in rows} == set(ids)
+    assert isinstance(export.result, ExportResult)
+    assert export.result.rows == len(rows)
+    with pytest.raises(RuntimeError, match="runs once"):
+        await export
+
+
+@pytest.mark.anyio
+async def test_leaving_the_loop_early_stops_the_export(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    project, _ = big_project(fake, 200)
+    fake.faults.latency = 0.01
+    out = tmp_path / "out.jsonl"
+    options = {"account_id": ACCOUNT, "project_id": project, "concurrency": 4, "out": out}
+    async with export_reports(client, **options) as export:  # type: ignore[arg-type]
+        async for _row in export:
+            break
+    await anyio.sleep(0.05)  # let the requests that were in flight land
+    requested = len(fake.requests_for(REPORT_OP))
+    await anyio.sleep(0.1)
+    assert len(fake.requests_for(REPORT_OP)) == requested  # nothing left running
+    assert requested < 40
+    assert export.result is None  # it did not finish
+
+
+@pytest.mark.anyio
+async def test_daily_report_rows(client: ConvertClient, tmp_path: Path) -> None:
+    out = tmp_path / "daily.csv"
+    result = await export_reports(
+        client,
+        account_id=ACCOUNT,
+        project_id=SEEDED_PROJECT,
+        status=["active"],
+        report="daily",
+        report_options={"report_type": "non_cumulative"},
+        out=out,
+    )
+    rows = read_csv(out)
+    assert tuple(rows[0]) == DailyRow.COLUMNS
+    assert len(rows) == result.rows > 0
+    assert {r["report_type"] for r in rows} == {"non_cumulative"}
+    assert all(r["date"] and r["variation_name"] for r in rows)
+    per_day = Counter((r["experience_id"], r["date"], r["variation_id"]) for r in rows)
+    assert max(per_day.values()) == 1
+
+
+@pytest.mark.anyio
+async def test_explicit_experiences_with_an_unknown_one(
+    fake: FakeConvert, client: ConvertClient
+) -> None:
+    project, ids = big_project(fake, 5)
+    pairs = [(project, i) for i in ids[:3]] + [(project, 999_999)]
+    export = export_reports(client, account_id=ACCOUNT, experiences=pairs)
+    rows = [row async for row in export]
+    assert {row.experience_id for row in rows} == set(ids[:3])
+    assert all(row.experience_name == f"Generated experience {row.experience_id}" for row in rows)
+    assert export.result is not None
+    (failure,) = export.result.failures
+    assert failure.experience_id == 999_999
+    assert isinstance(failure.error, NotFoundError)
+    assert report_calls(fake) == Counter(dict.fromkeys(ids[:3], 1))
+
+
+@pytest.mark.anyio
+async def test_unknown_project_and_bad_credentials_abort(fake: FakeConvert) -> None:
+    good = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(good, base_url=fake.url) as api:
+        with pytest.raises(NotFoundError):
+            await export_reports(api, account_id=ACCOUNT, project_id=424242)
+    bad = HmacAuth(FakeConvert.APPLICATION_ID, "not-the-secret")
+    async with ConvertClient(bad, base_url=fake.url) as api:
+        with pytest.raises(AuthenticationError):
+            await export_reports(api, account_id=ACCOUNT, experiences=[(SEEDED_PROJECT, 1)])
+
+
+@pytest.mark.anyio
+async def test_resume_after_a_crash_between_rows_and_checkpoint(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    """Rows written but not yet recorded, and a torn checkpoint line, as a crash leaves them."""
+    project, _ = big_project(fake, 40)
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    options = {"account_id": ACCOUNT, "project_id": project, "out": out, "checkpoint": checkpoint}
+    first = await export_reports(client, concurrency=4, **options)  # type: ignore[arg-type]
+    assert first.exported == 40
+    complete = out.read_bytes()
+
+    # Forget the last 5 experiences in the checkpoint (their rows stay in the output, as if
+    # the process died after writing them) and leave half a line behind.
+    lines = checkpoint.read_bytes().splitlines(keepends=True)
+    forgotten = [json.loads(line)["experience_id"] for line in lines[-5:]]
+    checkpoint.write_bytes(b"".join(lines[:-5]) + b'{"project_id": 1, "experi')
+    with out.open("ab") as file:
+        file.write(b"100,partial,row")  # and a torn row at the end of the output
+    before = report_calls(fake)
+
+    second = await export_reports(client, concurrency=4, **options)  # type: ignore[arg-type]
+    assert (second.skipped, second.exported, second.total) == (35, 5, 40)
+    again = report_calls(fake) - before
+    assert again == Counter(dict.fromkeys(forgotten, 1))  # only the unrecorded ones
+    rows = read_csv(out)
+    assert len(rows) == 40 * 4
+    assert max(row_keys(rows).values()) == 1
+    assert sorted(out.read_bytes().splitlines()) == sorted(complete.splitlines())
+
+    third = await export_reports(client, **options)  # type: ignore[arg-type]
+    assert (third.skipped, third.exported) == (40, 0)
+    assert len(read_csv(out)) == 40 * 4
+
+
+@pytest.mark.anyio
+async def test_checkpoint_of_another_export_is_refused(
+    client: ConvertClient, tmp_path: Path
+) -> None:
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    await export_reports(
+        client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, out=out, checkpoint=checkpoint
+    )
+    with pytest.raises(CheckpointError, match="report"):
+        await export_reports(
+            client,
+            account_id=ACCOUNT,
+            project_id=SEEDED_PROJECT,
+            out=out,
+            checkpoint=checkpoint,
+            report="daily",
+        )
+    out.write_bytes(b"")  # the output lost its rows: resuming would be a lie
+    with pytest.raises(CheckpointError, match="shorter"):
+        await export_reports(
+            client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, out=out, checkpoint=checkpoint
+        )
+
+
+def test_arguments_are_checked() -> None:
+    fake_client = ConvertClient(HmacAuth("a", "b"), base_url="http://127.0.0.1:9")
+    with pytest.raises(ValueError, match="exactly one"):
+        export_reports(fake_client, account_id=1)
+    with pytest.raises(ValueError, match="exactly one"):
+        export_reports(fake_client, account_id=1, project_id=2, project_ids=[3])
+    with pytest.raises(ValueError, match="checkpoint"):
+        export_reports(fake_client, account_id=1, project_id=2, checkpoint="x.ckpt")
+    with pytest.raises(ValueError, match="format"):
+        export_reports(fake_client, account_id=1, project_id=2, out="x.txt")
+    with pytest.raises(ValueError, match="concurrency"):
+        export_reports(fake_client, account_id=1, project_id=2, concurrency=0)

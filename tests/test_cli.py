@@ -1,0 +1,346 @@
+"""The real ``convert-async`` command, run in a subprocess against an in-process FakeConvert."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import socket
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+import pytest
+
+from convert_async.testing import FakeConvert
+from convert_async.v2 import AggregatedRow, DailyRow
+
+ACCOUNT = 1001
+PROJECT = 10001  # 12 seeded experiences
+REPORT_OP = "get_experience_aggregated_report"
+COMMAND = [sys.executable, "-m", "convert_async.cli"]
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONVERT_")}
+    env.update(extra)
+    return env
+
+
+async def cli(*args: str, env: dict[str, str] | None = None) -> Run:
+    done = await anyio.run_process(
+        [*COMMAND, *args], check=False, env=env if env is not None else clean_env()
+    )
+    return Run(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeConvert]:
+    async with FakeConvert() as server:
+        yield server
+
+
+def creds(fake: FakeConvert) -> list[str]:
+    return [
+        "--base-url",
+        fake.url,
+        "--key-id",
+        FakeConvert.APPLICATION_ID,
+        "--key-secret",
+        FakeConvert.APPLICATION_SECRET,
+    ]
+
+
+def assert_one_clear_error(run: Run, *words: str) -> None:
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in run.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+# -- help --------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_help_for_every_command() -> None:
+    commands = [
+        [],
+        ["demo"],
+        ["projects"],
+        ["projects", "list"],
+        ["experiences"],
+        ["experiences", "list"],
+        ["reports"],
+        ["reports", "export"],
+    ]
+    runs: dict[int, Run] = {}
+
+    async def run(n: int, words: list[str]) -> None:
+        runs[n] = await cli(*words, "--help")
+
+    async with anyio.create_task_group() as group:
+        for n, words in enumerate(commands):
+            group.start_soon(run, n, words)
+    for n, words in enumerate(commands):
+        result = runs[n]
+        assert result.returncode == 0, (words, result.stderr)
+        assert result.stdout.startswith("usage: convert-async"), words
+    assert "--checkpoint" in runs[7].stdout
+    assert "--concurrency" in runs[7].stdout
+    assert "--key-id" in runs[3].stdout
+    assert "--project" in runs[5].stdout
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_projects_list_in_every_format(fake: FakeConvert) -> None:
+    table = await cli("projects", "list", *creds(fake))
+    as_json = await cli(
+        "projects", "list", "--account", str(ACCOUNT), "--format", "json", *creds(fake)
+    )
+    as_csv = await cli("projects", "list", "--format", "csv", *creds(fake))
+    for run in (table, as_json, as_csv):
+        assert run.returncode == 0, run.stderr
+    header, *lines = table.stdout.splitlines()
+    assert header.split() == ["account_id", "id", "name", "project_type", "status"]
+    assert any("Acme Storefront" in line and "10001" in line for line in lines)
+    assert len(lines) == 5  # both seeded accounts
+    projects = json.loads(as_json.stdout)
+    assert sorted(p["id"] for p in projects) == [10001, 10002, 10003]
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert {r["account_id"] for r in rows} == {"1001", "1002"}
+    assert {"10001", "10004"} <= {r["id"] for r in rows}
+
+
+@pytest.mark.anyio
+async def test_experiences_list_in_every_format(fake: FakeConvert) -> None:
+    base = ["experiences", "list", "--project", str(PROJECT), *creds(fake)]
+    table = await cli(*base)
+    as_json = await cli(*base, "--format", "json", "--status", "active")
+    as_csv = await cli(*base, "--format", "csv")
+    for run in (table, as_json, as_csv):
+        assert run.returncode == 0, run.stderr
+    expected = fake.store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT)
+    header, *lines = table.stdout.splitlines()
+    assert header.split()[:3] == ["id", "name", "status"]
+    assert len(lines) == len(expected) == 12
+    active = json.loads(as_json.stdout)
+    assert active
+    assert {e["status"] for e in active} == {"active"}
+    assert {e["id"] for e in active} == {i for i, e in expected.items() if e["status"] == "active"}
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert {int(r["id"]) for r in rows} == set(expected)
+    assert all(r["name"] for r in rows)
+
+
+@pytest.mark.anyio
+async def test_credentials_from_the_environment(fake: FakeConvert) -> None:
+    env = clean_env(
+        CONVERT_API_KEY_ID=FakeConvert.KEY_ID,
+        CONVERT_API_KEY_SECRET=FakeConvert.KEY_SECRET,
+        CONVERT_AUTH_METHOD="secret_key",
+        CONVERT_BASE_URL=fake.url,
+    )
+    run = await cli("experiences", "list", "--project", str(PROJECT), "--format", "csv", env=env)
+    assert run.returncode == 0, run.stderr
+    assert len(list(csv.DictReader(io.StringIO(run.stdout)))) == 12
+    assert fake.requests[-1].headers["Authorization"].startswith("Bearer ")
+
+
+# -- reports export ----------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_reports_export_writes_the_expected_rows(fake: FakeConvert, tmp_path: Path) -> None:
+    out = tmp_path / "reports.csv"
+    run = await cli(
+        "reports", "export", "--account", str(ACCOUNT), "--project", str(PROJECT),
+        "--status", "active", "--status", "paused", "--report", "aggregated",
+        "--format", "csv", "--out", str(out), "--concurrency", "4", *creds(fake),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    experiences = fake.store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT)
+    wanted = {i for i, e in experiences.items() if e["status"] in ("active", "paused")}
+    with out.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert tuple(rows[0]) == AggregatedRow.COLUMNS
+    with_rows = {i for i in wanted if experiences[i]["goals"]}
+    assert {int(r["experience_id"]) for r in rows} == with_rows
+    expected_rows = sum(
+        len(experiences[i]["goals"]) * len(experiences[i]["variations"]) for i in wanted
+    )
+    assert len(rows) == expected_rows
+    assert f"Exported {len(wanted)} of {len(wanted)} experiences ({expected_rows} rows)" in (
+        run.stdout
+    )
+    assert f"{len(wanted)}/{len(wanted)} (100%), 0 failed" in run.stderr  # plain progress
+
+
+@pytest.mark.anyio
+async def test_reports_export_daily_jsonl_for_chosen_experiences(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    experiences = fake.store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT)
+    chosen = [i for i, e in experiences.items() if e["status"] == "active"][:2]
+    out = tmp_path / "daily.jsonl"
+    run = await cli(
+        "reports", "export", "--project", str(PROJECT), "--experience", str(chosen[0]),
+        "--experience", str(chosen[1]), "--report", "daily", "--out", str(out), *creds(fake),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows
+    assert all(tuple(row) == DailyRow.COLUMNS for row in rows)
+    assert {row["experience_id"] for row in rows} == set(chosen)
+
+
+@pytest.mark.anyio
+async def test_partial_failure_is_listed_and_exit_code_is_nonzero(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    fake.faults.fail_next(1, status=404, operation=REPORT_OP)
+    out = tmp_path / "r.csv"
+    run = await cli("reports", "export", "--project", str(PROJECT), "--out", str(out), *creds(fake))
+    assert run.returncode == 1
+    assert "Exported 11 of 12 experiences" in run.stdout
+    assert "error: 1 of 12 experiences failed" in run.stderr
+    assert "failed: experience" in run.stderr
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_bad_credentials_give_one_clear_line(fake: FakeConvert) -> None:
+    secret = "definitely-wrong-secret-4711"
+    args = ["--base-url", fake.url, "--key-id", FakeConvert.APPLICATION_ID, "--key-secret", secret]
+    run = await cli("projects", "list", *args)
+    assert_one_clear_error(run, "authentication failed", "401")
+    assert secret not in run.stderr
+
+    debug = await cli("--debug", "experiences", "list", "--project", str(PROJECT), *args)
+    assert debug.returncode != 0
+    assert "Traceback" in debug.stderr  # details on request ...
+    assert debug.stderr.strip().splitlines()[-1].startswith("error: authentication failed")
+    assert secret not in debug.stderr + debug.stdout  # ... with the secret redacted
+
+
+@pytest.mark.anyio
+async def test_missing_credentials(fake: FakeConvert) -> None:
+    run = await cli("projects", "list", "--base-url", fake.url)
+    assert_one_clear_error(run, "no credentials", "--key-id")
+
+
+@pytest.mark.anyio
+async def test_unknown_project_is_a_clear_error(fake: FakeConvert, tmp_path: Path) -> None:
+    run = await cli(
+        "experiences", "list", "--account", str(ACCOUNT), "--project", "424242", *creds(fake)
+    )
+    assert_one_clear_error(run, "project 424242 not found")
+    out = tmp_path / "x.csv"
+    export = await cli(
+        "reports", "export", "--account", str(ACCOUNT), "--project", "424242",
+        "--out", str(out), *creds(fake),
+    )  # fmt: skip
+    assert_one_clear_error(export, "project 424242 not found")
+    assert not out.exists()
+
+
+@pytest.mark.anyio
+async def test_network_down_is_a_clear_error() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # the port is closed now: nothing listens there
+    run = await cli(
+        "projects", "list", "--base-url", f"http://127.0.0.1:{port}/api/v2",
+        "--key-id", "id", "--key-secret", "secret", "--max-retries", "0",
+    )  # fmt: skip
+    assert_one_clear_error(run, "cannot reach the API", str(port))
+
+
+@pytest.mark.anyio
+async def test_demo_runs_a_bulk_export() -> None:
+    run = await cli("demo", "--concurrency", "8")
+    assert run.returncode == 0, run.stderr
+    assert "Exported 36 of 36 experiences" in run.stdout
+    assert "Acme Storefront" in run.stdout
+
+
+# -- kill and resume ---------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_sigkill_mid_export_then_resume(fake: FakeConvert, tmp_path: Path) -> None:
+    project = fake.store.add("projects", {"name": "Kill"}, account_id=ACCOUNT)["id"]
+    for name in ("Purchases", "Signups"):
+        fake.store.add("goals", {"name": name}, account_id=ACCOUNT, project_id=project)
+    ids = [e["id"] for e in fake.store.add_experiences(ACCOUNT, project, 120)]
+    fake.faults.latency = 0.03
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    concurrency = 4
+    args = [
+        *COMMAND, "reports", "export", "--account", str(ACCOUNT), "--project", str(project),
+        "--out", str(out), "--checkpoint", str(checkpoint), "--concurrency", str(concurrency),
+        *creds(fake),
+    ]  # fmt: skip
+
+    process = await anyio.open_process(args, env=clean_env())
+    try:
+        for _ in range(1000):  # up to 20 s
+            if out.exists() and out.read_bytes().count(b"\n") >= 41:  # 10+ experiences
+                break
+            await anyio.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.aclose()
+    assert process.returncode == -signal.SIGKILL
+    await anyio.sleep(0.1)  # requests in flight at the kill land in the log
+
+    first = Counter(int(r.path_params["experience_id"]) for r in fake.requests_for(REPORT_OP))
+    assert 10 <= len(first) < len(ids)  # it really stopped mid-way
+    recorded = {
+        json.loads(line)["experience_id"] for line in checkpoint.read_text().splitlines()[1:]
+    }
+    assert recorded
+    assert recorded <= set(first)
+
+    fake.faults.latency = 0
+    run = await cli(*args[len(COMMAND) :])
+    assert run.returncode == 0, run.stderr
+    assert f"{len(recorded)} already done (checkpoint)" in run.stdout
+
+    with out.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    keys = Counter((r["experience_id"], r["goal_id"], r["variation_id"]) for r in rows)
+    assert len(rows) == len(ids) * 4  # complete ...
+    assert max(keys.values()) == 1  # ... and no duplicate rows
+    assert {int(r["experience_id"]) for r in rows} == set(ids)
+
+    total = Counter(int(r.path_params["experience_id"]) for r in fake.requests_for(REPORT_OP))
+    second = total - first
+    assert not set(second) & recorded  # finished experiences were not fetched again
+    assert set(total) == set(ids)
+    fetched_twice = [i for i, n in total.items() if n > 1]
+    # only those in flight (or fetched but not yet recorded) when the process died
+    assert len(fetched_twice) <= 2 * concurrency

@@ -1,0 +1,173 @@
+"""AdaptiveRateLimiter: pacing, multiplicative cuts on throttling, Retry-After pauses, recovery.
+
+Time is simulated: the limiter gets a clock and a sleep that advances it, so nothing waits.
+"""
+
+from __future__ import annotations
+
+import math
+
+import anyio
+import anyio.lowlevel
+import pytest
+
+from convert_async.v2 import AdaptiveRateLimiter
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await anyio.lowlevel.checkpoint()
+
+
+def limiter(fake: FakeTime, **options: float | None) -> AdaptiveRateLimiter:
+    return AdaptiveRateLimiter(clock=fake.clock, sleep=fake.sleep, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_paces_requests_at_the_rate() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=10, burst=1)
+    start = fake.now
+    for _ in range(11):
+        await bucket.acquire()
+    # The first token is in the bucket; the next ten arrive one every 100 ms.
+    assert fake.now - start == pytest.approx(1.0)
+    stats = bucket.stats
+    assert stats.acquired == 11
+    assert stats.waits == 10
+    assert stats.total_wait == pytest.approx(1.0)
+    assert stats.throttled == 0
+
+
+@pytest.mark.anyio
+async def test_burst_lets_a_few_through_at_once() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=10, burst=5)
+    for _ in range(5):
+        await bucket.acquire()
+    assert fake.slept == []
+    await bucket.acquire()
+    assert fake.slept == [pytest.approx(0.1)]
+
+
+@pytest.mark.anyio
+async def test_throttle_cuts_the_rate_multiplicatively_down_to_the_floor() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=100, min_rate=20)
+    bucket.on_throttled()
+    assert bucket.rate == pytest.approx(70)
+    bucket.on_throttled()
+    assert bucket.rate == pytest.approx(49)
+    for _ in range(5):
+        bucket.on_throttled()
+    assert bucket.rate == 20
+    stats = bucket.stats
+    assert stats.throttled == 7
+    assert stats.rate_cuts == 7
+    assert stats.lowest_rate == 20
+
+
+@pytest.mark.anyio
+async def test_replies_to_requests_sent_before_a_cut_cut_only_once() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=100, burst=10)
+    burst = [await bucket.acquire() for _ in range(5)]
+    fake.now += 0.01
+    for sent_at in burst:  # five 429s for the same burst
+        bucket.on_throttled(sent_at=sent_at)
+    assert bucket.rate == pytest.approx(70)
+    assert bucket.stats.throttled == 5
+    assert bucket.stats.rate_cuts == 1
+    later = await bucket.acquire()
+    fake.now += 0.01
+    bucket.on_throttled(sent_at=later)
+    assert bucket.rate == pytest.approx(49)
+
+
+@pytest.mark.anyio
+async def test_retry_after_pauses_every_caller() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=1000)
+    await bucket.acquire()
+    bucket.on_throttled(retry_after=2.5)
+    paused_at = fake.now
+    await bucket.acquire()
+    assert fake.now - paused_at >= 2.5
+    assert bucket.stats.total_wait >= 2.5
+
+
+@pytest.mark.anyio
+async def test_recovers_along_a_cubic_curve_up_to_max_rate() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=100, max_rate=120)
+    bucket.on_throttled()
+    assert bucket.rate == pytest.approx(70)
+    # The curve climbs back to the throttled rate after cbrt(100 * 0.3 / 0.4) seconds ...
+    k = math.cbrt(100 * 0.3 / 0.4)
+    fake.now += k / 2
+    bucket.on_success()
+    halfway = bucket.rate
+    assert 70 < halfway < 100
+    # ... fast at first, then flattening near the old rate (concave) ...
+    assert halfway - 70 > (100 - 70) / 2
+    fake.now += k / 2
+    bucket.on_success()
+    assert bucket.rate == pytest.approx(100)
+    # ... then probes beyond it, but never above max_rate.
+    fake.now += 100
+    bucket.on_success()
+    assert bucket.rate == 120
+
+
+@pytest.mark.anyio
+async def test_unlimited_until_the_first_throttle_then_from_the_measured_rate() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake)  # rate=None: no limit yet
+    assert bucket.rate == math.inf
+    for _ in range(200):
+        await bucket.acquire()
+        fake.now += 0.005  # 200 requests per second
+    assert fake.slept == []
+    bucket.on_throttled()
+    assert bucket.rate == pytest.approx(0.7 * 200, rel=0.05)
+    assert bucket.stats.measured_rate == pytest.approx(200, rel=0.05)
+
+
+@pytest.mark.anyio
+async def test_waiters_are_served_in_order_while_the_rate_is_low() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=5, burst=1)
+    order: list[int] = []
+
+    async def take(n: int) -> None:
+        await bucket.acquire()
+        order.append(n)
+
+    async with anyio.create_task_group() as group:
+        for n in range(6):
+            group.start_soon(take, n)
+            await anyio.lowlevel.checkpoint()
+    assert order == list(range(6))
+    assert fake.now - 1000.0 == pytest.approx(1.0)  # 5 waits of 200 ms
+
+
+def test_rejects_nonsense_settings() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        AdaptiveRateLimiter(rate=0)
+    with pytest.raises(ValueError, match="min_rate"):
+        AdaptiveRateLimiter(min_rate=0)
+    with pytest.raises(ValueError, match="beta"):
+        AdaptiveRateLimiter(beta=1.5)
+    with pytest.raises(ValueError, match="burst"):
+        AdaptiveRateLimiter(rate=5, burst=0.5)
+    with pytest.raises(ValueError, match="max_rate"):
+        AdaptiveRateLimiter(rate=5, min_rate=10, max_rate=8)
