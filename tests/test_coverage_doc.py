@@ -83,3 +83,41 @@ def test_path_evidence_names_real_operations(script: ModuleType) -> None:
         assert set(finding.operations) <= set(OPERATIONS), topic
         assert finding.verdict in {"confirmed", "contradicted", "not found"}
         assert f"| {topic} |" in text
+
+
+def test_every_other_api_operation_has_a_row(script: ModuleType) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert [api.client for api in script.OTHER_APIS] == ["v1", "pirsch", "giosg"]
+    for api in script.OTHER_APIS:
+        catalog = script.load_other_catalog(api)
+        assert f"# {api.title}\n" in text
+        assert f"{len(api.operations)} in the registry; {len(catalog)} of {len(catalog)}" in text
+        for entry in catalog:
+            op = api.operations[entry["operation"]]
+            row = f"| `{entry['operation']}` | `{api.client}.{op.resource}.{op.name}(...)` |"
+            assert row in text
+            assert f"## {api.client}: {entry['tag']}\n" in text
+
+
+def test_other_api_sections_report_their_paging_and_hosts(script: ModuleType) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert "| `list_projects` | `v1.projects.list(...)` | GET | `/projects` | confirmed " in text
+    assert "| body pages | `list_projects` |" in text
+    assert (
+        "`pirsch.statistics.pages(...)` | GET | `/statistics/page` | confirmed | limit/offset |"
+        in text
+    )
+    assert "`/orgs/{organization_id}/experiments/{experiment_id}/weekly` (reporting host)" in text
+    assert "`giosg.experiments.list(...)` | GET | `/orgs/{organization_id}/experiments` " in text
+
+
+def test_render_other_reports_a_registry_catalog_disagreement(script: ModuleType) -> None:
+    pirsch_api = next(api for api in script.OTHER_APIS if api.client == "pirsch")
+    moved = [dict(entry) for entry in script.load_other_catalog(pirsch_api)]
+    moved[1]["method"] = "PUT"
+    text = "\n".join(script.render_other(pirsch_api, moved))
+    assert "**Registry vs catalog mismatches:** 1" in text
+    assert "`send_hit`: registry POST `/hit`, catalog PUT `/hit`" in text
+    dropped = script.load_other_catalog(pirsch_api)[1:]
+    text = "\n".join(script.render_other(pirsch_api, dropped))
+    assert "`get_access_token`: in the registry, not in the catalog" in text

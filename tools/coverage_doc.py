@@ -1,8 +1,9 @@
-"""Render ``docs/coverage.md``: every Convert REST v2 operation the SDK implements.
+"""Render ``docs/coverage.md``: every operation the SDK implements, API by API.
 
-The table is built from the registry (``convert_async.v2.OPERATIONS``: method, path, paginated,
-SDK call) joined with the operation catalog (tag, title, path confidence). The "Path evidence"
-section at the end comes from :data:`PATH_EVIDENCE` below.
+The Convert REST v2 tables are built from the registry (``convert_async.v2.OPERATIONS``: method,
+path, paginated, SDK call) joined with the operation catalog (tag, title, path confidence); the
+"Path evidence" section comes from :data:`PATH_EVIDENCE` below. The other APIs (Convert v1,
+Pirsch, giosg Experiments; :data:`OTHER_APIS`) follow, each from its registry and its catalog.
 
     python tools/coverage_doc.py            # (re)write docs/coverage.md
     python tools/coverage_doc.py --check    # exit 1 if docs/coverage.md is stale
@@ -20,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from convert_async import giosg, pirsch, v1
+from convert_async._core.operation import Operation
 from convert_async.v2 import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,6 +255,143 @@ def _evidence_section() -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class OtherApi:
+    """One more API in the document: its registry, its catalog and how its calls are shown."""
+
+    title: str
+    catalog: str
+    operations: Mapping[str, Operation]
+    client: str
+    table: str
+    note: str
+
+
+OTHER_APIS: tuple[OtherApi, ...] = (
+    OtherApi(
+        title="Convert REST API v1 (deprecated)",
+        catalog="convert-v1-operations.json",
+        operations=v1.OPERATIONS,
+        client="v1",
+        table="convert_async/v1/_operations.py",
+        note="`ConvertV1Client` warns on construction; the last column names the v2 operation "
+        "that replaces each one (`convert_async.v1.V2_EQUIVALENTS`). Lists send `page` and "
+        "`results_per_page` in the JSON body and stop at a short page.",
+    ),
+    OtherApi(
+        title="Pirsch analytics API",
+        catalog="pirsch-operations.json",
+        operations=pirsch.OPERATIONS,
+        client="pirsch",
+        table="convert_async/pirsch/_operations.py",
+        note="Statistics take a `StatisticsFilter` sent as query parameters; lists page with "
+        "`limit`/`offset` (at most 100 rows per request). An access key may only call the "
+        "Tracking operations.",
+    ),
+    OtherApi(
+        title="giosg Experiments API",
+        catalog="giosg-experiments-operations.json",
+        operations=giosg.OPERATIONS,
+        client="giosg",
+        table="convert_async/giosg/_operations.py",
+        note="The list follows cursor `next` links; the weekly results live on the Reporting "
+        "API host (`reporting_base_url`).",
+    ),
+)
+"""The APIs documented after Convert v2, in document order."""
+
+_PAGING_STYLES = {"page/results_per_page": "body pages", "limit/offset": "limit/offset"}
+
+
+def load_other_catalog(api: OtherApi) -> list[dict[str, Any]]:
+    """The packaged catalog of one of :data:`OTHER_APIS`, in catalog order."""
+    text = (
+        resources.files("convert_async.testing")
+        .joinpath(f"data/{api.catalog}")
+        .read_text(encoding="utf-8")
+    )
+    entries: list[dict[str, Any]] = json.loads(text)
+    return entries
+
+
+def _other_rows(api: OtherApi, entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    extra = api.client == "v1"
+    lines = [
+        "| operation | SDK call | method | path | path confidence | paginated |"
+        + (" v2 replacement |" if extra else ""),
+        "|---|---|---|---|---|---|" + ("---|" if extra else ""),
+    ]
+    for entry in entries:
+        name = entry["operation"]
+        op = api.operations.get(name)
+        style = str((entry.get("paginated") or {}).get("style", "none"))
+        paging = "" if style == "none" else _PAGING_STYLES.get(style, style)
+        replacement = (
+            f" `{v1.V2_EQUIVALENTS[name]}` |"
+            if extra and name in v1.V2_EQUIVALENTS
+            else (" |" if extra else "")
+        )
+        if op is None:
+            lines.append(
+                f"| `{name}` | not implemented | {entry['method']} | `{_cell(entry['path'])}` "
+                f"| {entry['path_confidence']} | {paging} |" + replacement
+            )
+            continue
+        host = " (reporting host)" if op.base else ""
+        lines.append(
+            f"| `{name}` | `{api.client}.{op.resource}.{op.name}(...)` | {op.http_method} "
+            f"| `{_cell(op.path)}`{host} | {entry['path_confidence']} | {paging} |" + replacement
+        )
+    return lines
+
+
+def _other_mismatches(api: OtherApi, entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    found: list[str] = []
+    for entry in entries:
+        op = api.operations.get(entry["operation"])
+        if op is None:
+            found.append(f"`{entry['operation']}`: in the catalog, not in the registry")
+        elif (op.http_method, op.path) != (entry["method"], entry["path"]):
+            found.append(
+                f"`{op.operation}`: registry {op.http_method} `{op.path}`, "
+                f"catalog {entry['method']} `{entry['path']}`"
+            )
+    names = {entry["operation"] for entry in entries}
+    found.extend(
+        f"`{name}`: in the registry, not in the catalog"
+        for name in api.operations
+        if name not in names
+    )
+    return found
+
+
+def render_other(api: OtherApi, entries: Sequence[Mapping[str, Any]] | None = None) -> list[str]:
+    """The lines of one other API's section."""
+    catalog = list(entries) if entries is not None else load_other_catalog(api)
+    confidence = Counter(entry["path_confidence"] for entry in catalog)
+    implemented = sum(entry["operation"] in api.operations for entry in catalog)
+    mismatches = _other_mismatches(api, catalog)
+    lines = [
+        f"# {api.title}",
+        "",
+        f"- **Operations:** {len(api.operations)} in the registry; {implemented} of "
+        f"{len(catalog)} catalog operations implemented",
+        "- **Path confidence:** "
+        + ", ".join(f"{count} {kind}" for kind, count in sorted(confidence.items())),
+        f"- **Registry vs catalog mismatches:** {len(mismatches)}",
+        *(f"  - {item}" for item in mismatches),
+        "",
+        f"{api.note} A corrected path is one row in `{api.table}`.",
+        "",
+    ]
+    tags: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in catalog:
+        tags.setdefault(entry["tag"], []).append(entry)
+    for tag, group in tags.items():
+        lines += [f"## {api.client}: {tag}", "", *_other_rows(api, group), ""]
+    return lines
+
+
 def render(entries: Sequence[Mapping[str, Any]] | None = None) -> str:
     """The full text of ``docs/coverage.md``."""
     catalog = list(entries) if entries is not None else load_catalog()
@@ -297,7 +437,9 @@ def render(entries: Sequence[Mapping[str, Any]] | None = None) -> str:
             "",
         ]
     lines += _evidence_section()
-    return "\n".join(lines) + "\n"
+    for api in OTHER_APIS:
+        lines += ["", *render_other(api)]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

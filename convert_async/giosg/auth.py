@@ -1,0 +1,46 @@
+"""giosg authentication: a user API token (``Token``) or an OAuth2 access token (``Bearer``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .._core.redaction import REDACTED
+
+__all__ = ["GiosgBearerAuth", "GiosgTokenAuth"]
+
+
+class GiosgTokenAuth:
+    """A giosg user API token: ``Authorization: Token <token>``.
+
+    Create one in Console > Settings > Company > Access tokens; it carries the permissions of
+    the user who created it.
+
+    >>> GiosgTokenAuth("abc").headers("GET", "https://service.giosg.com/api/v5/x", b"")
+    {'Authorization': 'Token abc'}
+    """
+
+    __slots__ = ("_header",)
+    SCHEME: ClassVar[str] = "Token"
+
+    def __init__(self, token: str) -> None:
+        if not token or not token.strip():
+            raise ValueError(f"{type(self).__name__} needs a non-empty token")
+        self._header = f"{self.SCHEME} {token.strip()}"
+
+    def headers(self, method: str, url: str, body: bytes) -> dict[str, str]:
+        """The ``Authorization`` header (the same for every request)."""
+        return {"Authorization": self._header}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(token={REDACTED!r})"
+
+
+class GiosgBearerAuth(GiosgTokenAuth):
+    """An OAuth2 / OpenID Connect access token: ``Authorization: Bearer <token>``.
+
+    >>> GiosgBearerAuth("abc").headers("GET", "https://service.giosg.com/api/v5/x", b"")
+    {'Authorization': 'Bearer abc'}
+    """
+
+    __slots__ = ()
+    SCHEME: ClassVar[str] = "Bearer"

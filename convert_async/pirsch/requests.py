@@ -1,0 +1,338 @@
+"""Request models of the Pirsch API: tracking payloads, the statistics filter, management bodies.
+
+Fields left ``UNSET`` are not sent. The statistics filter travels in the query string; every
+other model is a JSON body (batches are JSON arrays of the ``Batch*`` models).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from .._core.client import PagedBody
+from .._core.codec import RequestModel
+
+__all__ = [
+    "AccessLinkRequest",
+    "AccessTokenRequest",
+    "BatchEvent",
+    "BatchHit",
+    "BatchSession",
+    "ClientRequest",
+    "ConversionGoalRequest",
+    "CreateDomainRequest",
+    "DomainIdRequest",
+    "DomainQuery",
+    "EmailReportsRequest",
+    "Event",
+    "GoalQuery",
+    "Hit",
+    "IdQuery",
+    "IdRequest",
+    "InviteMembersRequest",
+    "LinkDomainQuery",
+    "MemberRoleRequest",
+    "SessionKeepAlive",
+    "StatisticsFilter",
+    "SubdomainRequest",
+    "TimezoneRequest",
+    "UpdateAccessLinkRequest",
+    "UpdateClientRequest",
+    "UpdateConversionGoalRequest",
+    "UpdateEmailReportRequest",
+]
+
+AwareDatetime = Annotated[dt.datetime, Meta(tz=True)]
+MetaValue = str | int | float | bool
+
+
+class AccessTokenRequest(RequestModel):
+    """Body of ``get_access_token``: an oAuth client's credentials."""
+
+    client_id: str
+    client_secret: str
+
+
+class SessionKeepAlive(RequestModel):
+    """Body of ``keep_session_alive``: who the visitor is (IP and request headers)."""
+
+    ip: str
+    user_agent: str
+    cf_connecting_ip: str | UnsetType = UNSET
+    x_forwarded_for: str | UnsetType = UNSET
+    forwarded: str | UnsetType = UNSET
+    x_real_ip: str | UnsetType = UNSET
+    dnt: str | UnsetType = UNSET
+    sec_ch_ua: str | UnsetType = UNSET
+    sec_ch_ua_mobile: str | UnsetType = UNSET
+    sec_ch_ua_platform: str | UnsetType = UNSET
+    sec_ch_ua_platform_version: str | UnsetType = UNSET
+    sec_ch_width: str | UnsetType = UNSET
+    sec_ch_viewport_width: str | UnsetType = UNSET
+    disable_bot_filter: bool | UnsetType = UNSET
+
+
+class Hit(SessionKeepAlive, kw_only=True):
+    """Body of ``send_hit``: one page view (build it from a request with
+    :func:`~convert_async.pirsch.hit_from_headers`, which honours ``DNT: 1``)."""
+
+    url: str
+    accept_language: str | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    referrer: str | UnsetType = UNSET
+    screen_width: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    screen_height: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    tags: dict[str, str] | UnsetType = UNSET
+
+
+class Event(Hit, kw_only=True):
+    """Body of ``send_event``: a named event on a page, with optional duration and metadata."""
+
+    event_name: Annotated[str, Meta(min_length=1)]
+    event_duration: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    event_meta: dict[str, MetaValue] | UnsetType = UNSET
+    non_interactive: bool | UnsetType = UNSET
+
+
+class BatchSession(SessionKeepAlive, kw_only=True):
+    """One item of ``keep_sessions_alive_batch``: a keep-alive with the time it happened."""
+
+    time: AwareDatetime
+
+
+class BatchHit(Hit, kw_only=True):
+    """One item of ``send_hits_batch``: a hit with the time the request reached your server."""
+
+    time: AwareDatetime
+
+
+class BatchEvent(Event, kw_only=True):
+    """One item of ``send_events_batch``: an event with the time it happened."""
+
+    time: AwareDatetime
+
+
+StatisticsSort = str
+Platform = Literal["desktop", "mobile", "unknown"]
+ScreenClass = Literal["XXL", "XL", "L", "M", "S"]
+
+
+class StatisticsFilter(PagedBody, kw_only=True):
+    """The filter of every statistics endpoint, sent as query parameters.
+
+    ``domain_id`` (``id``), ``from_`` (``from``) and ``to`` are required (or ``start``: look
+    back that many seconds). ``limit`` is capped at 100 by the API; list endpoints page with
+    ``limit``/``offset`` when iterated. ``meta`` becomes ``meta_<key>=<value>`` and ``tags``
+    ``tag_<key>=<value>`` parameters.
+
+    >>> f = StatisticsFilter(domain_id="d1", from_=dt.date(2024, 1, 1), to=dt.date(2024, 1, 31),
+    ...                      meta={"plan": "pro"})
+    >>> f.to_query()["from"], f.to_query()["meta_plan"]
+    ('2024-01-01', 'pro')
+    """
+
+    domain_id: str = msgspec.field(name="id")
+    from_: dt.date = msgspec.field(name="from")
+    to: dt.date
+    start: Annotated[int, Meta(ge=1, le=3600)] | UnsetType = UNSET
+    path: str | UnsetType = UNSET
+    entry_path: str | UnsetType = UNSET
+    exit_path: str | UnsetType = UNSET
+    pattern: str | UnsetType = UNSET
+    event: str | UnsetType = UNSET
+    event_meta_key: str | UnsetType = UNSET
+    meta: dict[str, str] | UnsetType = UNSET
+    language: str | UnsetType = UNSET
+    country: str | UnsetType = UNSET
+    city: str | UnsetType = UNSET
+    referrer: str | UnsetType = UNSET
+    referrer_name: str | UnsetType = UNSET
+    os: str | UnsetType = UNSET
+    browser: str | UnsetType = UNSET
+    platform: Platform | UnsetType = UNSET
+    screen_class: ScreenClass | UnsetType = UNSET
+    screen_width: str | UnsetType = UNSET
+    screen_height: str | UnsetType = UNSET
+    utm_source: str | UnsetType = UNSET
+    utm_medium: str | UnsetType = UNSET
+    utm_campaign: str | UnsetType = UNSET
+    utm_content: str | UnsetType = UNSET
+    utm_term: str | UnsetType = UNSET
+    limit: Annotated[int, Meta(ge=1, le=100)] | UnsetType = UNSET
+    offset: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    include_avg_time_on_page: bool | UnsetType = UNSET
+    scale: Literal["day", "week", "month", "year"] | UnsetType = UNSET
+    tz: str | UnsetType = UNSET
+    from_time: str | UnsetType = UNSET
+    to_time: str | UnsetType = UNSET
+    hostname: str | UnsetType = UNSET
+    channel: str | UnsetType = UNSET
+    region: str | UnsetType = UNSET
+    tag: str | UnsetType = UNSET
+    tags: dict[str, str] | UnsetType = UNSET
+    custom_metric_key: str | UnsetType = UNSET
+    custom_metric_type: Literal["integer", "float"] | UnsetType = UNSET
+    sort: StatisticsSort | UnsetType = UNSET
+    direction: Literal["asc", "desc"] | UnsetType = UNSET
+    search: str | UnsetType = UNSET
+    include_title: bool | UnsetType = UNSET
+
+    def for_page(self, page: int, size: int) -> Self:
+        """This filter for page ``page`` (from 1) of ``size`` rows, counted from ``offset``."""
+        base = 0 if isinstance(self.offset, UnsetType) else self.offset
+        return msgspec.structs.replace(self, limit=size, offset=base + (page - 1) * size)
+
+    def to_query(self) -> dict[str, Any]:
+        """The query parameters, with ``meta`` and ``tags`` spread into ``meta_<key>`` and
+        ``tag_<key>``."""
+        query = super().to_query()
+        meta = query.pop("meta", None) or {}
+        tags = query.pop("tags", None) or {}
+        query.update({f"meta_{key}": value for key, value in meta.items()})
+        query.update({f"tag_{key}": value for key, value in tags.items()})
+        return query
+
+
+class IdQuery(RequestModel):
+    """``?id=...``: the object to delete."""
+
+    id: str
+
+
+class DomainQuery(RequestModel):
+    """``?id=<domain id>``: the domain whose members, clients or reports to list."""
+
+    domain_id: str = msgspec.field(name="id")
+
+
+class GoalQuery(DomainQuery, kw_only=True):
+    """``?id=<domain id>&search=...``: the domain whose conversion goals to list."""
+
+    search: str | UnsetType = UNSET
+
+
+class LinkDomainQuery(RequestModel):
+    """``?domain_id=...``: the domain whose access links to list."""
+
+    domain_id: str
+
+
+class CreateDomainRequest(RequestModel):
+    """Body of ``create_domain``."""
+
+    hostname: str
+    subdomain: str
+    timezone: str | UnsetType = UNSET
+
+
+class IdRequest(RequestModel):
+    """Body ``{"id": ...}`` (reset a domain's identification code)."""
+
+    id: str
+
+
+class DomainIdRequest(RequestModel):
+    """Body ``{"domain_id": ...}`` (toggle endpoints)."""
+
+    domain_id: str
+
+
+class SubdomainRequest(RequestModel):
+    """Body of ``update_subdomain``."""
+
+    domain_id: str
+    subdomain: str
+
+
+class TimezoneRequest(RequestModel):
+    """Body of ``update_timezone``."""
+
+    domain_id: str
+    timezone: str
+
+
+class AccessLinkRequest(RequestModel):
+    """Body of ``create_access_link``."""
+
+    domain_id: str
+    description: str | UnsetType = UNSET
+
+
+class UpdateAccessLinkRequest(RequestModel):
+    """Body of ``update_access_link``."""
+
+    id: str
+    description: str | UnsetType = UNSET
+
+
+class InviteMembersRequest(RequestModel):
+    """Body of ``invite_members`` (``id`` is the domain)."""
+
+    id: str
+    emails: Annotated[list[str], Meta(min_length=1)]
+
+
+class MemberRoleRequest(RequestModel):
+    """Body of ``update_member_role`` (``id`` is the membership)."""
+
+    id: str
+    role: Literal["viewer", "admin"]
+
+
+class ClientRequest(RequestModel):
+    """Body of ``create_client`` (scopes: ``w`` write, ``r`` read)."""
+
+    domain_id: str
+    description: str | UnsetType = UNSET
+    type: Literal["oauth", "token"] | UnsetType = UNSET
+    scope_hit: Literal["w"] | UnsetType = UNSET
+    scope_event: Literal["w"] | UnsetType = UNSET
+    scope_statistics: Literal["r"] | UnsetType = UNSET
+    scope_domains: Literal["r", "w"] | UnsetType = UNSET
+    scope_session: Literal["w"] | UnsetType = UNSET
+    scope_organizations: Literal["r", "w"] | UnsetType = UNSET
+    scope_themes: Literal["r", "w"] | UnsetType = UNSET
+    scope_billing: Literal["r"] | UnsetType = UNSET
+
+
+class UpdateClientRequest(RequestModel):
+    """Body of ``update_client`` (same endpoint as create; the ``id`` tells them apart)."""
+
+    id: str
+    description: str | UnsetType = UNSET
+
+
+class EmailReportsRequest(RequestModel):
+    """Body of ``create_email_reports`` (``interval`` in weeks)."""
+
+    domain_id: str
+    emails: Annotated[list[str], Meta(min_length=1)]
+    interval: Annotated[int, Meta(ge=1)]
+
+
+class UpdateEmailReportRequest(RequestModel):
+    """Body of ``update_email_report``."""
+
+    id: str
+    interval: Annotated[int, Meta(ge=1)]
+
+
+class ConversionGoalRequest(RequestModel):
+    """Body of ``create_conversion_goal`` (``visitors`` / ``cr``: the goal's target)."""
+
+    domain_id: str
+    name: str
+    path_pattern: str
+    visitors: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    cr: Annotated[float, Meta(ge=0)] | UnsetType = UNSET
+    delete_reached: bool | UnsetType = UNSET
+    email_reached: bool | UnsetType = UNSET
+
+
+class UpdateConversionGoalRequest(ConversionGoalRequest, kw_only=True):
+    """Body of ``update_conversion_goal``."""
+
+    id: str
