@@ -1,7 +1,9 @@
 """``python -m benchmarks``: run every benchmark and print its ratios."""
 
-from benchmarks import bulk_export, list_experiences
+from benchmarks import bulk_export, list_experiences, tracking
 
 list_experiences.main()
 print()
 bulk_export.main()
+print()
+tracking.main()

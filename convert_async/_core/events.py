@@ -247,14 +247,18 @@ class EventSender(Generic[E]):
                     break
 
     def _take_batch(self) -> list[E]:
-        queue, size = self._queue, 0
-        batch: list[E] = []
-        while queue and len(batch) < self._batch_size:
-            event_size = len(self._encoder.encode(queue[0])) + 1
-            if batch and size + event_size > self._max_batch_bytes:
-                break
-            batch.append(queue.popleft())
-            size += event_size
+        queue = self._queue
+        count = min(len(queue), self._batch_size)
+        batch = [queue.popleft() for _ in range(count)]
+        # One encode of the whole batch checks its size; only an oversized batch (rare) is
+        # trimmed, in proportion to its overshoot until it fits, and the rest goes back to the
+        # front of the queue.
+        size = len(self._encoder.encode(batch))
+        while len(batch) > 1 and size > self._max_batch_bytes:
+            keep = max(1, min(len(batch) - 1, len(batch) * self._max_batch_bytes // size))
+            queue.extendleft(reversed(batch[keep:]))
+            batch = batch[:keep]
+            size = len(self._encoder.encode(batch))
         self._room.set()
         return batch
 

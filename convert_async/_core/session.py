@@ -191,6 +191,18 @@ class HttpSession:
         self._session: aiohttp.ClientSession | None = None
 
     @property
+    def auth(self) -> Auth | None:
+        """The auth strategy applied to every request."""
+        return self._auth
+
+    @auth.setter
+    def auth(self, auth: Auth | None) -> None:
+        # Protocol isinstance checks are slow; look the optional hooks up once, not per request.
+        self._auth = auth
+        self._refreshing = auth if isinstance(auth, RefreshingAuth) else None
+        self._observer = auth if isinstance(auth, ResponseObserver) else None
+
+    @property
     def is_open(self) -> bool:
         """True between :meth:`open` and :meth:`close`."""
         return self._session is not None and not self._session.closed
@@ -256,7 +268,7 @@ class HttpSession:
                 "the client is not open: use it inside 'async with' (or await client.open())"
             )
         auth = self.auth if authenticate else None
-        refreshing = auth if isinstance(auth, RefreshingAuth) else None
+        refreshing = self._refreshing if authenticate else None
         raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
         reauthenticated = False
         delays = retry.delays()
@@ -353,8 +365,8 @@ class HttpSession:
                 timeout=timeout._aiohttp(),
                 allow_redirects=False,
             ) as resp:
-                if isinstance(self.auth, ResponseObserver):
-                    self.auth.observe(resp.headers.getall("Set-Cookie", ()))
+                if self._observer is not None:
+                    self._observer.observe(resp.headers.getall("Set-Cookie", ()))
                 if stream_to is not None and resp.status < 400:
                     await _stream(resp, stream_to)
                     payload = b""

@@ -56,6 +56,8 @@ _SINGULAR = {
     "api-keys": "API key",
     "signals": "Signal session",
 }
+# Body fields that only page or order a list (no filtering).
+_PAGE_ONLY = frozenset({"page", "results_per_page", "onlyCount", "sort_by", "sort_direction"})
 _MALFORMED_BODY = b'{"data": [{"id": 1, "name": "Homepage'
 _DAY = 86_400
 
@@ -256,6 +258,7 @@ class FakeConvert:
         self.store = FakeStore(seed)
         self.faults = Faults(seed)
         self.requests: list[RecordedRequest] = []
+        self._order_cache: dict[tuple[Any, ...], tuple[Any, list[Obj]]] = {}
         self.operations: dict[str, Operation] = {op.name: op for op in load_catalog()}
         self._router = Router(list(self.operations.values()))
         self._serving = FakeServing(self.store)
@@ -635,10 +638,9 @@ class FakeConvert:
         if per_page is None:
             per_page = spec["results_per_page"].default if "results_per_page" in spec else 30
         page = body.get("page") or 1
-        items = self._filtered(self._target(call).items(), body)
         sort_by = body.get("sort_by") or (spec["sort_by"].default if "sort_by" in spec else None)
         direction = body.get("sort_direction") or "desc"
-        items = _sorted(items, str(sort_by or "id"), descending=direction == "desc")
+        items = self._ordered(call, body, str(sort_by or "id"), direction)
         total = len(items)
         pagination = {
             "current_page": page,
@@ -651,6 +653,26 @@ class FakeConvert:
         start = (page - 1) * per_page
         data = [self._expand(call, o) for o in items[start : start + per_page]]
         return {"data": data, "extra": {"pagination": pagination}}
+
+    def _ordered(self, call: _Call, body: Obj, sort_by: str, direction: str) -> list[Obj]:
+        """The filtered, sorted items of a list call.
+
+        Paging through an unfiltered id-ordered list (the bulk case) reuses the order computed
+        for the previous page while the collection's membership is unchanged.
+        """
+        target = self._target(call)
+        cacheable = sort_by == "id" and _PAGE_ONLY.issuperset(body) and target.parent is None
+        if cacheable:
+            slot = (call.op.name, tuple(sorted(target.scope.items())), direction)
+            version = self.store.membership(target.name, **target.scope)
+            cached = self._order_cache.get(slot)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+        items = self._filtered(target.items(), body)
+        items = _sorted(items, sort_by, descending=direction == "desc")
+        if cacheable:
+            self._order_cache[slot] = (version, items)
+        return items
 
     @staticmethod
     def _filtered(items: list[Obj], body: Mapping[str, Any]) -> list[Obj]:

@@ -102,6 +102,16 @@ class FakeStore:
                 found.extend(objects.values())
         return found
 
+    def membership(self, name: str, **scope: int) -> tuple[tuple[Any, int, Any], ...]:
+        """A fingerprint that changes whenever an object of ``name`` is added to or removed
+        from a scope containing ``scope`` (ids only grow, so size + newest id suffices)."""
+        wanted = set(scope.items())
+        return tuple(
+            (key, len(objects), next(reversed(objects), None))
+            for key, objects in self._collections.get(name, {}).items()
+            if wanted.issubset(key)
+        )
+
     def get(self, name: str, ident: int | str, **scope: int) -> Obj | None:
         """One object by numeric id, or (for a non-numeric ``ident``) by its string id or one
         of its keys (``key``, ``sdk_key``, ``key_id``)."""
