@@ -241,7 +241,11 @@ _BODY_SAMPLES: dict[str, dict[str, Any]] = {
     "update_experience_section": {"versions": [{"name": "Control"}]},
     "update_variation_change": {"type": "customCode", "data": {"js": "void 0", "css": ""}},
     "create_sdk_key": {"environment": "production"},
-    "cookie_login": {"requestType": "initiatePasswordAuth"},
+    "cookie_login": {
+        "requestType": "initiatePasswordAuth",
+        "username": FakeConvert.USERNAME,
+        "data": {"password": FakeConvert.PASSWORD},
+    },
     "get_domain_by_url": {"url": lambda w: _seeded_domain_url(w) + "/pricing"},
 }
 

@@ -13,6 +13,7 @@ import json
 import math
 import operator
 import random
+import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ _SINGULAR = {
     "api-keys": "API key",
     "signals": "Signal session",
 }
+# Operations that start a cookie session or reset a password: no credentials yet.
+_OPEN_OPERATIONS = frozenset(
+    {"cookie_login", "cookie_request_password_reset", "cookie_confirm_password_reset"}
+)
 # Body fields that only page or order a list (no filtering).
 _PAGE_ONLY = frozenset({"page", "results_per_page", "onlyCount", "sort_by", "sort_direction"})
 _MALFORMED_BODY = b'{"data": [{"id": 1, "name": "Homepage'
@@ -216,6 +221,7 @@ class _Call:
     parent: Obj | None = None  # object the trailing collection belongs to (None: store scope)
     item: Obj | None = None  # object of the last path parameter
     item_container: _Container | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
 
     def fields(self) -> Obj:
         return dict(self.body) if isinstance(self.body, dict) else {}
@@ -236,6 +242,10 @@ class FakeConvert:
     APPLICATION_SECRET: ClassVar[str] = "fake-app-secret"  # noqa: S105 (public test credential)
     KEY_ID: ClassVar[str] = "fake-key-id"
     KEY_SECRET: ClassVar[str] = "fake-key-secret"  # noqa: S105 (public test credential)
+    #: The one user who can open a cookie session (``client.cookie_auth.login(...)``).
+    USERNAME: ClassVar[str] = "owner@acme.example"
+    PASSWORD: ClassVar[str] = "fake-password"  # noqa: S105 (public test credential)
+    SESSION_COOKIE: ClassVar[str] = "convert_session"
 
     def __init__(
         self,
@@ -259,6 +269,7 @@ class FakeConvert:
         self.faults = Faults(seed)
         self.requests: list[RecordedRequest] = []
         self._order_cache: dict[tuple[Any, ...], tuple[Any, list[Obj]]] = {}
+        self._sessions: set[str] = set()
         self.operations: dict[str, Operation] = {op.name: op for op in load_catalog()}
         self._router = Router(list(self.operations.values()))
         self._serving = FakeServing(self.store)
@@ -427,7 +438,8 @@ class FakeConvert:
         if self._serving.serves(op):
             return self._serving.respond(request, route, raw_body, query)
         try:
-            self._authenticate(request, raw_body)
+            if op.name not in _OPEN_OPERATIONS:
+                self._authenticate(request, raw_body)
             content_type = request.headers.get("Content-Type", "")
             call = _Call(op, route.path_params, self._parse_body(op, raw_body, content_type), query)
             self._validate(call)
@@ -438,12 +450,15 @@ class FakeConvert:
             payload = handler(call)
         except _ApiError as err:
             return err.status, err.body, {}
-        return 200, payload, {}
+        return 200, payload, call.response_headers
 
     # -- authentication ---------------------------------------------------------------------
 
     def _authenticate(self, request: web.BaseRequest, body: bytes) -> None:
-        # Cookie-auth operations accept API-key auth too, so one code path covers everything.
+        # Cookie-auth operations accept API-key auth too, so one code path covers everything;
+        # a live session cookie authenticates any operation, as in Convert's own app.
+        if request.cookies.get(self.SESSION_COOKIE) in self._sessions:
+            return
         header = request.headers.get("Authorization", "").strip()
         if header.startswith("Bearer "):
             key_id, sep, secret = header[len("Bearer ") :].strip().partition(":")
@@ -771,6 +786,31 @@ class FakeConvert:
 
     def _do_bulk_delete(self, call: _Call) -> Any:
         return self._bulk(call, delete=True)
+
+    # -- cookie sessions (reserved to Convert's own apps) -------------------------------------
+
+    def _op_cookie_login(self, call: _Call) -> Any:
+        body = call.fields()
+        data = body.get("data")
+        password = data.get("password") if isinstance(data, dict) else None
+        if body.get("username") != self.USERNAME or password != self.PASSWORD:
+            raise _ApiError(401, "Invalid username or password")
+        token = secrets.token_hex(16)
+        self._sessions.add(token)
+        call.response_headers["Set-Cookie"] = (
+            f"{self.SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax"
+        )
+        user = {"email": self.USERNAME, "firstName": "Ada", "lastName": "Owner"}
+        return {"auth-code": "SUCCESS", "message": "Logged in", "data": user}
+
+    def _op_cookie_logout(self, call: _Call) -> Any:
+        self._sessions.clear()
+        call.response_headers["Set-Cookie"] = f"{self.SESSION_COOKIE}=; Path=/; Max-Age=0"
+        return {"code": 200, "message": "Logged out"}
+
+    def _op_cookie_check_session(self, call: _Call) -> Any:
+        # Reaching here means the request authenticated (a session cookie or an API key).
+        return {"code": 200, "message": "Session active"}
 
     def _do_other(self, call: _Call) -> Any:
         """Operations without a generic meaning: a plausible reply of the catalog's shape."""

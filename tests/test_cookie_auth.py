@@ -1,0 +1,53 @@
+"""Cookie sessions: log in, keep the session cookie, use it, log out."""
+
+from __future__ import annotations
+
+import pytest
+
+from convert_async import AuthenticationError, ConvertClient, CookieAuth
+from convert_async.testing import FakeConvert
+
+
+@pytest.mark.anyio
+async def test_login_keeps_the_cookie_and_logout_forgets_it(fake_convert: FakeConvert) -> None:
+    auth = CookieAuth()
+    async with ConvertClient(auth, base_url=fake_convert.url) as client:
+        with pytest.raises(AuthenticationError):
+            await client.accounts.list()  # no session yet
+        reply = await client.cookie_auth.login(
+            request_type="initiatePasswordAuth",
+            username=FakeConvert.USERNAME,
+            data={"password": FakeConvert.PASSWORD},
+        )
+        assert reply.auth_code == "SUCCESS"
+        assert auth.logged_in
+        assert [a.id for a in await client.accounts.list()]  # the cookie authenticates
+        sent = fake_convert.requests_for("list_accounts")[-1].headers
+        assert sent["Cookie"].startswith(f"{FakeConvert.SESSION_COOKIE}=")
+        assert "Authorization" not in sent
+        assert (await client.cookie_auth.check_session()).code == 200
+
+        await client.cookie_auth.logout(request_type="currentSession")
+        assert not auth.logged_in
+        with pytest.raises(AuthenticationError):
+            await client.accounts.list()
+
+
+@pytest.mark.anyio
+async def test_wrong_password_opens_no_session(fake_convert: FakeConvert) -> None:
+    auth = CookieAuth()
+    async with ConvertClient(auth, base_url=fake_convert.url) as client:
+        with pytest.raises(AuthenticationError):
+            await client.cookie_auth.login(
+                request_type="initiatePasswordAuth",
+                username=FakeConvert.USERNAME,
+                data={"password": "nope"},
+            )
+    assert not auth.logged_in
+
+
+def test_the_session_cookie_is_redacted() -> None:
+    auth = CookieAuth()
+    auth.observe(["convert_session=s3cr3t-token; Path=/; HttpOnly"])
+    assert "s3cr3t-token" not in repr(auth)
+    assert auth.headers("GET", "https://x", b"") == {"Cookie": "convert_session=s3cr3t-token"}
