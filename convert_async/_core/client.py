@@ -96,7 +96,9 @@ class BaseClient:
     ) -> Self:
         """A client that shares this one's connection pool but uses other options.
 
-        >>> fast = client.with_options(timeout=5, max_retries=0)  # doctest: +SKIP
+        Example::
+
+            fast = client.with_options(timeout=5, max_retries=0)
         """
         options = self._options
         if timeout is not None:
@@ -135,7 +137,9 @@ class BaseClient:
         Only GET/HEAD are retried after they may have reached the server (unless the client
         was made with ``retry_writes=True``).
 
-        >>> await client.request("POST", "/accounts/1/projects", json={"page": 2})  # doctest: +SKIP
+        Example::
+
+            await client.request("POST", "/accounts/1/projects", json={"page": 2})
         """
         method = method.upper()
         body = None if json is None else encode_json(json)

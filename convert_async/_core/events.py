@@ -61,11 +61,13 @@ class EventSender(Generic[E]):
     ``deliver(batch)`` sends one request for the batch and raises the SDK's
     :class:`APIStatusError` / :class:`APIConnectionError` on failure; it must not retry itself.
 
-    >>> sender = EventSender(post_batch, event_type=MyEvent)  # doctest: +SKIP
-    >>> await sender.start()  # doctest: +SKIP
-    >>> sender.offer(MyEvent(...))  # doctest: +SKIP
-    True
-    >>> await sender.aclose(timeout=5)  # doctest: +SKIP
+    Example::
+
+        sender = EventSender(post_batch, event_type=MyEvent)
+        await sender.start()
+        sender.offer(MyEvent(...))
+        # -> True
+        await sender.aclose(timeout=5)
     """
 
     def __init__(

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .errors import RequestValidationError
 
-__all__ = ["Operation", "encode_path_segment", "operation_table"]
+__all__ = ["Operation", "encode_path_segment", "operation_from_row", "operation_table"]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -103,3 +103,58 @@ def operation_table(operations: Iterable[Operation]) -> Mapping[str, Operation]:
             raise ValueError(f"operation {op.operation!r} is declared twice")
         table[op.operation] = op
     return MappingProxyType(table)
+
+
+#: Flag words every API's table may use, and the :class:`Operation` fields they set.
+_FLAG_WORDS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "paged": {"paginated": True},
+        "cursor": {"paginated": True, "page_shape": "cursor"},
+        "read": {"reads_only": True},
+        "data": {"envelope": "data"},
+        "multipart": {"body_format": "multipart"},
+        "query": {"body_format": "query"},
+        "cookie": {"auth": "cookie"},
+        "noauth": {"auth": "none"},
+    }
+)
+_LIST_OPTIONS = {"query": "query_params", "header": "header_params"}
+_TEXT_OPTIONS = {"base": "base", "auth": "auth"}
+
+
+def operation_from_row(
+    operation: str,
+    resource: str,
+    name: str,
+    http_method: str,
+    path: str,
+    flags: str = "",
+    *,
+    ignore: Iterable[str] = (),
+    **defaults: Any,
+) -> Operation:
+    """Build an :class:`Operation` from one row of an API's table.
+
+    ``flags`` is a space-separated list of words (``paged``, ``cursor``, ``read``, ``data``,
+    ``multipart``, ``query``, ``cookie``, ``noauth``) and options (``query=a,b``,
+    ``header=h``, ``base=name``, ``auth=kind``). ``defaults`` are the API's own defaults for
+    the fields the flags leave alone; words in ``ignore`` belong to the API module itself.
+    An unknown word is an error, so a typo in a table fails at import.
+
+    >>> operation_from_row("list_items", "items", "list", "POST", "/items", "paged query=q")
+    ... # doctest: +ELLIPSIS
+    Operation(operation='list_items', ..., paginated=True, ..., query_params=('q',), ...)
+    """
+    fields: dict[str, Any] = dict(defaults)
+    skipped = set(ignore)
+    for word in flags.split():
+        key, has_value, value = word.partition("=")
+        if has_value and key in _LIST_OPTIONS:
+            fields[_LIST_OPTIONS[key]] = tuple(value.split(","))
+        elif has_value and key in _TEXT_OPTIONS:
+            fields[_TEXT_OPTIONS[key]] = value
+        elif not has_value and word in _FLAG_WORDS:
+            fields.update(_FLAG_WORDS[word])
+        elif word not in skipped:
+            raise ValueError(f"{operation}: unknown flag {word!r}")
+    return Operation(operation, resource, name, http_method, path, **fields)

@@ -63,9 +63,11 @@ class AsyncPager(Generic[T]):
     After the first page says how many pages there are, up to ``concurrency`` of the rest are
     fetched at once; items still come out in server order.
 
-    >>> async def show(client):  # doctest: +SKIP
-    ...     async for exp in client.experiences.list(account_id=1, project_id=2):
-    ...         print(exp.name)
+    Example::
+
+        async def show(client):
+            async for exp in client.experiences.list(account_id=1, project_id=2):
+                print(exp.name)
     """
 
     def __init__(

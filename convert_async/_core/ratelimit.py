@@ -64,16 +64,18 @@ class AdaptiveRateLimiter:
     throttle multiplies the rate by; ``scale`` sets how fast the cubic recovery climbs.
     ``clock`` and ``sleep`` can be injected for tests.
 
-    >>> limiter = AdaptiveRateLimiter(rate=20, min_rate=1)
-    >>> async def call_api():  # doctest: +SKIP
-    ...     sent_at = await limiter.acquire()
-    ...     try:
-    ...         result = await do_request()
-    ...     except TooManyRequests as exc:
-    ...         limiter.on_throttled(exc.retry_after, sent_at=sent_at)
-    ...         raise
-    ...     limiter.on_success()
-    ...     return result
+    Example::
+
+        limiter = AdaptiveRateLimiter(rate=20, min_rate=1)
+        async def call_api():
+            sent_at = await limiter.acquire()
+            try:
+                result = await do_request()
+            except TooManyRequests as exc:
+                limiter.on_throttled(exc.retry_after, sent_at=sent_at)
+                raise
+            limiter.on_success()
+            return result
     """
 
     def __init__(

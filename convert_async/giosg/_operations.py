@@ -13,7 +13,7 @@ A corrected path or method is a one-line change here.
 
 from __future__ import annotations
 
-from .._core.operation import Operation, operation_table
+from .._core.operation import operation_from_row, operation_table
 
 Row = tuple[str, str, str, str, str, str]
 
@@ -32,22 +32,5 @@ _ROWS: tuple[Row, ...] = (
 # fmt: on
 
 
-def _operation(row: Row) -> Operation:
-    operation, resource, name, http_method, path, flags = row
-    words = flags.split()
-    options = dict(word.split("=", 1) for word in words if "=" in word)
-    return Operation(
-        operation,
-        resource,
-        name,
-        http_method,
-        path,
-        paginated="cursor" in words,
-        reads_only="read" in words,
-        page_shape="cursor" if "cursor" in words else "envelope",
-        base=options.get("base"),
-    )
-
-
-OPERATIONS = operation_table(_operation(row) for row in _ROWS)
+OPERATIONS = operation_table(operation_from_row(*row) for row in _ROWS)
 """Read-only mapping: catalog operation name -> :class:`~convert_async._core.operation.Operation`."""

@@ -14,7 +14,7 @@ A corrected path or method is a one-line change here.
 
 from __future__ import annotations
 
-from .._core.operation import Operation, operation_table
+from .._core.operation import operation_from_row, operation_table
 
 Row = tuple[str, str, str, str, str, str]
 
@@ -89,23 +89,9 @@ _ROWS: tuple[Row, ...] = (
 # fmt: on
 
 
-def _operation(row: Row) -> Operation:
-    operation, resource, name, http_method, path, flags = row
-    words = flags.split()
-    return Operation(
-        operation,
-        resource,
-        name,
-        http_method,
-        path,
-        paginated="paged" in words,
-        body_format="query" if "query" in words else "json",
-        auth="none" if "noauth" in words else "api_key",
-        page_shape="bare",
-    )
-
-
-OPERATIONS = operation_table(_operation(row) for row in _ROWS)
+OPERATIONS = operation_table(
+    operation_from_row(*row, ignore=("write",), page_shape="bare") for row in _ROWS
+)
 """Read-only mapping: catalog operation name -> :class:`~convert_async._core.operation.Operation`."""
 
 #: Operations an access key (``pa_...``) may call: the tracking writes.

@@ -5,8 +5,8 @@ method that calls it, HTTP method, path (relative to the base URL named by ``bas
 
 - ``base`` (``Operation.base``): ``"config"`` (the CDN config host, ``config_base_url``) or
   ``"track"`` (the metrics host, ``track_base_url`` with ``[project_id]`` replaced);
-- ``sdk_key``: the operation is addressed by SDK key, so the key's secret (when there is one) is
-  sent as ``Authorization: Bearer <secret>``; the others are the credential-less default
+- ``auth=api_key``: the operation is addressed by SDK key, so the key's secret (when there is
+  one) is sent as ``Authorization: Bearer <secret>``; the others are the credential-less default
   endpoints addressed by account and project;
 - ``query=a,b`` / ``header=h``: arguments sent in the query string / as headers.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._core.operation import Operation, operation_table
+from .._core.operation import operation_from_row, operation_table
 
 __all__ = ["OPERATIONS"]
 
@@ -30,35 +30,21 @@ _CONFIG_QUERY = "query=environment,_conv_low_cache,debug_token,exp header=conver
 # fmt: off
 _ROWS: tuple[Row, ...] = (
     ('get_project_config', 'config', 'fetch_config', 'GET', '/config/{account_id}/{project_id}', 'config', _CONFIG_QUERY),
-    ('get_project_config_by_sdk_key', 'config', 'fetch_config', 'GET', '/config/{sdk_key}', 'config', 'sdk_key ' + _CONFIG_QUERY),
-    ('send_tracking_events_by_sdk_key', 'tracking', 'flush', 'POST', '/track/{sdk_key}', 'track', 'sdk_key'),
+    ('get_project_config_by_sdk_key', 'config', 'fetch_config', 'GET', '/config/{sdk_key}', 'config', 'auth=api_key ' + _CONFIG_QUERY),
+    ('send_tracking_events_by_sdk_key', 'tracking', 'flush', 'POST', '/track/{sdk_key}', 'track', 'auth=api_key'),
     ('send_tracking_events', 'tracking', 'flush', 'POST', '/track/{account_id}/{project_id}', 'track', ''),
     ('get_project_settings', 'config', 'get_project_settings', 'GET', '/project-settings/{account_id}/{project_id}', 'config', ''),
     ('get_project_optional_settings', 'config', 'get_project_optional_settings', 'GET', '/project-optional-settings/{account_id}/{project_id}', 'config', ''),
     ('get_visitor_data', 'visitor_data', 'get_visitor_data', 'GET', '/visitor-data/{account_id}/{project_id}/{visitor_id}', 'track', ''),
-    ('get_visitor_data_by_sdk_key', 'visitor_data', 'get_visitor_data', 'GET', '/visitor-data/{sdk_key}/{visitor_id}', 'track', 'sdk_key'),
+    ('get_visitor_data_by_sdk_key', 'visitor_data', 'get_visitor_data', 'GET', '/visitor-data/{sdk_key}/{visitor_id}', 'track', 'auth=api_key'),
 )
 # fmt: on
 
 
-def _operation(row: Row) -> Operation:
-    operation, resource, name, http_method, path, base, flags = row
-    words = flags.split()
-    options = dict(word.split("=", 1) for word in words if "=" in word)
-    return Operation(
-        operation,
-        resource,
-        name,
-        http_method,
-        path,
-        query_params=tuple(options["query"].split(",")) if "query" in options else (),
-        header_params=tuple(options["header"].split(",")) if "header" in options else (),
-        auth="api_key" if "sdk_key" in words else "none",
-        base=base,
-    )
-
-
-OPERATIONS = operation_table(_operation(row) for row in _ROWS)
+OPERATIONS = operation_table(
+    operation_from_row(op, group, name, method, path, flags, base=base, auth="none")
+    for op, group, name, method, path, base, flags in _ROWS
+)
 """Read-only mapping: catalog operation name -> :class:`~convert_async._core.operation.Operation`.
 
 ``base`` names the host (``config`` or ``track``); the client registers both base URLs with its

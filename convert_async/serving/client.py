@@ -287,7 +287,9 @@ class TrackingClient(BaseClient):
         SDKs do; ``experience_id`` asks for the config of that one experience (``exp=``, used to
         preview). A full config becomes :attr:`config`.
 
-        >>> config = await tracker.fetch_config("staging", low_cache=True)  # doctest: +SKIP
+        Example::
+
+            config = await tracker.fetch_config("staging", low_cache=True)
         """
         token = debug_token or (self._debug_token.reveal() if self._debug_token else None)
         arguments: dict[str, Any] = {
@@ -320,7 +322,9 @@ class TrackingClient(BaseClient):
     async def get_visitor_data(self, visitor_id: str) -> VisitorData:
         """What the tracking backend stores about ``visitor_id`` (by SDK key when set).
 
-        >>> data = await tracker.get_visitor_data("visitor-1")  # doctest: +SKIP
+        Example::
+
+            data = await tracker.get_visitor_data("visitor-1")
         """
         arguments = {
             "sdk_key": self.sdk_key,
@@ -366,8 +370,10 @@ class TrackingClient(BaseClient):
 
         Never waits: returns False when the event was dropped (queue full or client closed).
 
-        >>> tracker.track_bucketing("visitor-1", "100", "200")  # doctest: +SKIP
-        True
+        Example::
+
+            tracker.track_bucketing("visitor-1", "100", "200")
+            # -> True
         """
         data = EventData(
             experience_id=_id("experience_id", experience_id),
@@ -395,9 +401,11 @@ class TrackingClient(BaseClient):
         :class:`~convert_async.RequestValidationError`). ``bucketing`` maps experience ids to the
         visitor's variation ids. Returns False when the event was dropped.
 
-        >>> tracker.track_conversion("visitor-1", "300", revenue=49.99,  # doctest: +SKIP
-        ...                          goal_data={"customDimension1": "blue"})
-        True
+        Example::
+
+            tracker.track_conversion("visitor-1", "300", revenue=49.99,
+                                     goal_data={"customDimension1": "blue"})
+            # -> True
         """
         items: dict[str, int | float | str | list[str]] = {}
         if revenue is not None:
@@ -427,10 +435,12 @@ class TrackingClient(BaseClient):
     async def send(self, event: TrackingEvent) -> bool:
         """Queue a ready-made event, waiting for room when ``overflow="block"``.
 
-        >>> await tracker.send(TrackingEvent(visitor_id="v1", event_type="conversion",  # doctest: +SKIP
-        ...                                  data=EventData(goal_id="300")))
-        True
-        """  # noqa: E501
+        Example::
+
+            await tracker.send(TrackingEvent(visitor_id="v1", event_type="conversion",
+                                             data=EventData(goal_id="300")))
+            # -> True
+        """
         return await self._sender.put(event)
 
     async def flush(self, timeout: float | None = None) -> bool:

@@ -294,9 +294,11 @@ class Feature(ResponseModel):
 class ProjectConfig(ResponseModel):
     """Everything an SDK needs to bucket visitors: ``GET /config/...``.
 
-    >>> config = await tracker.fetch_config(environment="production")  # doctest: +SKIP
-    >>> [e.key for e in config.experiences]  # doctest: +SKIP
-    ['homepage-hero', ...]
+    Example::
+
+        config = await tracker.fetch_config(environment="production")
+        [e.key for e in config.experiences]
+        # -> ['homepage-hero', ...]
     """
 
     account_id: str

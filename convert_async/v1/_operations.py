@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from .._core.operation import Operation, operation_table
+from .._core.operation import operation_from_row, operation_table
 
 Row = tuple[str, str, str, str, str, str, str]
 
@@ -51,22 +51,7 @@ _ROWS: tuple[Row, ...] = (
 # fmt: on
 
 
-def _operation(row: Row) -> Operation:
-    operation, resource, name, http_method, path, flags, _ = row
-    words = flags.split()
-    return Operation(
-        operation,
-        resource,
-        name,
-        http_method,
-        path,
-        paginated="paged" in words,
-        reads_only="read" in words,
-        page_shape="bare",
-    )
-
-
-OPERATIONS = operation_table(_operation(row) for row in _ROWS)
+OPERATIONS = operation_table(operation_from_row(*row[:6], page_shape="bare") for row in _ROWS)
 """Read-only mapping: catalog operation name -> :class:`~convert_async._core.operation.Operation`."""
 
 V2_EQUIVALENTS: Mapping[str, str] = MappingProxyType({row[0]: row[6] for row in _ROWS})

@@ -15,7 +15,7 @@ A corrected path or method is a one-line change here.
 
 from __future__ import annotations
 
-from .._core.operation import Operation, operation_table
+from .._core.operation import operation_from_row, operation_table
 
 Row = tuple[str, str, str, str, str, str]
 
@@ -189,25 +189,5 @@ _ROWS: tuple[Row, ...] = (
 # fmt: on
 
 
-def _operation(row: Row) -> Operation:
-    operation, resource, name, http_method, path, flags = row
-    words = flags.split()
-    options = dict(word.split("=", 1) for word in words if "=" in word)
-    return Operation(
-        operation,
-        resource,
-        name,
-        http_method,
-        path,
-        paginated="paged" in words,
-        reads_only="read" in words,
-        envelope="data" if "data" in words else "none",
-        query_params=tuple(options["query"].split(",")) if "query" in options else (),
-        header_params=tuple(options["header"].split(",")) if "header" in options else (),
-        body_format="multipart" if "multipart" in words else "json",
-        auth="cookie" if "cookie" in words else "api_key",
-    )
-
-
-OPERATIONS = operation_table(_operation(row) for row in _ROWS)
+OPERATIONS = operation_table(operation_from_row(*row) for row in _ROWS)
 """Read-only mapping: catalog operation name -> :class:`~convert_async._core.operation.Operation`."""
