@@ -52,8 +52,31 @@ class ClientOptions:
 
     timeout: Timeout
     retry: RetryPolicy
-    retry_writes: bool
-    page_concurrency: int
+    retry_writes: bool = False
+    page_concurrency: int = 1
+
+    def __post_init__(self) -> None:
+        if self.retry.max_retries < 0:
+            raise ValueError("max_retries cannot be negative")
+        if self.page_concurrency < 1:
+            raise ValueError("page_concurrency must be at least 1")
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        timeout: float | Timeout | None,
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+        retry_writes: bool = False,
+        page_concurrency: int = 1,
+    ) -> ClientOptions:
+        """The options a client constructor's arguments describe (``max_retries`` overrides
+        the policy's own)."""
+        policy = retry or RetryPolicy()
+        if max_retries is not None:
+            policy = replace(policy, max_retries=max_retries)
+        return cls(Timeout.of(timeout), policy, retry_writes, page_concurrency)
 
 
 class BaseClient:
@@ -100,19 +123,16 @@ class BaseClient:
 
             fast = client.with_options(timeout=5, max_retries=0)
         """
-        options = self._options
-        if timeout is not None:
-            options = replace(options, timeout=Timeout.of(timeout))
-        if max_retries is not None:
-            if max_retries < 0:
-                raise ValueError("max_retries cannot be negative")
-            options = replace(options, retry=replace(options.retry, max_retries=max_retries))
-        if retry_writes is not None:
-            options = replace(options, retry_writes=retry_writes)
-        if page_concurrency is not None:
-            if page_concurrency < 1:
-                raise ValueError("page_concurrency must be at least 1")
-            options = replace(options, page_concurrency=page_concurrency)
+        current = self._options
+        options = ClientOptions.build(
+            timeout=current.timeout if timeout is None else timeout,
+            max_retries=max_retries,
+            retry=current.retry,
+            retry_writes=current.retry_writes if retry_writes is None else retry_writes,
+            page_concurrency=current.page_concurrency
+            if page_concurrency is None
+            else page_concurrency,
+        )
         clone = object.__new__(type(self))
         BaseClient.__init__(clone, self._http, options)
         clone._owns_http = False

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -103,8 +102,6 @@ class GiosgClient(BaseClient):
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = USER_AGENT,
     ) -> None:
-        if max_retries is not None and max_retries < 0:
-            raise ValueError("max_retries cannot be negative")
         http = HttpSession(
             base_url=base_url,
             auth=_auth(auth, token, os.environ),
@@ -114,12 +111,10 @@ class GiosgClient(BaseClient):
             error_parser=parse_giosg_error,
             base_urls={REPORTING: reporting_base_url},
         )
-        policy = retry or RetryPolicy()
-        if max_retries is not None:
-            policy = replace(policy, max_retries=max_retries)
-        options = ClientOptions(
-            timeout=Timeout.of(timeout),
-            retry=policy,
+        options = ClientOptions.build(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             retry_writes=retry_writes,
             page_concurrency=1,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -153,8 +152,6 @@ class PirschClient(BaseClient):
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = USER_AGENT,
     ) -> None:
-        if max_retries is not None and max_retries < 0:
-            raise ValueError("max_retries cannot be negative")
         http = HttpSession(
             base_url=base_url,
             auth=_auth(auth, client_id, client_secret, access_key, refresh_margin, os.environ),
@@ -163,12 +160,10 @@ class PirschClient(BaseClient):
             verify_ssl=verify_ssl,
             error_parser=parse_pirsch_error,
         )
-        policy = retry or RetryPolicy()
-        if max_retries is not None:
-            policy = replace(policy, max_retries=max_retries)
-        options = ClientOptions(
-            timeout=Timeout.of(timeout),
-            retry=policy,
+        options = ClientOptions.build(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             retry_writes=retry_writes,
             page_concurrency=page_concurrency,
         )

@@ -9,7 +9,6 @@ import math
 import os
 import ssl
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
@@ -151,8 +150,6 @@ class TrackingClient(BaseClient):
             raise ValueError("sdk_key_secret needs the sdk_key it belongs to")
         if not str(account_id) or not str(project_id):
             raise ValueError("account_id and project_id are required")
-        if max_retries is not None and max_retries < 0:
-            raise ValueError("max_retries cannot be negative")
         if config_refresh_interval is not None and config_refresh_interval <= 0:
             raise ValueError("config_refresh_interval must be a positive number of seconds")
         track = track_base_url.rstrip("/")
@@ -166,11 +163,12 @@ class TrackingClient(BaseClient):
             user_agent=CONVERT_AGENT,
             verify_ssl=verify_ssl,
         )
-        policy = retry or RetryPolicy()
-        if max_retries is not None:
-            policy = replace(policy, max_retries=max_retries)
-        options = ClientOptions(
-            timeout=Timeout.of(timeout), retry=policy, retry_writes=False, page_concurrency=1
+        options = ClientOptions.build(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            retry_writes=False,
+            page_concurrency=1,
         )
         super().__init__(http, options)
         self.sdk_key = sdk_key or None
@@ -185,7 +183,7 @@ class TrackingClient(BaseClient):
         self._secret = _Secret(sdk_key_secret) if sdk_key_secret else None
         self._debug_token = _Secret(debug_token) if debug_token else None
         # The sender keeps the core retry policy unless the caller chose one or a retry count.
-        sender_retry = None if retry is None and max_retries is None else policy
+        sender_retry = None if retry is None and max_retries is None else options.retry
         self._sender: EventSender[TrackingEvent] = EventSender(
             self._deliver,
             event_type=TrackingEvent,

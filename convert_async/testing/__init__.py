@@ -9,8 +9,9 @@ records every tracking batch.
 
 from ._faults import Faults
 from ._giosg import FakeGiosg
+from ._loopback import RecordedRequest
 from ._pirsch import FakePirsch
-from ._server import FakeConvert, RecordedRequest
+from ._server import FakeConvert
 from ._serving import FakeServing, SdkKey
 from ._store import FakeStore
 from ._v1 import FakeConvertV1

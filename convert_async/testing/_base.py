@@ -18,14 +18,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from types import TracebackType
-from typing import Any, ClassVar, Self
-from urllib.parse import parse_qsl, unquote, urlsplit
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 
-from ._faults import Fault, Faults
-from ._server import RecordedRequest
+from ._loopback import Answer, LoopbackFake, Routed
 
 __all__ = [
     "CatalogFake",
@@ -38,7 +36,6 @@ __all__ = [
 ]
 
 Obj = dict[str, Any]
-_MALFORMED_BODY = b'{"results": [{"id": "1", "name": "Homepage'
 
 
 @functools.cache
@@ -244,8 +241,18 @@ def verify_convert_hmac(
     return None
 
 
-class CatalogFake:
-    """Lifecycle, routing, recording, validation and fault injection of one fake API.
+@dataclass(frozen=True, slots=True)
+class _CatalogRoute:
+    """A routed request: its catalog entry (None: no route), parsed body and parse problem."""
+
+    entry: Mapping[str, Any] | None
+    status: int
+    body: Any
+    parse_error: str | None
+
+
+class CatalogFake(LoopbackFake[_CatalogRoute]):
+    """Routing, validation and answering of one fake API driven by its catalog.
 
     Subclasses set :attr:`CATALOG` (a file in ``convert_async/testing/data``), implement
     :meth:`_authenticate`, :meth:`_error_payload` and one ``_op_<operation>`` handler per
@@ -254,75 +261,22 @@ class CatalogFake:
     """
 
     CATALOG: ClassVar[str]
+    MALFORMED_BODY = b'{"results": [{"id": "1", "name": "Homepage'
 
     def __init__(self, *, seed: int = 0, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.seed = seed
-        self.faults = Faults(seed)
-        #: Every request received, in arrival order, with the status it was answered with.
-        self.requests: list[RecordedRequest] = []
+        super().__init__(seed=seed, host=host, port=port)
         #: The fake's own copy of the catalog, by operation name.
         self.operations: dict[str, Mapping[str, Any]] = {
             str(entry["operation"]): entry for entry in load_catalog_file(self.CATALOG)
         }
         self._router = CatalogRouter(list(self.operations.values()))
-        #: When True, a request hit by a fault is handled first and only its response is lost
-        #: (the client cannot tell whether it arrived; a retry then delivers it twice).
-        self.faults_after_processing = False
-        self._host = host
-        self._port = port
-        self._runner: web.ServerRunner | None = None
         missing = [name for name in self.operations if not hasattr(self, f"_op_{name}")]
         if missing:
             raise TypeError(f"{type(self).__name__} has no handler for {', '.join(missing)}")
 
-    # -- lifecycle --------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Start serving on ``host:port`` (port 0 picks a free one); no-op when started."""
-        if self._runner is not None:
-            return
-        runner = web.ServerRunner(web.Server(self._handle))
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self._host, self._port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._port = int(runner.addresses[0][1])
-        self._runner = runner
-
-    async def close(self) -> None:
-        """Stop serving and close open connections (idempotent)."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` of the running server."""
-        if self._runner is None:
-            raise RuntimeError(f"{type(self).__name__} is not started; use 'async with'")
-        return f"http://{self._host}:{self._port}"
-
     def url_for_base(self, catalog_base_url: str) -> str:
         """The local URL standing in for a catalog ``base_url`` (same path, this host)."""
         return self.base_url + urlsplit(catalog_base_url).path.rstrip("/")
-
-    def requests_for(self, operation: str) -> list[RecordedRequest]:
-        """Recorded requests routed to catalog operation ``operation``."""
-        return [r for r in self.requests if r.operation == operation]
 
     # -- hooks for subclasses ---------------------------------------------------------------
 
@@ -330,92 +284,70 @@ class CatalogFake:
         """Raise :class:`FakeAPIError` (401/403) unless the request may call ``operation``."""
         raise NotImplementedError
 
-    def _error_payload(self, status: int, message: str, fields: Mapping[str, str]) -> Any:
-        """The API's error body."""
+    def _error_payload(
+        self, status: int, message: str, fields: Mapping[str, str] | None = None
+    ) -> Any:
+        """The API's error body for ``message`` (and per-field ``fields``)."""
         raise NotImplementedError
 
     def _select(self, entries: Sequence[Mapping[str, Any]], body: Any) -> Mapping[str, Any]:
-        """Pick one of several operations sharing a method and path (default: the first)."""
+        """The operation meant when several share a method and path (default: the first)."""
         return entries[0]
 
-    # -- request handling -------------------------------------------------------------------
+    # -- the request path -------------------------------------------------------------------
 
-    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        raw = await request.read()
-        raw_path, _, query_string = request.raw_path.partition("?")
-        query: dict[str, list[str]] = {}
-        for key, value in parse_qsl(query_string, keep_blank_values=True):
-            query.setdefault(key, []).append(value)
-        entries, params, route_status = self._router.match(request.method, raw_path)
-        body: Any = None
+    def _route(self, method: str, path: str, body: bytes) -> Routed[_CatalogRoute]:
+        entries, params, status = self._router.match(method, path)
+        parsed: Any = None
         parse_error: str | None = None
-        if raw.strip():
+        if body.strip():
             try:
-                body = json.loads(raw)
+                parsed = json.loads(body)
             except ValueError:
                 parse_error = "Malformed JSON body"
-        entry = self._select(entries, body) if entries else None
+        entry = self._select(entries, parsed) if entries else None
         name = str(entry["operation"]) if entry is not None else None
+        return Routed(name, params, _CatalogRoute(entry, status, parsed, parse_error))
 
-        fault = self.faults.draw(name)
-        if self.faults.latency > 0:
-            await asyncio.sleep(self.faults.latency)
-        if fault is not None:
-            if self.faults_after_processing and entry is not None and name is not None:
-                await self._serve(request, entry, name, params, query, body, raw, parse_error)
-            response, status = await self._inflict(request, fault)
-        else:
-            reply = await self._serve(
-                request, entry, name, params, query, body, raw, parse_error, route_status
-            )
-            status = reply.status
-            if reply.payload is None:
-                response = web.Response(status=status, headers=reply.headers)
-            else:
-                response = web.Response(
-                    status=status,
-                    body=json.dumps(reply.payload).encode(),
-                    content_type="application/json",
-                    headers=reply.headers,
-                )
-        self.requests.append(
-            RecordedRequest(
-                operation=name,
-                method=request.method,
-                raw_path=request.raw_path,
-                path_params=params,
-                query=query,
-                headers=dict(request.headers),
-                body=raw,
-                status=status,
-            )
-        )
-        return response
-
-    async def _serve(
+    async def _answer(
         self,
         request: web.BaseRequest,
-        entry: Mapping[str, Any] | None,
-        name: str | None,
-        params: dict[str, str],
-        query: dict[str, list[str]],
-        body: Any,
+        routed: Routed[_CatalogRoute],
+        body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> Answer:
+        reply = await self._reply(request, routed, body, query)
+        if reply.payload is None:
+            return Answer(reply.status, content_type=None, headers=reply.headers)
+        return Answer(reply.status, json.dumps(reply.payload).encode(), headers=reply.headers)
+
+    async def _reply(
+        self,
+        request: web.BaseRequest,
+        routed: Routed[_CatalogRoute],
         raw: bytes,
-        parse_error: str | None,
-        route_status: int = 200,
+        query: Mapping[str, list[str]],
     ) -> Reply:
         """Authenticate, validate and answer one request (errors become error replies)."""
+        route, name = routed.target, routed.operation
         try:
-            if entry is None or name is None:
-                message = "Route not found" if route_status == 404 else "Method not allowed"
-                raise FakeAPIError(route_status, message)
+            if route.entry is None or name is None:
+                message = "Route not found" if route.status == 404 else "Method not allowed"
+                raise FakeAPIError(route.status, message)
             self._authenticate(request, raw, name)
-            if parse_error is not None:
-                raise FakeAPIError(400, parse_error)
-            problems = catalog_problems(entry, body, query)
+            if route.parse_error is not None:
+                raise FakeAPIError(400, route.parse_error)
+            problems = catalog_problems(route.entry, route.body, query)
             if problems:
                 raise FakeAPIError(400, "Invalid request", problems)
-            call = FakeCall(name, entry, params, query, body, request.headers)
+            call = FakeCall(
+                name,
+                route.entry,
+                dict(routed.path_params),
+                dict(query),
+                route.body,
+                request.headers,
+            )
             result = getattr(self, f"_op_{name}")(call)
             if asyncio.iscoroutine(result):
                 result = await result
@@ -425,28 +357,4 @@ class CatalogFake:
                 self._error_payload(error.status, error.message, error.fields), error.status
             )
         except Exception as exc:  # keep answering; surface the bug in the body
-            return Reply(self._error_payload(500, f"Fake error: {exc!r}", {}), 500)
-
-    async def _inflict(
-        self, request: web.BaseRequest, fault: Fault
-    ) -> tuple[web.StreamResponse, int]:
-        if fault.kind == "drop":
-            request.protocol.force_close()
-            return web.Response(status=fault.status), 0
-        if fault.kind == "malformed":
-            return web.Response(body=_MALFORMED_BODY, content_type="application/json"), 200
-        if fault.kind == "truncated":
-            response = web.StreamResponse(status=200)
-            response.content_type = "application/json"
-            response.content_length = len(_MALFORMED_BODY) + 512
-            await response.prepare(request)
-            await response.write(_MALFORMED_BODY)
-            request.protocol.force_close()
-            return response, 200
-        message = "Too many requests" if fault.status == 429 else "Injected fault"
-        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
-        body = json.dumps(self._error_payload(fault.status, message, {})).encode()
-        response = web.Response(
-            status=fault.status, body=body, content_type="application/json", headers=headers
-        )
-        return response, fault.status
+            return Reply(self._error_payload(500, f"Fake error: {exc!r}"), 500)

@@ -120,7 +120,9 @@ class FakeGiosg(CatalogFake):
         if not any(hmac.compare_digest(token.strip(), known) for known in valid):
             raise FakeAPIError(401, "Authentication credentials were not provided or are invalid.")
 
-    def _error_payload(self, status: int, message: str, fields: Mapping[str, str]) -> Any:
+    def _error_payload(
+        self, status: int, message: str, fields: Mapping[str, str] | None = None
+    ) -> Any:
         if fields:
             return {name: [text] for name, text in fields.items()}
         return {"detail": message}

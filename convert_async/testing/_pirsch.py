@@ -150,7 +150,9 @@ class FakePirsch(CatalogFake):
         if expires is None or expires <= self.clock():
             raise FakeAPIError(401, "Unauthorized")
 
-    def _error_payload(self, status: int, message: str, fields: Mapping[str, str]) -> Any:
+    def _error_payload(
+        self, status: int, message: str, fields: Mapping[str, str] | None = None
+    ) -> Any:
         if fields:
             return {"validation": dict(fields), "error": []}
         return {"validation": {}, "error": [message]}

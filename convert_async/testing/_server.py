@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import copy
@@ -17,21 +16,18 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from types import TracebackType
-from typing import Any, ClassVar, Self
-from urllib.parse import parse_qsl
+from typing import Any, ClassVar
 
 import msgspec
 from aiohttp import web
 
 from ._catalog import BASE_PATH, Field, Operation, RouteMatch, Router, load_catalog
-from ._faults import Fault, Faults
-from ._multipart import FormFile, FormValue, parse_form
+from ._loopback import Answer, LoopbackFake, Routed
+from ._multipart import FormFile, parse_form
 from ._serving import SERVING_PATH, FakeServing
 from ._store import BASE_TIMESTAMP, FakeStore, Obj
 
-__all__ = ["FakeConvert", "RecordedRequest"]
+__all__ = ["FakeConvert"]
 
 # Path collections that only scope the ones below them; anything nested deeper than a project
 # lives as a list inside its parent object (variations inside an experience, ...).
@@ -63,7 +59,6 @@ _OPEN_OPERATIONS = frozenset(
 )
 # Body fields that only page or order a list (no filtering).
 _PAGE_ONLY = frozenset({"page", "results_per_page", "onlyCount", "sort_by", "sort_direction"})
-_MALFORMED_BODY = b'{"data": [{"id": 1, "name": "Homepage'
 _DAY = 86_400
 
 
@@ -72,35 +67,6 @@ def _singular(collection: str) -> str:
         return _SINGULAR[collection]
     word = collection[:-1] if collection.endswith("s") else collection
     return word.replace("-", " ").capitalize()
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedRequest:
-    """One request the fake received, as it arrived, plus the status it answered with.
-
-    ``raw_path`` is the request target exactly as sent (percent-encoding and query string kept);
-    ``path_params`` holds the decoded values of the matched template's parameters; ``query``
-    maps each query key (e.g. ``"include[]"``) to its values in order. ``status`` is 0 when the
-    connection was dropped without a response.
-    """
-
-    operation: str | None
-    method: str
-    raw_path: str
-    path_params: Mapping[str, str]
-    query: Mapping[str, list[str]]
-    headers: Mapping[str, str]
-    body: bytes
-    status: int
-
-    def json(self) -> Any:
-        """The request body decoded as JSON (``None`` when empty)."""
-        return json.loads(self.body) if self.body.strip() else None
-
-    def form(self) -> dict[str, FormValue]:
-        """The fields of a multipart/form-data body: text as ``str``, files as ``FormFile``."""
-        content_type = next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
-        return parse_form(content_type, self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +193,7 @@ class _Call:
         return dict(self.body) if isinstance(self.body, dict) else {}
 
 
-class FakeConvert:
+class FakeConvert(LoopbackFake[RouteMatch]):
     """An in-process fake of the Convert REST API v2, served by aiohttp on a local port.
 
     Routes come from the packaged operation catalog. Every request is authenticated (HMAC
@@ -264,59 +230,15 @@ class FakeConvert:
         self.secret_keys: dict[str, str] = dict(
             secret_keys if secret_keys is not None else {self.KEY_ID: self.KEY_SECRET}
         )
-        self.seed = seed
+        super().__init__(seed=seed, host=host, port=port)
         self.store = FakeStore(seed)
-        self.faults = Faults(seed)
-        self.requests: list[RecordedRequest] = []
         self._order_cache: dict[tuple[Any, ...], tuple[Any, list[Obj]]] = {}
         self._sessions: set[str] = set()
         self.operations: dict[str, Operation] = {op.name: op for op in load_catalog()}
         self._router = Router(list(self.operations.values()))
         self._serving = FakeServing(self.store)
-        self._host = host
-        self._port = port
-        self._runner: web.ServerRunner | None = None
 
-    # -- lifecycle --------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Start serving (no-op when already started)."""
-        if self._runner is not None:
-            return
-        runner = web.ServerRunner(web.Server(self._handle))
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self._host, self._port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._port = int(runner.addresses[0][1])
-        self._runner = runner
-
-    async def close(self) -> None:
-        """Stop serving and close open connections (idempotent)."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` of the running server (other fake APIs hang off it later)."""
-        if self._runner is None:
-            raise RuntimeError("FakeConvert is not started; use 'async with' or await start()")
-        return f"http://{self._host}:{self._port}"
+    # -- addresses ------------------------------------------------------------------------
 
     @property
     def url(self) -> str:
@@ -334,95 +256,32 @@ class FakeConvert:
         """The serving routes: SDK keys, debug tokens and the recorded tracking batches."""
         return self._serving
 
-    def requests_for(self, operation: str) -> list[RecordedRequest]:
-        """Recorded requests routed to catalog operation ``operation``."""
-        return [r for r in self.requests if r.operation == operation]
+    # -- the request path -------------------------------------------------------------------
 
-    # -- request handling -------------------------------------------------------------------
-
-    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        body = await request.read()
-        raw_path = request.raw_path
-        path, _, query_string = raw_path.partition("?")
+    def _route(self, method: str, path: str, body: bytes) -> Routed[RouteMatch]:
         if path == BASE_PATH or path.startswith(BASE_PATH + "/"):
-            route = self._router.match(request.method, path[len(BASE_PATH) :] or "/")
+            route = self._router.match(method, path[len(BASE_PATH) :] or "/")
         elif self._serving.owns(path):
-            route = self._serving.match(request.method, path)
+            route = self._serving.match(method, path)
         else:
             route = RouteMatch(None, {}, 404)
-        query: dict[str, list[str]] = {}
-        for key, value in parse_qsl(query_string, keep_blank_values=True):
-            query.setdefault(key, []).append(value)
+        name = route.operation.name if route.operation else None
+        return Routed(name, route.path_params, route)
 
-        fault = self.faults.draw(route.operation.name if route.operation else None)
-        if self.faults.latency > 0:
-            await asyncio.sleep(self.faults.latency)
-        if fault is not None:
-            response, status = await self._inflict(request, fault)
-        else:
-            try:
-                status, payload, headers = self._respond(request, route, body, query)
-            except Exception as exc:  # keep the fake answering; surface the bug in the body
-                status, payload, headers = 500, {"code": 500, "message": f"Fake error: {exc!r}"}, {}
-            if isinstance(payload, _Raw):
-                response = web.Response(
-                    status=status,
-                    body=payload.body,
-                    content_type=payload.content_type,
-                    headers=headers,
-                )
-            else:
-                response = web.Response(
-                    status=status,
-                    body=msgspec.json.encode(payload),
-                    content_type="application/json",
-                    headers=headers,
-                )
-        self.requests.append(
-            RecordedRequest(
-                operation=route.operation.name if route.operation else None,
-                method=request.method,
-                raw_path=raw_path,
-                path_params=dict(route.path_params),
-                query=query,
-                headers=dict(request.headers),
-                body=body,
-                status=status,
-            )
-        )
-        return response
-
-    async def _inflict(
-        self, request: web.BaseRequest, fault: Fault
-    ) -> tuple[web.StreamResponse, int]:
-        if fault.kind == "drop":
-            # Closing the transport first makes aiohttp's write of the response fail quietly,
-            # so the client sees the connection end without a status line.
-            request.protocol.force_close()
-            return web.Response(status=fault.status), 0
-        if fault.kind == "malformed":
-            return web.Response(body=_MALFORMED_BODY, content_type="application/json"), 200
-        if fault.kind == "truncated":
-            response = web.StreamResponse(status=200)
-            response.content_type = "application/json"
-            response.content_length = len(_MALFORMED_BODY) + 512
-            await response.prepare(request)
-            await response.write(_MALFORMED_BODY)
-            request.protocol.force_close()
-            return response, 200
-        if fault.status == 429:
-            message = "Too many requests"
-        else:
-            try:
-                message = HTTPStatus(fault.status).phrase
-            except ValueError:
-                message = "Injected fault"
-        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
-        body = json.dumps({"code": fault.status, "message": message}).encode()
-        response = web.Response(
-            status=fault.status, body=body, content_type="application/json", headers=headers
-        )
-        return response, fault.status
+    async def _answer(
+        self,
+        request: web.BaseRequest,
+        routed: Routed[RouteMatch],
+        body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> Answer:
+        try:
+            status, payload, headers = self._respond(request, routed.target, body, query)
+        except Exception as exc:  # keep the fake answering; surface the bug in the body
+            status, payload, headers = 500, self._error_payload(500, f"Fake error: {exc!r}"), {}
+        if isinstance(payload, _Raw):
+            return Answer(status, payload.body, payload.content_type, headers)
+        return Answer(status, msgspec.json.encode(payload), headers=headers)
 
     def _respond(
         self,

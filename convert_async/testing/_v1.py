@@ -130,7 +130,9 @@ class FakeConvertV1(CatalogFake):
         if problem is not None:
             raise FakeAPIError(401, problem)
 
-    def _error_payload(self, status: int, message: str, fields: Mapping[str, str]) -> Any:
+    def _error_payload(
+        self, status: int, message: str, fields: Mapping[str, str] | None = None
+    ) -> Any:
         payload: Obj = {"code": status, "message": message}
         if fields:
             payload["parameters"] = sorted(fields)

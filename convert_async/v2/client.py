@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cached_property
 
 from .._core._constants import (
@@ -112,10 +111,6 @@ class ConvertClient(BaseClient):
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = USER_AGENT,
     ) -> None:
-        if max_retries is not None and max_retries < 0:
-            raise ValueError("max_retries cannot be negative")
-        if page_concurrency < 1:
-            raise ValueError("page_concurrency must be at least 1")
         http = HttpSession(
             base_url=base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
             auth=auth if auth is not None else auth_from_env(),
@@ -123,12 +118,10 @@ class ConvertClient(BaseClient):
             user_agent=user_agent,
             verify_ssl=verify_ssl,
         )
-        policy = retry or RetryPolicy()
-        if max_retries is not None:
-            policy = replace(policy, max_retries=max_retries)
-        options = ClientOptions(
-            timeout=Timeout.of(timeout),
-            retry=policy,
+        options = ClientOptions.build(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
             retry_writes=retry_writes,
             page_concurrency=page_concurrency,
         )
