@@ -172,6 +172,18 @@ AudienceIncludeField = Literal["rules", "stats.experiences_usage"]
 ListFeaturesSortBy = Literal["id", "name", "key", "status"]
 
 
+class BulkIdsRequest(RequestModel):
+    """Body of every ``bulk_delete_*`` operation: the ids to act on (1 to 100)."""
+
+    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
+
+
+class BulkStatusRequest(BulkIdsRequest):
+    """Body of the ``bulk_update_*`` operations that set ``active`` or ``archived``."""
+
+    status: Literal["active", "archived"]
+
+
 class ListRequest(PagedBody):
     """The paging fields every paginated list body shares."""
 
@@ -657,12 +669,6 @@ class BulkUpdateExperiencesRequest(RequestModel):
     status: BulkExperienceStatus
 
 
-class BulkDeleteExperiencesRequest(RequestModel):
-    """Body of ``bulk_delete_experiences``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class UpdateVariationRequest(RequestModel):
     """Body of ``update_variation``."""
 
@@ -855,19 +861,6 @@ class UpdateGoalRequest(RequestModel):
     settings: Any | UnsetType = UNSET
 
 
-class BulkUpdateGoalsRequest(RequestModel):
-    """Body of ``bulk_update_goals``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-    status: Literal["active", "archived"]
-
-
-class BulkDeleteGoalsRequest(RequestModel):
-    """Body of ``bulk_delete_goals``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class ListHypothesesRequest(ListRequest):
     """Body of ``list_hypotheses``."""
 
@@ -937,12 +930,6 @@ class BulkUpdateHypothesesRequest(RequestModel):
     status: HypothesisStatus
 
 
-class BulkDeleteHypothesesRequest(RequestModel):
-    """Body of ``bulk_delete_hypotheses``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class ListKnowledgeBasesRequest(ListRequest):
     """Body of ``list_knowledge_bases``."""
 
@@ -980,19 +967,6 @@ class UpdateKnowledgeBaseStatusRequest(RequestModel):
     """Body of ``update_knowledge_base_status``."""
 
     status: Literal["active", "archived"] | UnsetType = UNSET
-
-
-class BulkUpdateKnowledgeBasesRequest(RequestModel):
-    """Body of ``bulk_update_knowledge_bases``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-    status: Literal["active", "archived"]
-
-
-class BulkDeleteKnowledgeBasesRequest(RequestModel):
-    """Body of ``bulk_delete_knowledge_bases``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
 
 
 class ListObservationsRequest(ListRequest):
@@ -1034,19 +1008,6 @@ class UpdateObservationRequest(RequestModel):
     tags: list[int | JSONObject] | UnsetType | None = UNSET
 
 
-class BulkUpdateObservationsRequest(RequestModel):
-    """Body of ``bulk_update_observations``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-    status: Literal["active", "archived"]
-
-
-class BulkDeleteObservationsRequest(RequestModel):
-    """Body of ``bulk_delete_observations``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class ListLocationsRequest(ListRequest):
     """Body of ``list_locations``."""
 
@@ -1083,19 +1044,6 @@ class UpdateLocationRequest(RequestModel):
     selected_default: bool | UnsetType = UNSET
     rules: JSONObject | UnsetType | None = UNSET
     trigger: Any | UnsetType = UNSET
-
-
-class BulkUpdateLocationsRequest(RequestModel):
-    """Body of ``bulk_update_locations``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-    status: Literal["active", "archived"]
-
-
-class BulkDeleteLocationsRequest(RequestModel):
-    """Body of ``bulk_delete_locations``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
 
 
 class ListAudiencesRequest(ListRequest):
@@ -1138,19 +1086,6 @@ class UpdateAudienceRequest(RequestModel):
     rules: JSONObject | UnsetType | None = UNSET
 
 
-class BulkUpdateAudiencesRequest(RequestModel):
-    """Body of ``bulk_update_audiences``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-    status: Literal["active", "archived"]
-
-
-class BulkDeleteAudiencesRequest(RequestModel):
-    """Body of ``bulk_delete_audiences``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class ListDomainsRequest(ListRequest):
     """Body of ``list_domains``."""
 
@@ -1184,12 +1119,6 @@ class UpdateDomainRequest(RequestModel):
 
     url: Annotated[str, Meta(max_length=150, pattern="^(http|https)://")] | UnsetType = UNSET
     code_installed: bool | UnsetType = UNSET
-
-
-class BulkDeleteDomainsRequest(RequestModel):
-    """Body of ``bulk_delete_domains``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
 
 
 class ListImagesRequest(RequestModel):
@@ -1237,12 +1166,6 @@ class UpdateTagRequest(RequestModel):
     description: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
 
 
-class BulkDeleteTagsRequest(RequestModel):
-    """Body of ``bulk_delete_tags``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class ListFeaturesRequest(ListRequest):
     """Body of ``list_features``."""
 
@@ -1277,19 +1200,6 @@ class UpdateFeatureRequest(RequestModel):
     variables: list[Any] | UnsetType = UNSET
 
 
-class BulkUpdateFeaturesRequest(RequestModel):
-    """Body of ``bulk_update_features``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-    status: Literal["active", "archived"]
-
-
-class BulkDeleteFeaturesRequest(RequestModel):
-    """Body of ``bulk_delete_features``."""
-
-    id: Annotated[list[int], Meta(max_length=100, min_length=1)]
-
-
 class ListSignalSessionsRequest(ListRequest):
     """Body of ``list_signal_sessions``."""
 
@@ -1322,25 +1232,11 @@ __all__ = [
     "AcceptCollaboratorInvitationRequest",
     "AccountAddonsType",
     "AudienceIncludeField",
-    "BulkDeleteAudiencesRequest",
-    "BulkDeleteDomainsRequest",
-    "BulkDeleteExperiencesRequest",
-    "BulkDeleteFeaturesRequest",
-    "BulkDeleteGoalsRequest",
-    "BulkDeleteHypothesesRequest",
-    "BulkDeleteKnowledgeBasesRequest",
-    "BulkDeleteLocationsRequest",
-    "BulkDeleteObservationsRequest",
-    "BulkDeleteTagsRequest",
     "BulkExperienceStatus",
-    "BulkUpdateAudiencesRequest",
+    "BulkIdsRequest",
+    "BulkStatusRequest",
     "BulkUpdateExperiencesRequest",
-    "BulkUpdateFeaturesRequest",
-    "BulkUpdateGoalsRequest",
     "BulkUpdateHypothesesRequest",
-    "BulkUpdateKnowledgeBasesRequest",
-    "BulkUpdateLocationsRequest",
-    "BulkUpdateObservationsRequest",
     "BulkUpdateProjectsRequest",
     "ChangeHistoryObject",
     "ChangeHistoryObjectType",

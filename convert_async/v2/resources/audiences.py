@@ -14,8 +14,8 @@ from .._resource import Resource
 from ..models import Audience, AudiencePreset, BulkStatusReply, StatusReply
 from ..requests import (
     AudienceIncludeField,
-    BulkDeleteAudiencesRequest,
-    BulkUpdateAudiencesRequest,
+    BulkIdsRequest,
+    BulkStatusRequest,
     CreateAudienceRequest,
     ListAudiencesRequest,
     ListAudiencesSortBy,
@@ -106,7 +106,7 @@ class Audiences(Resource):
     ) -> BulkStatusReply:
         """Update multiple audiences at once."""
         return await self._call(
-            "bulk_update_audiences", BulkStatusReply, locals(), body=BulkUpdateAudiencesRequest
+            "bulk_update_audiences", BulkStatusReply, locals(), body=BulkStatusRequest
         )
 
     async def bulk_delete(
@@ -114,7 +114,7 @@ class Audiences(Resource):
     ) -> BulkStatusReply:
         """Delete multiple audiences at once."""
         return await self._call(
-            "bulk_delete_audiences", BulkStatusReply, locals(), body=BulkDeleteAudiencesRequest
+            "bulk_delete_audiences", BulkStatusReply, locals(), body=BulkIdsRequest
         )
 
     async def list_presets(

@@ -11,7 +11,7 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, Domain, StatusReply
 from ..requests import (
-    BulkDeleteDomainsRequest,
+    BulkIdsRequest,
     CreateDomainRequest,
     GetDomainByUrlRequest,
     ListDomainsRequest,
@@ -87,5 +87,5 @@ class Domains(Resource):
     ) -> BulkStatusReply:
         """Remove multiple domains from a project."""
         return await self._call(
-            "bulk_delete_domains", BulkStatusReply, locals(), body=BulkDeleteDomainsRequest
+            "bulk_delete_domains", BulkStatusReply, locals(), body=BulkIdsRequest
         )

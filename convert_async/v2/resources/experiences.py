@@ -20,8 +20,8 @@ from ..models import (
     StatusReply,
 )
 from ..requests import (
-    BulkDeleteExperiencesRequest,
     BulkExperienceStatus,
+    BulkIdsRequest,
     BulkUpdateExperiencesRequest,
     CloneExperienceRequest,
     CreateExperienceRequest,
@@ -287,5 +287,5 @@ class Experiences(Resource):
     ) -> BulkStatusReply:
         """Delete multiple experiences at once."""
         return await self._call(
-            "bulk_delete_experiences", BulkStatusReply, locals(), body=BulkDeleteExperiencesRequest
+            "bulk_delete_experiences", BulkStatusReply, locals(), body=BulkIdsRequest
         )

@@ -12,8 +12,8 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, Feature, StatusReply
 from ..requests import (
-    BulkDeleteFeaturesRequest,
-    BulkUpdateFeaturesRequest,
+    BulkIdsRequest,
+    BulkStatusRequest,
     CreateFeatureRequest,
     ListFeaturesRequest,
     ListFeaturesSortBy,
@@ -108,7 +108,7 @@ class Features(Resource):
     ) -> BulkStatusReply:
         """Update multiple features at once."""
         return await self._call(
-            "bulk_update_features", BulkStatusReply, locals(), body=BulkUpdateFeaturesRequest
+            "bulk_update_features", BulkStatusReply, locals(), body=BulkStatusRequest
         )
 
     async def bulk_delete(
@@ -116,5 +116,5 @@ class Features(Resource):
     ) -> BulkStatusReply:
         """Delete multiple features at once."""
         return await self._call(
-            "bulk_delete_features", BulkStatusReply, locals(), body=BulkDeleteFeaturesRequest
+            "bulk_delete_features", BulkStatusReply, locals(), body=BulkIdsRequest
         )

@@ -12,8 +12,8 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, Goal, StatusReply
 from ..requests import (
-    BulkDeleteGoalsRequest,
-    BulkUpdateGoalsRequest,
+    BulkIdsRequest,
+    BulkStatusRequest,
     CreateGoalRequest,
     GoalType,
     ListGoalsRequest,
@@ -120,16 +120,14 @@ class Goals(Resource):
     ) -> BulkStatusReply:
         """Update multiple goals at once."""
         return await self._call(
-            "bulk_update_goals", BulkStatusReply, locals(), body=BulkUpdateGoalsRequest
+            "bulk_update_goals", BulkStatusReply, locals(), body=BulkStatusRequest
         )
 
     async def bulk_delete(
         self, *, account_id: int, project_id: int, id: Sequence[int]
     ) -> BulkStatusReply:
         """Delete multiple goals at once."""
-        return await self._call(
-            "bulk_delete_goals", BulkStatusReply, locals(), body=BulkDeleteGoalsRequest
-        )
+        return await self._call("bulk_delete_goals", BulkStatusReply, locals(), body=BulkIdsRequest)
 
     async def clone(
         self,

@@ -12,7 +12,7 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, Hypothesis, KnowledgeBase
 from ..requests import (
-    BulkDeleteHypothesesRequest,
+    BulkIdsRequest,
     BulkUpdateHypothesesRequest,
     CreateHypothesisRequest,
     GetHypothesisExpand,
@@ -151,5 +151,5 @@ class Hypotheses(Resource):
     ) -> BulkStatusReply:
         """Delete multiple hypotheses at once."""
         return await self._call(
-            "bulk_delete_hypotheses", BulkStatusReply, locals(), body=BulkDeleteHypothesesRequest
+            "bulk_delete_hypotheses", BulkStatusReply, locals(), body=BulkIdsRequest
         )

@@ -12,8 +12,8 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, KnowledgeBase
 from ..requests import (
-    BulkDeleteKnowledgeBasesRequest,
-    BulkUpdateKnowledgeBasesRequest,
+    BulkIdsRequest,
+    BulkStatusRequest,
     CreateKnowledgeBaseRequest,
     ListKnowledgeBasesRequest,
     ListKnowledgeBasesSortBy,
@@ -118,7 +118,7 @@ class KnowledgeBases(Resource):
             "bulk_update_knowledge_bases",
             BulkStatusReply,
             locals(),
-            body=BulkUpdateKnowledgeBasesRequest,
+            body=BulkStatusRequest,
         )
 
     async def bulk_delete(
@@ -129,5 +129,5 @@ class KnowledgeBases(Resource):
             "bulk_delete_knowledge_bases",
             BulkStatusReply,
             locals(),
-            body=BulkDeleteKnowledgeBasesRequest,
+            body=BulkIdsRequest,
         )

@@ -13,8 +13,8 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, Location, LocationPreset, StatusReply
 from ..requests import (
-    BulkDeleteLocationsRequest,
-    BulkUpdateLocationsRequest,
+    BulkIdsRequest,
+    BulkStatusRequest,
     CreateLocationRequest,
     ListLocationsRequest,
     ListLocationsSortBy,
@@ -103,7 +103,7 @@ class Locations(Resource):
     ) -> BulkStatusReply:
         """Update multiple locations at once."""
         return await self._call(
-            "bulk_update_locations", BulkStatusReply, locals(), body=BulkUpdateLocationsRequest
+            "bulk_update_locations", BulkStatusReply, locals(), body=BulkStatusRequest
         )
 
     async def bulk_delete(
@@ -111,7 +111,7 @@ class Locations(Resource):
     ) -> BulkStatusReply:
         """Delete multiple locations at once."""
         return await self._call(
-            "bulk_delete_locations", BulkStatusReply, locals(), body=BulkDeleteLocationsRequest
+            "bulk_delete_locations", BulkStatusReply, locals(), body=BulkIdsRequest
         )
 
     async def list_presets(

@@ -12,8 +12,8 @@ from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, Observation
 from ..requests import (
-    BulkDeleteObservationsRequest,
-    BulkUpdateObservationsRequest,
+    BulkIdsRequest,
+    BulkStatusRequest,
     CreateObservationRequest,
     ListObservationsRequest,
     ListObservationsSortBy,
@@ -111,7 +111,7 @@ class Observations(Resource):
             "bulk_update_observations",
             BulkStatusReply,
             locals(),
-            body=BulkUpdateObservationsRequest,
+            body=BulkStatusRequest,
         )
 
     async def bulk_delete(
@@ -122,5 +122,5 @@ class Observations(Resource):
             "bulk_delete_observations",
             BulkStatusReply,
             locals(),
-            body=BulkDeleteObservationsRequest,
+            body=BulkIdsRequest,
         )

@@ -10,7 +10,7 @@ from ..._core._constants import DEFAULT_PAGE_SIZE
 from ..._core.pagination import AsyncPager
 from .._resource import Resource
 from ..models import BulkStatusReply, StatusReply, Tag
-from ..requests import BulkDeleteTagsRequest, CreateTagRequest, ListTagsRequest, UpdateTagRequest
+from ..requests import BulkIdsRequest, CreateTagRequest, ListTagsRequest, UpdateTagRequest
 
 __all__ = ["Tags"]
 
@@ -61,6 +61,4 @@ class Tags(Resource):
         self, *, account_id: int, project_id: int, id: Sequence[int]
     ) -> BulkStatusReply:
         """Delete multiple tags at once."""
-        return await self._call(
-            "bulk_delete_tags", BulkStatusReply, locals(), body=BulkDeleteTagsRequest
-        )
+        return await self._call("bulk_delete_tags", BulkStatusReply, locals(), body=BulkIdsRequest)
