@@ -22,6 +22,7 @@ from ._core.errors import (
     UnprocessableEntityError,
 )
 from ._core.pagination import AsyncPager, Page
+from ._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
 from ._core.retry import RetryPolicy
 from ._core.session import Timeout
 from ._version import __version__
@@ -33,6 +34,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AdaptiveRateLimiter",
     "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
@@ -47,6 +49,7 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiterStats",
     "RequestValidationError",
     "RetryPolicy",
     "SecretKeyAuth",

@@ -27,6 +27,7 @@ from convert_async._core.auth import RawRequest
 from convert_async.pirsch import (
     ACCESS_KEY_OPERATIONS,
     OPERATIONS,
+    PIRSCH_RATE_LIMITS,
     BatchEvent,
     BatchHit,
     BatchSession,
@@ -52,6 +53,8 @@ CATALOG: list[dict[str, Any]] = json.loads(
     .read_text(encoding="utf-8")
 )
 NOW = dt.datetime(2024, 5, 2, 12, 0, tzinfo=dt.UTC)
+#: Resources outside Pirsch's quotas (and the token exchange, in its own).
+_UNLIMITED_RESOURCES = {"statistics", "tokens", "hits", "events", "sessions"}
 FAST = RetryPolicy(max_retries=8, initial_delay=0.001, max_delay=0.01, max_retry_after=1.0)
 HEADERS = {
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64)",
@@ -315,11 +318,13 @@ async def test_an_expired_token_is_refreshed_transparently(
 async def test_fifty_requests_hitting_an_expired_token_refresh_once(
     fake: FakePirsch, client: PirschClient
 ) -> None:
-    await client.domains.list()
+    # Statistics have no quota (domains would use 101 of the 60 config requests a minute).
+    await client.statistics.total_visitors(stats_filter())
     fake.expire_tokens()
-    await asyncio.gather(*(client.domains.list() for _ in range(50)))
+    await asyncio.gather(*(client.statistics.total_visitors(stats_filter()) for _ in range(50)))
     assert fake.token_requests == 2
-    assert Counter(r.status for r in fake.requests_for("list_domains")) == {200: 51, 401: 50}
+    statuses = Counter(r.status for r in fake.requests_for("get_total_visitors"))
+    assert statuses == {200: 51, 401: 50}
 
 
 async def test_writes_are_repeated_once_after_a_401(fake: FakePirsch, client: PirschClient) -> None:
@@ -534,6 +539,74 @@ async def test_rate_limits_are_retried_after_retry_after(
     growth = await client.statistics.growth(stats_filter())
     assert growth.visitors_growth is not None
     assert [r.status for r in fake.requests_for("get_growth")] == [429, 200]
+
+
+def test_the_documented_quotas_are_kept_by_default() -> None:
+    assert dict(PIRSCH_RATE_LIMITS) == {"security": (10, 60.0), "config": (60, 60.0)}
+    groups = {op.rate_group for name, op in OPERATIONS.items() if op.resource == "statistics"}
+    assert groups == {None}
+    assert {OPERATIONS[name].rate_group for name in ACCESS_KEY_OPERATIONS} == {None}
+    assert OPERATIONS["get_access_token"].rate_group == "security"
+    managed = [op for op in OPERATIONS.values() if op.resource not in _UNLIMITED_RESOURCES]
+    assert len(managed) == 28
+    assert {op.rate_group for op in managed} == {"config"}
+    client = PirschClient(access_key=FakePirsch.ACCESS_KEY)
+    assert client.rate_limiters["config"].rate == 1.0
+    assert client.rate_limiters["security"].rate == pytest.approx(10 / 60)
+
+
+async def test_a_quota_is_respected_without_a_single_429(fake: FakePirsch) -> None:
+    fake.rate_limits["config"] = (5, 0.5)
+    loop = asyncio.get_running_loop()
+    async with PirschClient(
+        fake.CLIENT_ID,
+        fake.CLIENT_SECRET,
+        base_url=fake.url,
+        rate_limits={"config": (5, 0.5)},
+        max_retries=0,
+    ) as api:
+        started = loop.time()
+        results = await asyncio.gather(*(api.domains.list() for _ in range(12)))
+        elapsed = loop.time() - started
+    assert all(len(domains) == 1 for domains in results)
+    statuses = Counter(r.status for r in fake.requests_for("list_domains"))
+    assert statuses == {200: 12}
+    assert elapsed >= 0.9  # 12 requests at 5 per half second need three windows
+
+
+async def test_the_server_quota_headers_pause_the_limiter(fake: FakePirsch) -> None:
+    fake.rate_limits["config"] = (3, 0.5)
+    async with PirschClient(
+        fake.CLIENT_ID,
+        fake.CLIENT_SECRET,
+        base_url=fake.url,
+        rate_limits={"config": (100, 1.0)},  # the client's own guess is far too generous
+        max_retries=0,
+    ) as api:
+        for _ in range(7):
+            await api.domains.list()
+    assert all(r.status == 200 for r in fake.requests_for("list_domains"))
+    assert api.rate_limiters["config"].stats.waits >= 2
+
+
+async def test_without_quota_headers_a_429_slows_the_limiter_down(fake: FakePirsch) -> None:
+    fake.rate_limits["config"] = (3, 1.0)
+    fake.quota_headers = False
+    async with PirschClient(
+        fake.CLIENT_ID,
+        fake.CLIENT_SECRET,
+        base_url=fake.url,
+        rate_limits={"config": (100, 1.0)},
+        retry=FAST,
+    ) as api:
+        results = await asyncio.gather(*(api.domains.list() for _ in range(5)))
+    assert len(results) == 5
+    statuses = Counter(r.status for r in fake.requests_for("list_domains"))
+    assert statuses[200] == 5
+    assert statuses[429] >= 1
+    stats = api.rate_limiters["config"].stats
+    assert stats.throttled >= 1
+    assert stats.rate < 100
 
 
 # -- the generic auth hook of the core session ----------------------------------------------------

@@ -6,12 +6,14 @@ Time is simulated: the limiter gets a clock and a sleep that advances it, so not
 from __future__ import annotations
 
 import math
+import time
 
 import anyio
 import anyio.lowlevel
 import pytest
 
-from convert_async.v2 import AdaptiveRateLimiter
+from convert_async import AdaptiveRateLimiter
+from convert_async._core.session import _reset_delay
 
 
 class FakeTime:
@@ -171,3 +173,31 @@ def test_rejects_nonsense_settings() -> None:
         AdaptiveRateLimiter(rate=5, burst=0.5)
     with pytest.raises(ValueError, match="max_rate"):
         AdaptiveRateLimiter(rate=5, min_rate=10, max_rate=8)
+
+
+@pytest.mark.anyio
+async def test_pause_holds_callers_without_changing_the_rate() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=10, burst=5)
+    await bucket.acquire()
+    bucket.pause(2.5)
+    await bucket.acquire()
+    assert fake.slept == [pytest.approx(2.5)]
+    assert bucket.rate == 10
+    assert bucket.stats.throttled == 0
+
+
+def test_a_documented_quota_becomes_a_full_bucket_at_the_average_rate() -> None:
+    quota = AdaptiveRateLimiter.per_period(10, 60)
+    assert quota.rate == pytest.approx(10 / 60)
+    assert quota.max_rate == pytest.approx(10 / 60)
+    with pytest.raises(ValueError, match="quota"):
+        AdaptiveRateLimiter.per_period(0, 60)
+
+
+def test_rate_limit_reset_is_read_as_unix_time_or_seconds() -> None:
+    assert _reset_delay("12") == 12.0
+    assert _reset_delay(str(time.time() + 30)) == pytest.approx(30, abs=1)
+    assert _reset_delay(str(time.time() - 30)) == 0.0  # already past
+    assert _reset_delay("99999") == 300.0  # capped
+    assert _reset_delay("soon") is None

@@ -28,10 +28,15 @@ __all__ = [
     "SecretKeyAuth",
 ]
 
-RawRequest = Callable[[str, str, bytes | None], Awaitable["Response"]]
-"""``(method, path_or_url, json_body) -> Response``: an unauthenticated request through the
-client's session (same pool, timeout and retry policy), for auth strategies that must talk to
-the API themselves, e.g. to exchange credentials for a token."""
+
+class RawRequest(Protocol):
+    """An unauthenticated request through the client's session (same pool, timeout and retry
+    policy), for auth strategies that must talk to the API themselves, e.g. to exchange
+    credentials for a token. ``rate_group`` names the quota the request counts against."""
+
+    def __call__(
+        self, method: str, path: str, json_body: bytes | None, *, rate_group: str | None = None
+    ) -> Awaitable[Response]: ...
 
 
 @runtime_checkable

@@ -186,6 +186,7 @@ class BaseClient:
         retry_safe: bool,
         stream_to: Path | None = None,
         authenticate: bool = True,
+        rate_group: str | None = None,
     ) -> Response:
         options = self._options
         return await self._http.send(
@@ -199,6 +200,7 @@ class BaseClient:
             retry=options.retry,
             stream_to=stream_to,
             authenticate=authenticate,
+            rate_group=rate_group,
         )
 
     async def _call_raw(
@@ -246,6 +248,7 @@ class BaseClient:
             retry_safe=op.retry_safe,
             stream_to=stream_to,
             authenticate=op.auth != "none",
+            rate_group=op.rate_group,
         )
 
     async def _call(

@@ -49,7 +49,8 @@ class Operation:
     payload in ``{"data": ...}`` and ``"none"`` when the payload is the whole body.
     ``query_params`` and ``header_params`` name the arguments sent in the query string and as
     headers; ``body_format`` is how the body is encoded; ``auth`` is the credential kind the
-    API expects (``"cookie"`` for operations reserved to session cookies).
+    API expects (``"cookie"`` for operations reserved to session cookies). ``rate_group``
+    names the server-side quota the operation counts against, if any.
     """
 
     operation: str
@@ -66,6 +67,7 @@ class Operation:
     auth: Literal["api_key", "cookie", "none"] = "api_key"
     page_shape: Literal["envelope", "bare", "cursor"] = "envelope"
     base: str | None = None
+    rate_group: str | None = None
     path_params: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -119,7 +121,7 @@ _FLAG_WORDS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     }
 )
 _LIST_OPTIONS = {"query": "query_params", "header": "header_params"}
-_TEXT_OPTIONS = {"base": "base", "auth": "auth"}
+_TEXT_OPTIONS = {"base": "base", "auth": "auth", "limit": "rate_group"}
 
 
 def operation_from_row(
@@ -137,9 +139,9 @@ def operation_from_row(
 
     ``flags`` is a space-separated list of words (``paged``, ``cursor``, ``read``, ``data``,
     ``multipart``, ``query``, ``cookie``, ``noauth``) and options (``query=a,b``,
-    ``header=h``, ``base=name``, ``auth=kind``). ``defaults`` are the API's own defaults for
-    the fields the flags leave alone; words in ``ignore`` belong to the API module itself.
-    An unknown word is an error, so a typo in a table fails at import.
+    ``header=h``, ``base=name``, ``auth=kind``, ``limit=rate group``). ``defaults`` are the
+    API's own defaults for the fields the flags leave alone; words in ``ignore`` belong to
+    the API module itself. An unknown word is an error, so a typo in a table fails at import.
 
     >>> operation_from_row("list_items", "items", "list", "POST", "/items", "paged query=q")
     ... # doctest: +ELLIPSIS

@@ -217,8 +217,8 @@ class AdaptiveRateLimiter:
         """
         now = self._clock()
         self._throttled += 1
-        if retry_after is not None and retry_after > 0:
-            self._paused_until = max(self._paused_until, now + retry_after)
+        if retry_after is not None:
+            self.pause(retry_after)
         if sent_at is not None and sent_at < self._last_cut:
             return
         base = self._rate
@@ -235,6 +235,27 @@ class AdaptiveRateLimiter:
         self._lowest = min(self._lowest, self._rate)
         self._tokens = 0.0
         self._refilled_at = now
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller of :meth:`acquire` for ``seconds`` without changing the rate
+        (e.g. until a server-announced quota window resets)."""
+        if seconds > 0:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    @classmethod
+    def per_period(cls, requests: int, period: float) -> AdaptiveRateLimiter:
+        """A limiter for a documented quota of ``requests`` per ``period`` seconds.
+
+        The bucket holds the whole quota (a burst of ``requests`` goes out at once) and
+        refills at ``requests / period``; throttling replies still cut the rate.
+
+        >>> AdaptiveRateLimiter.per_period(60, 60).rate
+        1.0
+        """
+        if requests < 1 or period <= 0:
+            raise ValueError("a quota needs at least one request per positive period")
+        rate = requests / period
+        return cls(rate, burst=requests, min_rate=rate / 10, max_rate=rate)
 
     # -- internals --------------------------------------------------------------------------
 

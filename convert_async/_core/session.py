@@ -36,6 +36,7 @@ from .errors import (
     RateLimitError,
     status_error_class,
 )
+from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
 from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 
@@ -53,6 +54,10 @@ __all__ = [
 logger = logging.getLogger("convert_async")
 
 _CHUNK = 64 * 1024
+# An X-RateLimit-Reset above this is a Unix time (2001-09-09), below it a number of seconds.
+_UNIX_TIME_FLOOR = 1_000_000_000
+# Never hold a quota longer than this on the server's word (seconds).
+_MAX_QUOTA_PAUSE = 300.0
 
 QueryValue = str | int | float | bool | Sequence[str | int | float] | None
 
@@ -176,6 +181,7 @@ class HttpSession:
         default_headers: Mapping[str, str] | None = None,
         error_parser: ErrorParser = parse_convert_error,
         base_urls: Mapping[str, str] | None = None,
+        rate_limiters: Mapping[str, AdaptiveRateLimiter] | None = None,
     ) -> None:
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
@@ -183,6 +189,8 @@ class HttpSession:
         #: Other base URLs by name, for operations served from another host (``Operation.base``).
         self.base_urls = {name: url.rstrip("/") for name, url in (base_urls or {}).items()}
         self.error_parser = error_parser
+        #: One limiter per server-side quota (``Operation.rate_group``), shared by every copy.
+        self.rate_limiters: Mapping[str, AdaptiveRateLimiter] = dict(rate_limiters or {})
         self.auth = auth
         self.max_connections = max_connections
         self._ssl: bool | ssl.SSLContext = verify_ssl
@@ -250,6 +258,7 @@ class HttpSession:
         retry: RetryPolicy,
         stream_to: Path | None = None,
         authenticate: bool = True,
+        rate_group: str | None = None,
     ) -> Response:
         """Send one request, retrying per ``retry``; return a 2xx/3xx response or raise.
 
@@ -258,6 +267,9 @@ class HttpSession:
         With ``stream_to``, a successful body is written to that file as it arrives (and the
         returned ``body`` is empty); a retry rewrites the file from the start.
         ``authenticate=False`` sends the request without the auth strategy's headers.
+        With a limiter for ``rate_group``, every attempt first takes a token from it; a 429
+        slows it down and an exhausted quota (``X-RateLimit-Remaining: 0``) pauses it until
+        ``X-RateLimit-Reset``.
 
         A :class:`~.auth.RefreshingAuth` strategy is prepared before every attempt, and after a
         401 it may renew its credentials for one more attempt (not counted as a retry).
@@ -270,6 +282,7 @@ class HttpSession:
         auth = self.auth if authenticate else None
         refreshing = self._refreshing if authenticate else None
         raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
+        limiter = self.rate_limiters.get(rate_group) if rate_group is not None else None
         reauthenticated = False
         delays = retry.delays()
         attempt = 0
@@ -281,6 +294,7 @@ class HttpSession:
                     await refreshing.prepare(raw_request)
                 # Signed per attempt: a retry gets a fresh Expires over the same URL and bytes.
                 auth_headers = auth.headers(method, url, body or b"")
+            sent_at = await limiter.acquire() if limiter is not None else 0.0
             try:
                 response = await self._attempt(
                     session,
@@ -302,6 +316,8 @@ class HttpSession:
                 logger.info("retrying %s %s in %.2fs: %s", method, redact_url(url), delay, failure)
                 await retry.sleep(delay)
                 continue
+            if limiter is not None:
+                _report_quota(limiter, response, sent_at)
             if response.status < 400:
                 return response
             if (
@@ -402,7 +418,9 @@ class HttpSession:
         return response
 
     def _raw_requester(self, timeout: Timeout, retry: RetryPolicy) -> RawRequest:
-        async def raw_request(method: str, path: str, json_body: bytes | None) -> Response:
+        async def raw_request(
+            method: str, path: str, json_body: bytes | None, *, rate_group: str | None = None
+        ) -> Response:
             return await self.send(
                 method,
                 self.url_for(path),
@@ -412,9 +430,35 @@ class HttpSession:
                 timeout=timeout,
                 retry=retry,
                 authenticate=False,
+                rate_group=rate_group,
             )
 
         return raw_request
+
+
+def _report_quota(limiter: AdaptiveRateLimiter, response: Response, sent_at: float) -> None:
+    """Tell ``limiter`` how the server counted this request against its quota."""
+    if response.status == 429:
+        limiter.on_throttled(
+            parse_retry_after(response.headers.get("Retry-After")), sent_at=sent_at
+        )
+        return
+    limiter.on_success()
+    if response.headers.get("X-RateLimit-Remaining", "").strip() == "0":
+        reset = _reset_delay(response.headers.get("X-RateLimit-Reset", ""))
+        if reset is not None:
+            limiter.pause(reset)
+
+
+def _reset_delay(value: str) -> float | None:
+    """Seconds until an ``X-RateLimit-Reset`` value: a Unix time, or a number of seconds."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if number > _UNIX_TIME_FLOOR:
+        number -= time.time()
+    return min(max(number, 0.0), _MAX_QUOTA_PAUSE)
 
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from ._operations import ACCESS_KEY_OPERATIONS, OPERATIONS
 from .auth import PirschAccessKey, PirschOAuth
-from .client import DEFAULT_BASE_URL, PirschClient, parse_pirsch_error
+from .client import DEFAULT_BASE_URL, PIRSCH_RATE_LIMITS, PirschClient, parse_pirsch_error
 from .requests import (
     BatchEvent,
     BatchHit,
@@ -20,6 +20,7 @@ __all__ = [
     "ACCESS_KEY_OPERATIONS",
     "DEFAULT_BASE_URL",
     "OPERATIONS",
+    "PIRSCH_RATE_LIMITS",
     "BatchEvent",
     "BatchHit",
     "BatchSession",

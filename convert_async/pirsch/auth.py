@@ -107,7 +107,7 @@ class PirschOAuth:
         op = OPERATIONS["get_access_token"]
         body = encode_json(AccessTokenRequest(client_id=self.client_id, client_secret=self._secret))
         self.token_requests += 1
-        response = await request(op.http_method, op.path, body)
+        response = await request(op.http_method, op.path, body, rate_group=op.rate_group)
         token = decode_json(response.body, AccessToken, operation=op.operation)
         if not token.access_token:
             raise APIResponseValidationError(op.operation, "$.access_token", "empty token")

@@ -6,6 +6,7 @@ import os
 import ssl
 from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
@@ -14,6 +15,7 @@ from .._core._constants import DEFAULT_MAX_CONNECTIONS, USER_AGENT
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
 from .._core.errors import ConvertError
+from .._core.ratelimit import AdaptiveRateLimiter
 from .._core.retry import RetryPolicy
 from .._core.session import ErrorDetails, HttpSession, QueryValue, Timeout
 from ._operations import ACCESS_KEY_OPERATIONS, OPERATIONS
@@ -47,6 +49,10 @@ DEFAULT_BASE_URL = "https://api.pirsch.io/api/v1"
 ENV_CLIENT_ID = "PIRSCH_CLIENT_ID"
 ENV_CLIENT_SECRET = "PIRSCH_CLIENT_SECRET"  # noqa: S105 - a variable name, not a secret
 ENV_ACCESS_KEY = "PIRSCH_ACCESS_KEY"
+#: Pirsch's documented quotas, ``(requests, seconds)`` by rate group of the operation table.
+PIRSCH_RATE_LIMITS: Mapping[str, tuple[int, float]] = MappingProxyType(
+    {"security": (10, 60.0), "config": (60, 60.0)}
+)
 
 _WRITE_ROUTES = frozenset(
     (OPERATIONS[name].http_method, OPERATIONS[name].path) for name in ACCESS_KEY_OPERATIONS
@@ -129,8 +135,12 @@ class PirschClient(BaseClient):
                 print(page.path, page.visitors)
 
     Without arguments the credentials come from ``PIRSCH_CLIENT_ID`` / ``PIRSCH_CLIENT_SECRET``
-    (or ``PIRSCH_ACCESS_KEY``). Rate limits answer 429 with ``Retry-After``, which the retry
-    policy honours for requests that are safe to repeat. :meth:`sender` makes a batched
+    (or ``PIRSCH_ACCESS_KEY``). Pirsch's documented quotas are kept on the client side:
+    ``rate_limits`` maps each quota (``"security"``: the token exchange, ``"config"``: domain
+    management) to ``(requests, seconds)``, by default 10 and 60 a minute; pass ``{}`` to turn
+    them off. Each quota has an :class:`~convert_async.AdaptiveRateLimiter` (see
+    :attr:`rate_limiters`) that also obeys ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``
+    and slows down on 429; statistics and tracking are not limited. :meth:`sender` makes a batched
     hit/event sender. The other options are those of :class:`~convert_async.ConvertClient`.
     """
 
@@ -143,6 +153,7 @@ class PirschClient(BaseClient):
         auth: Auth | None = None,
         base_url: str = DEFAULT_BASE_URL,
         refresh_margin: float = 60.0,
+        rate_limits: Mapping[str, tuple[int, float]] = PIRSCH_RATE_LIMITS,
         timeout: float | Timeout | None = None,
         max_retries: int | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
@@ -159,6 +170,10 @@ class PirschClient(BaseClient):
             user_agent=user_agent,
             verify_ssl=verify_ssl,
             error_parser=parse_pirsch_error,
+            rate_limiters={
+                group: AdaptiveRateLimiter.per_period(requests, seconds)
+                for group, (requests, seconds) in rate_limits.items()
+            },
         )
         options = ClientOptions.build(
             timeout=timeout,
@@ -173,6 +188,11 @@ class PirschClient(BaseClient):
     def auth(self) -> Auth | None:
         """The auth strategy (:class:`PirschOAuth`, :class:`PirschAccessKey`, or yours)."""
         return self._http.auth
+
+    @property
+    def rate_limiters(self) -> Mapping[str, AdaptiveRateLimiter]:
+        """The limiter of each quota, by name (``"security"``, ``"config"``), for stats."""
+        return self._http.rate_limiters
 
     @property
     def write_only(self) -> bool:

@@ -12,15 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
+import math
 import random
 import string
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from aiohttp import web
 
 from ._base import CatalogFake, FakeAPIError, FakeCall
+from ._loopback import Answer, Routed
 
 __all__ = ["FakePirsch"]
 
@@ -53,6 +57,18 @@ _SHARES: dict[str, tuple[str, tuple[str, ...]]] = {
 _PER_DAY = ("get_session_duration", "get_time_on_page", "get_visitors")
 
 
+#: Pirsch's documented quotas: security endpoints 10 a minute, configuration 60 a minute.
+_DOCUMENTED_QUOTAS: Mapping[str, tuple[int, float]] = {"security": (10, 60.0), "config": (60, 60.0)}
+
+
+def _quota_group(entry: Mapping[str, Any]) -> str | None:
+    """The quota an operation counts against; statistics and tracking are unlimited."""
+    tag = entry.get("tag")
+    if tag in ("Statistics", "Tracking"):
+        return None
+    return "security" if tag == "Authentication" else "config"
+
+
 def _rfc3339(moment: float) -> str:
     return dt.datetime.fromtimestamp(moment, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -67,6 +83,12 @@ class FakePirsch(CatalogFake):
     per delivery, so a re-sent batch shows up twice); :meth:`expire_tokens` makes every issued
     token expire; :attr:`token_requests` counts token exchanges; ``token_lifetime`` and
     ``clock`` control expiry. :attr:`faults` and :attr:`requests` as in the other fakes.
+
+    The documented quotas are enforced (:attr:`rate_limits`, ``(requests, seconds)`` per
+    fixed window for ``"security"``, the token exchange, and ``"config"``, the management
+    endpoints): limited replies carry ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and
+    ``X-RateLimit-Reset`` (Unix time) unless :attr:`quota_headers` is False, and a request over
+    the quota gets 429 with ``Retry-After``.
     """
 
     CATALOG: ClassVar[str] = "pirsch-operations.json"
@@ -85,6 +107,7 @@ class FakePirsch(CatalogFake):
         clients: Mapping[str, str] | None = None,
         access_keys: set[str] | None = None,
         statistics_rows: int | None = None,
+        rate_limits: Mapping[str, tuple[int, float]] | None = None,
         seed: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -110,6 +133,12 @@ class FakePirsch(CatalogFake):
         self.clients: dict[str, Obj] = {}
         self.email_reports: dict[str, Obj] = {}
         self.goals: dict[str, Obj] = {}
+        #: Quotas enforced, ``(requests, seconds)`` by group; change or empty it freely.
+        self.rate_limits: dict[str, tuple[int, float]] = dict(
+            rate_limits if rate_limits is not None else _DOCUMENTED_QUOTAS
+        )
+        self.quota_headers = True
+        self._windows: dict[str, tuple[float, int]] = {}
         self._seed_domain()
 
     @property
@@ -132,6 +161,40 @@ class FakePirsch(CatalogFake):
         return "".join(self._rng.choices(_ALPHABET, k=length))
 
     # -- hooks ------------------------------------------------------------------------------
+
+    async def _answer(
+        self,
+        request: web.BaseRequest,
+        routed: Routed[Any],
+        body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> Answer:
+        entry = self.operations.get(routed.operation or "")
+        group = _quota_group(entry) if entry is not None else None
+        quota = self.rate_limits.get(group) if group is not None else None
+        if group is None or quota is None:
+            return await super()._answer(request, routed, body, query)
+        allowed, seconds = quota
+        now = time.time()
+        started, used = self._windows.get(group, (now, 0))
+        if now >= started + seconds:
+            started, used = now, 0
+        reset = started + seconds
+        if used >= allowed:
+            payload = self._error_payload(429, "Too many requests")
+            retry_after = {"Retry-After": str(max(1, math.ceil(reset - now)))}
+            return Answer(429, json.dumps(payload).encode(), headers=retry_after)
+        self._windows[group] = (started, used + 1)
+        answer = await super()._answer(request, routed, body, query)
+        if not self.quota_headers:
+            return answer
+        headers = {
+            **answer.headers,
+            "X-RateLimit-Limit": str(allowed),
+            "X-RateLimit-Remaining": str(allowed - used - 1),
+            "X-RateLimit-Reset": f"{reset:.3f}",
+        }
+        return replace(answer, headers=headers)
 
     def _authenticate(self, request: web.BaseRequest, body: bytes, operation: str) -> None:
         if operation == "get_access_token":
