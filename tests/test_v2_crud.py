@@ -7,6 +7,8 @@ the fake's internals.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,10 +23,12 @@ from convert_async import (
     ConvertClient,
     HmacAuth,
     NotFoundError,
+    RequestValidationError,
     SecretKeyAuth,
 )
 from convert_async.testing import FakeConvert, FakeStore, RecordedRequest
 from convert_async.testing._multipart import FormFile
+from convert_async.v2.models import ReportExport
 
 pytestmark = pytest.mark.anyio
 
@@ -446,6 +450,72 @@ async def test_reports_are_deterministic_per_experience(env: Env) -> None:
     report = await reports.get_aggregated(**scope, experience_id=other.id)
     visitors = [v.visitors for g in report.goals for v in g.variations]
     assert visitors != [v.visitors for g in first.goals for v in g.variations]
+
+
+async def test_a_report_export_link_downloads_the_csv_of_the_report(env: Env) -> None:
+    scope = env.scope()
+    experience = await _experience_with_goals(env, "active")
+    ident = {"experience_id": experience.id}
+    export = await env.client.reports.export(**scope, **ident, report_type="csv_aggregated")
+    assert export.url
+    assert export.report_type == "csv_aggregated"
+
+    content = await env.client.reports.download(export)
+    rows = list(csv.DictReader(io.StringIO(content.decode())))
+    report = await env.client.reports.get_aggregated(**scope, **ident)
+    expected = [(g.goal_id, v.variation_id, v.visitors) for g in report.goals for v in g.variations]
+    got = [(int(r["goal_id"]), int(r["variation_id"]), int(r["visitors"])) for r in rows]
+    assert got == expected
+
+
+async def test_a_daily_export_streams_to_a_file(env: Env, tmp_path: Path) -> None:
+    scope = env.scope()
+    experience = await _experience_with_goals(env, "active")
+    ident = {"experience_id": experience.id}
+    export = await env.client.reports.export(
+        **scope, **ident, report_type="csv_daily", data_type="cumulative", goals=experience.goals
+    )
+    target = tmp_path / "daily.csv"
+    assert await env.client.reports.download(export, to=target) == target
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    goal = experience.goals[0]
+    daily = await env.client.reports.get_daily(
+        **scope, **ident, goal=goal, report_type="cumulative"
+    )
+    expected = [(d.date, v.variation_id, v.visitors) for d in daily.days for v in d.variations]
+    got = [(r["date"], int(r["variation_id"]), int(r["visitors"])) for r in rows]
+    assert got[: len(expected)] == expected
+    assert {int(r["goal_id"]) for r in rows} == set(experience.goals)
+
+
+async def test_credentials_go_only_to_links_on_the_api_host(env: Env) -> None:
+    scope = env.scope()
+    experience = await _experience_with_goals(env, "active")
+    export = await env.client.reports.export(**scope, experience_id=experience.id)
+    await env.client.reports.download(export)
+    assert "Authorization" in last_request(env, "download_export").headers  # same host
+
+    # The same API reached under another host name: the link is now foreign.
+    other_host = env.fake.url.replace("127.0.0.1", "localhost")
+    auth = SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET)
+    async with ConvertClient(auth, base_url=other_host) as client:
+        export = await client.reports.export(**scope, experience_id=experience.id)
+        assert export.url
+        assert export.url.startswith("http://127.0.0.1")
+        await client.reports.download(export)
+    sent = last_request(env, "download_export")
+    assert sent.status == 200
+    assert "Authorization" not in sent.headers
+    assert FakeConvert.KEY_SECRET not in json.dumps(dict(sent.headers))
+
+
+async def test_bad_download_links_fail_clearly(env: Env) -> None:
+    with pytest.raises(RequestValidationError, match="url"):
+        await env.client.reports.download("ftp://example.com/report.csv")
+    with pytest.raises(RequestValidationError, match="export"):
+        await env.client.reports.download(ReportExport(url=None))
+    with pytest.raises(NotFoundError):
+        await env.client.reports.download(env.fake.base_url + "/downloads/missing/report.csv")
 
 
 async def test_a_fresh_fake_with_the_same_seed_reports_the_same_numbers(env: Env) -> None:

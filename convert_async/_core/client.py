@@ -318,6 +318,27 @@ class BaseClient:
             await anyio.Path(target).write_bytes(content)
         return target
 
+    async def _fetch_link(self, url: str, to: str | os.PathLike[str] | None = None) -> bytes | Path:
+        """GET a download link the API handed out; return its content or stream it to ``to``.
+
+        Credentials go only to the API's own origin: a link elsewhere (a pre-signed storage
+        URL) is fetched without them, so no key ever leaves for another host.
+        """
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise RequestValidationError("url", "must be an http(s) link")
+        target = None if to is None else Path(to)
+        response = await self._send(
+            "GET",
+            url,
+            body=None,
+            content_type=None,
+            headers=None,
+            retry_safe=True,
+            stream_to=target,
+            authenticate=_origin(url) == _origin(self._http.base_url),
+        )
+        return response.body if target is None else target
+
     def _paginate(
         self,
         op: Operation,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import csv
 import hashlib
 import hmac
+import io
 import itertools
 import json
 import math
@@ -15,7 +17,7 @@ import random
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import msgspec
@@ -60,6 +62,23 @@ _OPEN_OPERATIONS = frozenset(
 # Body fields that only page or order a list (no filtering).
 _PAGE_ONLY = frozenset({"page", "results_per_page", "onlyCount", "sort_by", "sort_direction"})
 _DAY = 86_400
+#: Where generated report exports are served from (outside the API, no credentials needed).
+DOWNLOAD_PATH = "/downloads/"
+_DOWNLOAD_OPERATION = "download_export"
+_MAX_DAILY_EXPORT_GOALS = 10
+_AGGREGATED_EXPORT_COLUMNS = (
+    "goal_id",
+    "goal_name",
+    "variation_id",
+    "variation_name",
+    "is_baseline",
+    "visitors",
+    "conversions",
+    "conversion_rate",
+    "revenue",
+    "improvement",
+    "confidence",
+)
 
 
 def _singular(collection: str) -> str:
@@ -237,6 +256,8 @@ class FakeConvert(LoopbackFake[RouteMatch]):
         self.operations: dict[str, Operation] = {op.name: op for op in load_catalog()}
         self._router = Router(list(self.operations.values()))
         self._serving = FakeServing(self.store)
+        #: Generated report exports by download token: (file name, content type, content).
+        self.downloads: dict[str, tuple[str, str, bytes]] = {}
 
     # -- addresses ------------------------------------------------------------------------
 
@@ -261,6 +282,9 @@ class FakeConvert(LoopbackFake[RouteMatch]):
     def _route(self, method: str, path: str, body: bytes) -> Routed[RouteMatch]:
         if path == BASE_PATH or path.startswith(BASE_PATH + "/"):
             route = self._router.match(method, path[len(BASE_PATH) :] or "/")
+        elif path.startswith(DOWNLOAD_PATH):
+            token = path[len(DOWNLOAD_PATH) :].partition("/")[0]
+            return Routed(_DOWNLOAD_OPERATION, {"token": token}, RouteMatch(None, {}, 404))
         elif self._serving.owns(path):
             route = self._serving.match(method, path)
         else:
@@ -275,6 +299,8 @@ class FakeConvert(LoopbackFake[RouteMatch]):
         body: bytes,
         query: Mapping[str, list[str]],
     ) -> Answer:
+        if routed.operation == _DOWNLOAD_OPERATION:
+            return self._download(routed.path_params["token"])
         try:
             status, payload, headers = self._respond(request, routed.target, body, query)
         except Exception as exc:  # keep the fake answering; surface the bug in the body
@@ -975,6 +1001,55 @@ class FakeConvert(LoopbackFake[RouteMatch]):
                 "goals": goals,
             }
         }
+
+    def _op_export_experience_report(self, call: _Call) -> Any:
+        """Generate the CSV and answer with a link to it (served without credentials, like
+        the pre-signed link Convert hands out)."""
+        body = call.fields()
+        report_type = body.get("report_type") or "csv_aggregated"
+        data_type = body.get("data_type") or "non_cumulative"
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        if report_type == "csv_daily":
+            exp = self._experience(call)
+            goal_ids = body.get("goals") or exp.get("goals") or []
+            if len(goal_ids) > _MAX_DAILY_EXPORT_GOALS:
+                raise _ApiError(422, ["at most 10 goals for csv_daily"], ["goals"])
+            writer.writerow(["date", "goal_id", "variation_id", "visitors", "conversions", "value"])
+            daily_type = "cumulative" if data_type == "cumulative" else "non_cumulative"
+            for goal_id in goal_ids:
+                daily = replace(call, body={"goal": goal_id, "report_type": daily_type})
+                for day in self._do_daily_report(daily)["data"]["days"]:
+                    for row in day["variations"]:
+                        counts = [row[name] for name in ("visitors", "conversions", "value")]
+                        writer.writerow([day["date"], goal_id, row["variation_id"], *counts])
+        else:
+            writer.writerow(_AGGREGATED_EXPORT_COLUMNS)
+            for goal in self._do_aggregated_report(call)["data"]["goals"]:
+                for row in goal["variations"]:
+                    values = [row[name] for name in _AGGREGATED_EXPORT_COLUMNS[2:]]
+                    writer.writerow([goal["goal_id"], goal["goal_name"], *values])
+        token = secrets.token_urlsafe(12)
+        name = f"experience-{call.params['experience_id']}-{report_type}.csv"
+        self.downloads[token] = (name, "text/csv", buffer.getvalue().encode())
+        link = f"{self.base_url}{DOWNLOAD_PATH}{token}/{name}"
+        expiration = int(time.time()) + 3600
+        return self._wrap(
+            call.op,
+            {
+                "url": link,
+                "report_type": report_type,
+                "data_type": data_type,
+                "expiration": expiration,
+            },
+        )
+
+    def _download(self, token: str) -> Answer:
+        if token not in self.downloads:
+            return Answer(404, msgspec.json.encode({"code": 404, "message": "Link not found"}))
+        name, content_type, content = self.downloads[token]
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Answer(200, content, content_type, disposition)
 
     def _variation_totals(
         self, experience_id: int, goal_id: int, variation: Obj, *, ran: bool = True

@@ -55,6 +55,9 @@ class Resource:
     ) -> Path:
         return await self._client._download(OPERATIONS[operation], arguments, body, to)
 
+    async def _fetch_link(self, url: str, to: StrPath | None) -> bytes | Path:
+        return await self._client._fetch_link(url, to)
+
     def _list(
         self,
         operation: str,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
-from .._resource import Resource
+from ..._core.errors import RequestValidationError
+from .._resource import Resource, StrPath
 from ..bulk import BulkExport, export_reports
 from ..models import (
     AggregatedReport,
@@ -34,7 +36,10 @@ from ..requests import (
     MetricType,
 )
 
-__all__ = ["Reports"]
+__all__ = ["ExportLink", "Reports"]
+
+ExportLink = ReportExport | RawDataExport | str
+"""What :meth:`Reports.download` fetches: an export reply with a ``url``, or the link itself."""
 
 
 class Reports(Resource):
@@ -140,6 +145,34 @@ class Reports(Resource):
         return await self._call(
             "export_experience_report", ReportExport, locals(), body=ExportExperienceReportRequest
         )
+
+    @overload
+    async def download(
+        self, export: ReportExport | RawDataExport | str, *, to: None = None
+    ) -> bytes: ...
+    @overload
+    async def download(
+        self, export: ReportExport | RawDataExport | str, *, to: StrPath
+    ) -> Path: ...
+    async def download(
+        self, export: ReportExport | RawDataExport | str, *, to: StrPath | None = None
+    ) -> bytes | Path:
+        """Fetch the file an :meth:`export` (or a link) points to: its bytes, or with
+        ``to=path`` streamed to that file.
+
+        The link is fetched with credentials only when it is on the API's own host.
+
+        Example::
+
+            export = await client.reports.export(
+                account_id=1, project_id=2, experience_id=3, report_type="csv_daily"
+            )
+            await client.reports.download(export, to="daily.csv")
+        """
+        url = export if isinstance(export, str) else export.url
+        if not url:
+            raise RequestValidationError("export", "has no download link (url)")
+        return await self._fetch_link(url, to)
 
     async def export_raw_data(
         self,
