@@ -460,7 +460,7 @@ async def test_a_report_export_link_downloads_the_csv_of_the_report(env: Env) ->
     assert export.url
     assert export.report_type == "csv_aggregated"
 
-    content = await env.client.reports.download(export)
+    content = await env.client.reports.download(export=export)
     rows = list(csv.DictReader(io.StringIO(content.decode())))
     report = await env.client.reports.get_aggregated(**scope, **ident)
     expected = [(g.goal_id, v.variation_id, v.visitors) for g in report.goals for v in g.variations]
@@ -476,7 +476,7 @@ async def test_a_daily_export_streams_to_a_file(env: Env, tmp_path: Path) -> Non
         **scope, **ident, report_type="csv_daily", data_type="cumulative", goals=experience.goals
     )
     target = tmp_path / "daily.csv"
-    assert await env.client.reports.download(export, to=target) == target
+    assert await env.client.reports.download(export=export, to=target) == target
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
     goal = experience.goals[0]
     daily = await env.client.reports.get_daily(
@@ -492,7 +492,7 @@ async def test_credentials_go_only_to_links_on_the_api_host(env: Env) -> None:
     scope = env.scope()
     experience = await _experience_with_goals(env, "active")
     export = await env.client.reports.export(**scope, experience_id=experience.id)
-    await env.client.reports.download(export)
+    await env.client.reports.download(export=export)
     assert "Authorization" in last_request(env, "download_export").headers  # same host
 
     # The same API reached under another host name: the link is now foreign.
@@ -502,7 +502,7 @@ async def test_credentials_go_only_to_links_on_the_api_host(env: Env) -> None:
         export = await client.reports.export(**scope, experience_id=experience.id)
         assert export.url
         assert export.url.startswith("http://127.0.0.1")
-        await client.reports.download(export)
+        await client.reports.download(export=export)
     sent = last_request(env, "download_export")
     assert sent.status == 200
     assert "Authorization" not in sent.headers
@@ -511,11 +511,13 @@ async def test_credentials_go_only_to_links_on_the_api_host(env: Env) -> None:
 
 async def test_bad_download_links_fail_clearly(env: Env) -> None:
     with pytest.raises(RequestValidationError, match="url"):
-        await env.client.reports.download("ftp://example.com/report.csv")
+        await env.client.reports.download(export="ftp://example.com/report.csv")
     with pytest.raises(RequestValidationError, match="export"):
-        await env.client.reports.download(ReportExport(url=None))
+        await env.client.reports.download(export=ReportExport(url=None))
     with pytest.raises(NotFoundError):
-        await env.client.reports.download(env.fake.base_url + "/downloads/missing/report.csv")
+        await env.client.reports.download(
+            export=env.fake.base_url + "/downloads/missing/report.csv"
+        )
 
 
 async def test_a_fresh_fake_with_the_same_seed_reports_the_same_numbers(env: Env) -> None:

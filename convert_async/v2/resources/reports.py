@@ -167,7 +167,7 @@ class Reports(Resource):
             export = await client.reports.export(
                 account_id=1, project_id=2, experience_id=3, report_type="csv_daily"
             )
-            await client.reports.download(export, to="daily.csv")
+            await client.reports.download(export=export, to="daily.csv")
         """
         url = export if isinstance(export, str) else export.url
         if not url:
