@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -128,8 +128,10 @@ def make_pages(
     async def fetch(number: int) -> Page[int]:
         stats["running"] += 1
         stats["peak"] = max(stats["peak"], stats["running"])
-        await asyncio.sleep(0.001 * (total_pages - number))  # later pages answer sooner
-        stats["running"] -= 1
+        try:
+            await asyncio.sleep(0.001 * (total_pages - number))  # later pages answer sooner
+        finally:  # finished or cancelled: either way no longer running
+            stats["running"] -= 1
         if number == stats.get("fail_on"):
             raise RuntimeError(f"page {number} failed")
         items = list(range((number - 1) * per_page, number * per_page))
@@ -171,3 +173,39 @@ async def test_lists_without_page_count_stop_on_a_short_page() -> None:
 
     assert len([i async for i in AsyncPager(fetch)]) == 24
     assert calls == [1, 2, 3]
+
+
+@pytest.mark.anyio
+async def test_a_slow_page_does_not_hold_the_other_slots() -> None:
+    started: list[int] = []
+    started_before_page_2_finished: list[int] = []
+
+    async def fetch(number: int) -> Page[int]:
+        started.append(number)
+        await asyncio.sleep(0.2 if number == 2 else 0.001)
+        if number == 2:
+            started_before_page_2_finished.extend(started)
+        info = Pagination(current_page=number, pages_count=20, items_per_page=1)
+        return Page([number], info)
+
+    assert [i async for i in AsyncPager(fetch, concurrency=4)] == list(range(1, 21))
+    # Slots freed by fast pages were reused at once, up to 2 x concurrency pages ahead.
+    assert max(started_before_page_2_finished) == 2 + 2 * 4 - 1
+
+
+@pytest.mark.anyio
+async def test_pages_are_decoded_after_the_next_requests_leave() -> None:
+    events: list[str] = []
+
+    async def fetch(number: int) -> Callable[[], Page[int]]:
+        events.append(f"send {number}")
+        await asyncio.sleep(0.01)
+
+        def load() -> Page[int]:
+            events.append(f"decode {number}")
+            return Page([number], Pagination(current_page=number, pages_count=4))
+
+        return load
+
+    assert [i async for i in AsyncPager(fetch, concurrency=1)] == [1, 2, 3, 4]
+    assert events.index("send 3") < events.index("decode 2")

@@ -32,7 +32,7 @@ from .codec import validate_request as _validate
 from .errors import APIResponseValidationError, RequestValidationError
 from .multipart import encode_multipart
 from .operation import Operation
-from .pagination import AsyncPager, Page
+from .pagination import AsyncPager, Page, PageLoader
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
 
@@ -375,18 +375,28 @@ class BaseClient:
         if op.page_shape == "bare":
             bare = list[item_type]  # type: ignore[valid-type]
 
-            async def fetch_bare(page: int) -> Page[T]:
+            async def fetch_bare(page: int) -> PageLoader[T]:
                 response = await self._call_raw(op, arguments, body.for_page(page, page_size))
-                items: list[T] = decode_json(response.body, bare, operation=op.operation)
-                return Page(items, Pagination(current_page=page, items_per_page=page_size))
+
+                def load() -> Page[T]:
+                    items: list[T] = decode_json(response.body, bare, operation=op.operation)
+                    return Page(items, Pagination(current_page=page, items_per_page=page_size))
+
+                return load
 
             return AsyncPager(fetch_bare, concurrency=self._options.page_concurrency)
         envelope = PagedEnvelope[item_type]  # type: ignore[valid-type]
 
-        async def fetch(page: int) -> Page[T]:
+        async def fetch(page: int) -> PageLoader[T]:
             response = await self._call_raw(op, arguments, body.for_page(page, page_size))
-            decoded: PagedEnvelope[T] = decode_json(response.body, envelope, operation=op.operation)
-            return Page(decoded.data, decoded.extra.pagination)
+
+            def load() -> Page[T]:
+                decoded: PagedEnvelope[T] = decode_json(
+                    response.body, envelope, operation=op.operation
+                )
+                return Page(decoded.data, decoded.extra.pagination)
+
+            return load
 
         async def count() -> int:
             response = await self._call_raw(op, arguments, body.for_count())

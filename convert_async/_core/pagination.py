@@ -49,7 +49,16 @@ class Page(Generic[T]):
         )
 
 
-PageFetcher = Callable[[int], Awaitable[Page[T]]]
+PageLoader = Callable[[], Page[T]]
+"""Decodes a page whose bytes have arrived."""
+
+PageFetcher = Callable[[int], Awaitable[Page[T] | PageLoader[T]]]
+"""Fetches page ``n``: returns the page, or a :data:`PageLoader` that decodes it. A loader lets
+the pager send the next requests before it spends CPU on decoding."""
+
+
+def _load(fetched: Page[T] | PageLoader[T]) -> Page[T]:
+    return fetched if isinstance(fetched, Page) else fetched()
 
 
 class AsyncPager(Generic[T]):
@@ -83,10 +92,14 @@ class AsyncPager(Generic[T]):
         self._fetch_page = fetch_page
         self._count = count
         self._concurrency = concurrency
+        self._ahead = 2 * concurrency
         self._first_page = first_page
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
-        return self._fetch_page(self._first_page).__await__()
+        return self._fetch_one(self._first_page).__await__()
+
+    async def _fetch_one(self, number: int) -> Page[T]:
+        return _load(await self._fetch_page(number))
 
     def __aiter__(self) -> AsyncGenerator[T, None]:
         return self._items()
@@ -108,7 +121,7 @@ class AsyncPager(Generic[T]):
                     yield item
 
     async def _pages(self) -> AsyncGenerator[Page[T], None]:
-        page = await self._fetch_page(self._first_page)
+        page = await self._fetch_one(self._first_page)
         yield page
         if not page.has_next_page():
             return
@@ -122,28 +135,45 @@ class AsyncPager(Generic[T]):
         number = self._first_page
         while page.has_next_page():
             number += 1
-            page = await self._fetch_page(number)
+            page = await self._fetch_one(number)
             yield page
 
     async def _fan_out(self, numbers: range) -> AsyncGenerator[Page[T], None]:
-        """Fetch ``numbers`` with at most ``concurrency`` in flight, yielding in order."""
-        upcoming = iter(numbers)
-        in_flight: deque[asyncio.Task[Page[T]]] = deque()
+        """Fetch ``numbers`` with at most ``concurrency`` in flight, yielding in order.
 
-        def start_next() -> None:
-            number = next(upcoming, None)
-            if number is not None:
-                in_flight.append(asyncio.ensure_future(self._fetch_page(number)))
+        A finished request frees its slot at once (not when its page's turn comes), and
+        pages are decoded only as they are yielded, so the next requests leave before any
+        decoding. At most ``2 x concurrency`` pages are held ahead of the consumer.
+        """
+        upcoming = iter(numbers)
+        window: deque[asyncio.Task[Page[T] | PageLoader[T]]] = deque()
+        running = 0
+        closed = False
+
+        def fill(finished: object = None) -> None:
+            nonlocal running
+            if finished is not None:
+                running -= 1
+            while not closed and running < self._concurrency and len(window) < self._ahead:
+                number = next(upcoming, None)
+                if number is None:
+                    return
+                task = asyncio.ensure_future(self._fetch_page(number))
+                task.add_done_callback(fill)
+                window.append(task)
+                running += 1
 
         try:
-            for _ in range(self._concurrency):
-                start_next()
-            while in_flight:
-                page = await in_flight.popleft()
-                start_next()
-                yield page
+            fill()
+            while window:
+                fetched = await window[0]
+                window.popleft()
+                fill()
+                await asyncio.sleep(0)  # let the requests just started go out first
+                yield _load(fetched)
         finally:
-            for task in in_flight:
+            closed = True
+            for task in window:
                 task.cancel()
-            if in_flight:
-                await asyncio.gather(*in_flight, return_exceptions=True)
+            if window:
+                await asyncio.gather(*window, return_exceptions=True)

@@ -172,15 +172,14 @@ class LoopbackFake(Generic[RouteT]):
             query.setdefault(key, []).append(value)
         routed = self._route(request.method, path, body)
 
+        # Injected latency is the time from arrival to the reply, processing included: like
+        # an API with workers to spare, a burst of requests is not answered one after another.
+        due = asyncio.get_running_loop().time() + self.faults.latency
         fault = self.faults.draw(routed.operation)
-        if self.faults.latency > 0:
-            await asyncio.sleep(self.faults.latency)
-        if fault is not None:
-            if self.faults_after_processing and routed.operation is not None:
-                await self._answer(request, routed, body, query)
-            response, status = await self._inflict(request, fault)
-        else:
+        response: web.StreamResponse
+        if fault is None:
             answer = await self._answer(request, routed, body, query)
+            await _sleep_until(due)
             status = answer.status
             if answer.content_type is None:
                 response = web.Response(status=status, headers=answer.headers)
@@ -191,6 +190,11 @@ class LoopbackFake(Generic[RouteT]):
                     content_type=answer.content_type,
                     headers=answer.headers,
                 )
+        else:
+            if self.faults_after_processing and routed.operation is not None:
+                await self._answer(request, routed, body, query)
+            await _sleep_until(due)
+            response, status = await self._inflict(request, fault)
         self.requests.append(
             RecordedRequest(
                 operation=routed.operation,
@@ -236,3 +240,9 @@ class LoopbackFake(Generic[RouteT]):
             status=fault.status, body=body, content_type="application/json", headers=headers
         )
         return response, fault.status
+
+
+async def _sleep_until(deadline: float) -> None:
+    delay = deadline - asyncio.get_running_loop().time()
+    if delay > 0:
+        await asyncio.sleep(delay)
