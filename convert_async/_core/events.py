@@ -146,7 +146,7 @@ class EventSender(Generic[E]):
             self._drop(1, "the queue is full (oldest evicted)")
         queue.append(event)
         self._enqueued += 1
-        if len(queue) >= self._batch_size:
+        if len(queue) >= self._batch_size and not self._wakeup.is_set():
             self._signal()
         return True
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import msgspec
 from aiohttp import web
 
 from ._catalog import Operation, RouteMatch, Router
@@ -356,8 +357,8 @@ class FakeServing:
         self, *, account_id: int, project_id: int, raw_body: bytes, **_: Any
     ) -> Obj:
         try:
-            body = json.loads(raw_body) if raw_body.strip() else None
-        except ValueError:
+            body = msgspec.json.decode(raw_body) if raw_body.strip() else None
+        except msgspec.DecodeError:
             raise _ServingError(400, "Body is not valid JSON", ["body"]) from None
         problems = _payload_problems(body, account_id, project_id)
         if problems:
