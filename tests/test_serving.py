@@ -11,7 +11,13 @@ import aiohttp
 import msgspec
 import pytest
 
-from convert_async import RequestValidationError, RetryPolicy, TrackingClient
+from convert_async import (
+    ConvertClient,
+    RequestValidationError,
+    RetryPolicy,
+    SecretKeyAuth,
+    TrackingClient,
+)
 from convert_async.serving import (
     OPERATIONS,
     EventData,
@@ -172,6 +178,24 @@ async def test_environment_filters_experiences(fake: FakeConvert) -> None:
     assert [e.id for e in staging.experiences] == [staged]
     requests = fake.requests_for("get_project_config_by_sdk_key")
     assert [r.query["environment"] for r in requests] == [["production"], ["staging"]]
+
+
+@pytest.mark.anyio
+async def test_a_debug_token_made_through_the_rest_api_works_for_config(
+    fake: FakeConvert,
+) -> None:
+    auth = SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET)
+    async with ConvertClient(auth, base_url=fake.url) as api:
+        issued = await api.projects.create_debug_token(
+            account_id=ACCOUNT, project_id=project_of(fake)
+        )
+    assert issued.token
+    assert issued.expiration is not None
+    async with tracker_for(fake) as tracker:
+        debug = await tracker.fetch_config(debug_token=issued.token)
+    drafts = experiences_by_status(fake, "draft", "paused")
+    assert drafts
+    assert drafts <= {e.id for e in debug.experiences}
 
 
 @pytest.mark.anyio

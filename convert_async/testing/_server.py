@@ -867,6 +867,12 @@ class FakeConvert(LoopbackFake[RouteMatch]):
             return key
         return {**key, "sdk_secret": f"sdk-secret-{self.store.next_id('secrets')}"}
 
+    def _op_create_project_debug_token(self, call: _Call) -> Any:
+        """A token the serving fake honours: the config it serves with it shows drafts."""
+        token = self._serving.issue_debug_token(call.scope["account_id"], call.scope["project_id"])
+        expiration = int(time.time() + self._serving.DEBUG_TOKEN_TTL)
+        return self._wrap(call.op, {"token": token, "expiration": expiration})
+
     def _op_manage_experience_report_token(self, call: _Call) -> Any:
         experience = self._experience(call)
         body = call.fields()
