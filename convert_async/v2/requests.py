@@ -200,6 +200,16 @@ class ListRequest(PagedBody):
         return msgspec.structs.replace(self, page=UNSET, results_per_page=UNSET, only_count=True)
 
 
+class SelectableListRequest(ListRequest):
+    """A list body that can also pick (``only``), leave out (``except``) and order items."""
+
+    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
+    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
+    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
+        default=UNSET, name="except"
+    )
+
+
 class CookieLoginRequest(RequestModel):
     """Body of ``cookie_login``."""
 
@@ -402,19 +412,14 @@ class CreateApiKeyRequest(RequestModel):
     projects: list[float] | UnsetType | None = UNSET
 
 
-class ListProjectsRequest(ListRequest):
+class ListProjectsRequest(SelectableListRequest):
     """Body of ``list_projects``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     status: list[Literal["active", "inactive"]] | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
     legacy_script: bool | UnsetType | None = UNSET
     tracking_script_release_type: list[ScriptReleaseType] | UnsetType | None = UNSET
     tracking_script_version: JSONObject | UnsetType | None = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
     sort_by: ListProjectsSortBy | UnsetType | None = UNSET
     project_type: list[Literal["web", "fullstack"]] | UnsetType | None = UNSET
     include: list[ProjectsListIncludeField] | UnsetType = UNSET
@@ -535,10 +540,9 @@ class UpdateSdkKeyRequest(RequestModel):
     status: Literal["enabled", "disabled"] | UnsetType = UNSET
 
 
-class ListExperiencesRequest(ListRequest):
+class ListExperiencesRequest(SelectableListRequest):
     """Body of ``list_experiences``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     goal_id: int | UnsetType | None = UNSET
     sort_by: ListExperiencesSortBy | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
@@ -553,10 +557,6 @@ class ListExperiencesRequest(ListRequest):
     environments: list[str] | UnsetType | None = UNSET
     include: list[ExperienceIncludeField] | UnsetType = UNSET
     expand: list[ExperienceExpandField] | UnsetType = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
 
 
 class CreateExperienceRequest(RequestModel):
@@ -861,10 +861,9 @@ class UpdateGoalRequest(RequestModel):
     settings: Any | UnsetType = UNSET
 
 
-class ListHypothesesRequest(ListRequest):
+class ListHypothesesRequest(SelectableListRequest):
     """Body of ``list_hypotheses``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     sort_by: ListHypothesesSortBy | UnsetType | None = UNSET
     score_max: int | UnsetType | None = msgspec.field(default=UNSET, name="scoreMax")
     score_min: int | UnsetType | None = msgspec.field(default=UNSET, name="scoreMin")
@@ -872,10 +871,6 @@ class ListHypothesesRequest(ListRequest):
     status: list[HypothesisStatus] | UnsetType | None = UNSET
     experiences: list[int] | UnsetType | None = UNSET
     tags: list[int] | UnsetType | None = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
     expand: list[Literal["project", "tags"]] | UnsetType = UNSET
 
 
@@ -930,18 +925,13 @@ class BulkUpdateHypothesesRequest(RequestModel):
     status: HypothesisStatus
 
 
-class ListKnowledgeBasesRequest(ListRequest):
+class ListKnowledgeBasesRequest(SelectableListRequest):
     """Body of ``list_knowledge_bases``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     sort_by: ListKnowledgeBasesSortBy | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
     status: list[Literal["active", "archived"]] | UnsetType | None = UNSET
     tags: list[int] | UnsetType | None = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
     expand: list[Literal["project", "tags"]] | UnsetType = UNSET
 
 
@@ -969,18 +959,13 @@ class UpdateKnowledgeBaseStatusRequest(RequestModel):
     status: Literal["active", "archived"] | UnsetType = UNSET
 
 
-class ListObservationsRequest(ListRequest):
+class ListObservationsRequest(SelectableListRequest):
     """Body of ``list_observations``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     sort_by: ListObservationsSortBy | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
     status: list[Literal["active", "archived"]] | UnsetType | None = UNSET
     tags: list[int] | UnsetType | None = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
     expand: list[Literal["project", "tags"]] | UnsetType = UNSET
 
 
@@ -1008,20 +993,15 @@ class UpdateObservationRequest(RequestModel):
     tags: list[int | JSONObject] | UnsetType | None = UNSET
 
 
-class ListLocationsRequest(ListRequest):
+class ListLocationsRequest(SelectableListRequest):
     """Body of ``list_locations``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     status: list[Literal["active", "archived"]] | UnsetType | None = UNSET
     is_default: bool | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
     sort_by: ListLocationsSortBy | UnsetType | None = UNSET
     usage: Literal["used", "not_used"] | UnsetType | None = UNSET
     include: list[LocationIncludeField] | UnsetType = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
 
 
 class CreateLocationRequest(RequestModel):
@@ -1046,10 +1026,9 @@ class UpdateLocationRequest(RequestModel):
     trigger: Any | UnsetType = UNSET
 
 
-class ListAudiencesRequest(ListRequest):
+class ListAudiencesRequest(SelectableListRequest):
     """Body of ``list_audiences``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     status: list[Literal["active", "archived"]] | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
     is_default: bool | UnsetType | None = UNSET
@@ -1058,10 +1037,6 @@ class ListAudiencesRequest(ListRequest):
     experiences: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
     usage: Literal["used", "not_used"] | UnsetType | None = UNSET
     include: list[AudienceIncludeField] | UnsetType = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
 
 
 class CreateAudienceRequest(RequestModel):
@@ -1166,15 +1141,10 @@ class UpdateTagRequest(RequestModel):
     description: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
 
 
-class ListFeaturesRequest(ListRequest):
+class ListFeaturesRequest(SelectableListRequest):
     """Body of ``list_features``."""
 
-    sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET
     search: Annotated[str, Meta(max_length=100)] | UnsetType | None = UNSET
-    only: Annotated[list[int], Meta(max_length=100)] | UnsetType | None = UNSET
-    except_: Annotated[list[int], Meta(max_length=100)] | UnsetType = msgspec.field(
-        default=UNSET, name="except"
-    )
     sort_by: ListFeaturesSortBy | UnsetType | None = UNSET
     include: list[Literal["stats"]] | UnsetType = UNSET
 
@@ -1324,6 +1294,7 @@ __all__ = [
     "ListProjectsRequest",
     "ListProjectsSortBy",
     "ListRequest",
+    "SelectableListRequest",
     "ListSignalSessionsRequest",
     "ListTagsRequest",
     "LiveDataEventType",
