@@ -3,8 +3,8 @@
 ``python -m benchmarks._serving_process CERT KEY`` serves FakeConvert with the certificate
 ``CERT`` (PEM, for 127.0.0.1) and prints one JSON line: the HTTPS serving URL, account,
 project, goal, SDK key and secret, and the plain-HTTP URL of a small control app. The control
-app answers ``GET /count`` with the number of tracking events (and batches) the fake recorded
-and the last event, and ``POST /clear`` forgets them. Serves until stdin closes.
+app answers ``GET /count`` with the number of tracking events the fake recorded, ``GET /last``
+with the last of them, and ``POST /clear`` forgets them. Serves until stdin closes.
 
 The official ``convert-python-sdk`` refuses any non-HTTPS URL, so the fake's handler is served
 over TLS and both clients use that: ``serving_url`` for ours (config and tracking) and for the
@@ -48,7 +48,7 @@ class ServingServer:
     goal_key: str
     sdk_key: str
     secret: str
-    control_url: str  # http://127.0.0.1:PORT (GET /count, POST /clear)
+    control_url: str  # http://127.0.0.1:PORT (GET /count, GET /last, POST /clear)
     cafile: str  # the self-signed certificate to trust
     pid: int  # the fake's process, to read its CPU time
 
@@ -106,20 +106,21 @@ async def _serve(cert: str, key: str) -> None:
         tls_port = tls_runner.addresses[0][1]
 
         async def count(_: web.Request) -> web.Response:
-            events, batches = fake.serving.events, fake.serving.batches
-            last = events[-1] if events else None
-            return web.json_response(
-                {"events": len(events), "batches": len(batches), "last_event": last}
-            )
+            return web.json_response({"events": fake.serving.event_count})
+
+        async def last(_: web.Request) -> web.Response:
+            events = fake.serving.events
+            return web.json_response(events[-1] if events else None)
 
         async def clear(_: web.Request) -> web.Response:
             fake.serving.clear()
             fake.requests.clear()  # FakeConvert's request log grows with every batch too
             gc.collect()
-            return web.json_response({"events": 0, "batches": 0})
+            return web.json_response({"events": 0})
 
         control = web.Application()
         control.router.add_get("/count", count)
+        control.router.add_get("/last", last)
         control.router.add_post("/clear", clear)
         control_runner = web.AppRunner(control, access_log=None)
         await control_runner.setup()

@@ -110,6 +110,13 @@ def recorded(server: ServingServer) -> dict[str, Any]:
     return answer
 
 
+def last_event(server: ServingServer) -> dict[str, Any]:
+    """The last event the fake recorded, as it arrived (read after the timing)."""
+    with urllib.request.urlopen(f"{server.control_url}/last", timeout=30) as reply:  # noqa: S310
+        answer: dict[str, Any] = json.load(reply)
+    return answer
+
+
 def wait_recorded(server: ServingServer, expected: int, timeout: float = 300.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while (answer := recorded(server))["events"] < expected and time.monotonic() < deadline:
@@ -189,7 +196,7 @@ async def ours_throughput(server: ServingServer, events: int, batch_size: int) -
     assert answer["events"] >= target, f"the fake recorded {answer['events']} of {target} events"
     assert stats.dropped == stats.failed == 0, stats
     name = f"convert_async TrackingClient (batch {batch_size})"
-    return Throughput(name, events, seconds, client_cpu, fake_cpu, answer["last_event"])
+    return Throughput(name, events, seconds, client_cpu, fake_cpu, last_event(server))
 
 
 # -- the official convert-python-sdk -------------------------------------------------------------
@@ -252,7 +259,7 @@ def official_throughput(server: ServingServer, events: int) -> Throughput:
         core.close()
     assert answer["events"] >= target, f"the fake recorded {answer['events']} of {target} events"
     name = f"convert-python-sdk (batch {OFFICIAL_BATCH})"
-    return Throughput(name, events, seconds, client_cpu, fake_cpu, answer["last_event"])
+    return Throughput(name, events, seconds, client_cpu, fake_cpu, last_event(server))
 
 
 # -- report ---------------------------------------------------------------------------------------

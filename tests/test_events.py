@@ -14,7 +14,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from convert_async import APIConnectionError, APIStatusError, RetryPolicy
 from convert_async._core.errors import BadRequestError, InternalServerError, RateLimitError
-from convert_async._core.events import EventSender
+from convert_async._core.events import Batch, EventSender
 
 
 class Event(msgspec.Struct):
@@ -48,7 +48,8 @@ class Recorder:
         self.failures = failures
         self.delay = delay
 
-    async def __call__(self, batch: Sequence[Event]) -> None:
+    async def __call__(self, delivered: Batch[Event]) -> None:
+        batch = delivered.events
         self.calls += 1
         self.running += 1
         self.peak = max(self.peak, self.running)

@@ -449,24 +449,33 @@ async def test_conversion_arguments_are_checked(fake: FakeConvert) -> None:
 
 
 @pytest.mark.anyio
-async def test_fake_rejects_malformed_payloads_with_error_data(fake: FakeConvert) -> None:
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"eventType": "purchase", "data": {}}, "visitors[0].events[0].eventType"),
+        (
+            {"eventType": "bucketing", "data": {"experienceId": "1"}},
+            "visitors[0].events[0].data.variationId",
+        ),
+        (
+            {"eventType": "conversion", "data": {"goalId": "2", "goalData": [{"key": "x"}]}},
+            "visitors[0].events[0].data.goalData[0].key",
+        ),
+        (
+            {"eventType": "conversion", "data": {"goalId": "2", "goalData": [{"key": "amount"}]}},
+            "visitors[0].events[0].data.goalData[0].value",
+        ),
+        ({"eventType": "conversion", "data": {"goalId": ""}}, "visitors[0].events[0].data.goalId"),
+    ],
+)
+async def test_fake_rejects_malformed_payloads_with_error_data(
+    fake: FakeConvert, event: dict[str, Any], field: str
+) -> None:
     key = fake.serving.sdk_key(ACCOUNT, project_of(fake), with_secret=False)
     body = {
         "accountId": str(ACCOUNT),
         "projectId": str(project_of(fake)),
-        "visitors": [
-            {
-                "visitorId": "v1",
-                "events": [
-                    {"eventType": "purchase", "data": {}},
-                    {"eventType": "bucketing", "data": {"experienceId": "1"}},
-                    {
-                        "eventType": "conversion",
-                        "data": {"goalId": "2", "goalData": [{"key": "x"}]},
-                    },
-                ],
-            }
-        ],
+        "visitors": [{"visitorId": "v1", "events": [event]}],
     }
     async with aiohttp.ClientSession() as session:
         url = f"{fake.serving_url}/track/{key.sdk_key}"
@@ -475,13 +484,15 @@ async def test_fake_rejects_malformed_payloads_with_error_data(fake: FakeConvert
             error = await response.json()
         async with session.post(url, data=b"{not json") as response:
             assert response.status == 400
+            assert (await response.json())["fields"] == ["body"]
+        body["projectId"] = "0"
+        body["visitors"][0]["events"] = [{"eventType": "conversion", "data": {"goalId": "2"}}]
+        async with session.post(url, data=json.dumps(body)) as response:
+            assert response.status == 400
+            assert (await response.json())["fields"] == ["projectId"]
     assert error["code"] == 400
-    assert error["fields"] == [
-        "visitors[0].events[0].eventType",
-        "visitors[0].events[1].data.variationId",
-        "visitors[0].events[2].data.goalData[0].key",
-        "visitors[0].events[2].data.goalData[0].value",
-    ]
+    assert error["fields"] == [field]
+    assert field in error["message"]
     assert fake.serving.batches == []
 
 

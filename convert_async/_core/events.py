@@ -1,8 +1,9 @@
 """A batched, bounded, retrying, shutdown-safe event sender.
 
 Producers call :meth:`EventSender.offer` (plain, non-blocking) or :meth:`EventSender.put`
-(waits for room); a background task forms batches (by count, encoded size and time) and hands
-each one to a ``deliver`` coroutine, at most ``max_in_flight`` at once. Failed batches are
+(waits for room); a background task forms batches (by count, encoded size and time), encodes
+each once into its request body, and hands it to a ``deliver`` coroutine, at most
+``max_in_flight`` at once. Failed batches are
 retried with the core retry policy, split on 413, dropped (and counted) on other 4xx, and, when
 retries run out or the sender closes, written to a spool file that the next sender on the same
 path sends first. Every event ends up in exactly one counter: sent, failed, spooled or dropped.
@@ -17,6 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
@@ -26,7 +28,7 @@ import msgspec
 from .errors import APIConnectionError, APIStatusError, ClientStateError, RateLimitError
 from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 
-__all__ = ["EventSender", "OverflowPolicy", "SenderStats"]
+__all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats"]
 
 logger = logging.getLogger("convert_async.events")
 
@@ -55,13 +57,26 @@ class SenderStats(msgspec.Struct, frozen=True):
     in_flight: int
 
 
+@dataclass(frozen=True, slots=True)
+class Batch(Generic[E]):
+    """Events delivered in one request, and ``body``: the request body ``encode`` made of them
+    (its length is what ``max_batch_bytes`` bounds)."""
+
+    events: list[E]
+    body: bytes
+
+
 class EventSender(Generic[E]):
     """Queue events and deliver them in batches without ever blocking the caller.
 
-    ``deliver(batch)`` sends one request for the batch and raises the SDK's
+    ``encode(events)`` makes the request body of a batch (default: the events as a JSON array);
+    ``deliver(batch)`` sends one request with ``batch.body`` and raises the SDK's
     :class:`APIStatusError` / :class:`APIConnectionError` on failure; it must not retry itself.
 
     Example::
+
+        async def post_batch(batch: Batch[MyEvent]) -> None:
+            await session.post(url, data=batch.body)
 
         sender = EventSender(post_batch, event_type=MyEvent)
         await sender.start()
@@ -72,9 +87,10 @@ class EventSender(Generic[E]):
 
     def __init__(
         self,
-        deliver: Callable[[Sequence[E]], Awaitable[None]],
+        deliver: Callable[[Batch[E]], Awaitable[None]],
         *,
         event_type: type[E],
+        encode: Callable[[Sequence[E]], bytes] | None = None,
         max_queue_size: int = 10_000,
         overflow: OverflowPolicy = "drop_newest",
         batch_size: int = 100,
@@ -109,6 +125,7 @@ class EventSender(Generic[E]):
         self._name = name
         self._encoder = msgspec.json.Encoder()
         self._decoder = msgspec.json.Decoder(event_type)
+        self._encode = encode or self._encoder.encode
 
         self._queue: deque[E] = deque()
         self._enqueued = self._sent = self._retried = self._dropped = 0
@@ -243,73 +260,73 @@ class EventSender(Generic[E]):
                 while self._queue and (len(self._queue) >= self._batch_size or send_partial):
                     await slots.acquire()
                     batch = self._take_batch()
-                    self._in_flight += len(batch)
+                    self._in_flight += len(batch.events)
                     sends.start_soon(self._send, batch, slots)
                 if self._stopping and not self._queue:
                     break
 
-    def _take_batch(self) -> list[E]:
+    def _take_batch(self) -> Batch[E]:
         queue = self._queue
         count = min(len(queue), self._batch_size)
-        batch = [queue.popleft() for _ in range(count)]
-        # One encode of the whole batch checks its size; only an oversized batch (rare) is
-        # trimmed, in proportion to its overshoot until it fits, and the rest goes back to the
-        # front of the queue.
-        size = len(self._encoder.encode(batch))
-        while len(batch) > 1 and size > self._max_batch_bytes:
-            keep = max(1, min(len(batch) - 1, len(batch) * self._max_batch_bytes // size))
-            queue.extendleft(reversed(batch[keep:]))
-            batch = batch[:keep]
-            size = len(self._encoder.encode(batch))
+        events = [queue.popleft() for _ in range(count)]
+        # The body is encoded once and sent as is; only an oversized batch (rare) is trimmed,
+        # in proportion to its overshoot until it fits, and the rest goes back to the front of
+        # the queue.
+        body = self._encode(events)
+        while len(events) > 1 and len(body) > self._max_batch_bytes:
+            keep = max(1, min(len(events) - 1, len(events) * self._max_batch_bytes // len(body)))
+            queue.extendleft(reversed(events[keep:]))
+            events = events[:keep]
+            body = self._encode(events)
         self._room.set()
-        return batch
+        return Batch(events, body)
 
-    async def _send(self, batch: list[E], slots: anyio.Semaphore) -> None:
+    async def _send(self, batch: Batch[E], slots: anyio.Semaphore) -> None:
         try:
             await self._deliver_with_retries(batch)
         except asyncio.CancelledError:
-            self._abandon(batch, "the sender closed while they were in flight")
+            self._abandon(batch.events, "the sender closed while they were in flight")
             raise
         finally:
-            self._in_flight -= len(batch)
+            self._in_flight -= len(batch.events)
             slots.release()
             self._progress.set()
 
-    async def _deliver_with_retries(self, batch: list[E]) -> None:
+    async def _deliver_with_retries(self, batch: Batch[E]) -> None:
         delays = self._retry.delays()
+        events = batch.events
         while True:
             try:
                 await self._deliver(batch)
             except APIStatusError as error:
-                if error.status == 413 and len(batch) > 1:
-                    middle = len(batch) // 2
-                    await self._deliver_with_retries(batch[:middle])
-                    await self._deliver_with_retries(batch[middle:])
+                if error.status == 413 and len(events) > 1:
+                    for half in (events[: len(events) // 2], events[len(events) // 2 :]):
+                        await self._deliver_with_retries(Batch(half, self._encode(half)))
                     return
                 if error.status not in RETRYABLE_STATUSES:
-                    self._failed += len(batch)
-                    self._warn("rejected", f"{len(batch)} events rejected: {error}")
+                    self._failed += len(events)
+                    self._warn("rejected", f"{len(events)} events rejected: {error}")
                     return
                 retry_after = error.retry_after if isinstance(error, RateLimitError) else None
                 if retry_after is None:
                     retry_after = parse_retry_after(error.headers.get("Retry-After"))
                 delay = _next_delay(self._retry, delays, retry_after)
                 if delay is None:
-                    self._abandon(batch, f"retries gave up: {error}")
+                    self._abandon(events, f"retries gave up: {error}")
                     return
             except APIConnectionError as error:
                 delay = _next_delay(self._retry, delays, None)
                 if delay is None:
-                    self._abandon(batch, f"retries gave up: {error}")
+                    self._abandon(events, f"retries gave up: {error}")
                     return
             except Exception:
                 logger.exception("%s: delivering a batch raised unexpectedly", self._name)
-                self._abandon(batch, "delivery raised an unexpected error")
+                self._abandon(events, "delivery raised an unexpected error")
                 return
             else:
-                self._sent += len(batch)
+                self._sent += len(events)
                 return
-            self._retried += len(batch)
+            self._retried += len(events)
             await self._retry.sleep(delay)
 
     # -- bookkeeping --------------------------------------------------------------------------
@@ -329,18 +346,18 @@ class EventSender(Generic[E]):
         self._dropped += count
         self._warn("dropped", f"dropping events: {reason} (dropped so far: {self._dropped})")
 
-    def _abandon(self, batch: Sequence[E], reason: str) -> None:
-        if not batch:
+    def _abandon(self, events: Sequence[E], reason: str) -> None:
+        if not events:
             return
         if self._spool is None:
-            self._failed += len(batch)
-            self._warn("failed", f"{len(batch)} events undelivered ({reason}); no spool_path set")
+            self._failed += len(events)
+            self._warn("failed", f"{len(events)} events undelivered ({reason}); no spool_path set")
             return
         # A plain append: small, and it must also work while the task is being cancelled.
         with self._spool.open("ab") as file:
-            file.write(b"".join(self._encoder.encode(event) + b"\n" for event in batch))
-        self._spooled += len(batch)
-        self._warn("spooled", f"{len(batch)} events spooled to {self._spool} ({reason})")
+            file.write(b"".join(self._encoder.encode(event) + b"\n" for event in events))
+        self._spooled += len(events)
+        self._warn("spooled", f"{len(events)} events spooled to {self._spool} ({reason})")
 
     def _load_spool(self) -> None:
         assert self._spool is not None

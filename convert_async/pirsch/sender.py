@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._core.events import EventSender, OverflowPolicy, SenderStats
+from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats
 from .._core.retry import RetryPolicy
 from .requests import BatchEvent, BatchHit, Event, Hit
 from .tracking import hit_from_headers
@@ -180,8 +180,8 @@ class PirschSender:
 
     # -- delivery -----------------------------------------------------------------------------
 
-    async def _deliver_hits(self, batch: Sequence[BatchHit]) -> None:
-        await self._client.hits.send_batch(batch)
+    async def _deliver_hits(self, batch: Batch[BatchHit]) -> None:
+        await self._client.hits.send_batch(batch.events)
 
-    async def _deliver_events(self, batch: Sequence[BatchEvent]) -> None:
-        await self._client.events.send_batch(batch)
+    async def _deliver_events(self, batch: Batch[BatchEvent]) -> None:
+        await self._client.events.send_batch(batch.events)

@@ -8,7 +8,7 @@ import logging
 import math
 import os
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
@@ -16,7 +16,7 @@ from .._core._constants import DEFAULT_MAX_CONNECTIONS
 from .._core.client import BaseClient, ClientOptions
 from .._core.codec import decode_json, encode_json
 from .._core.errors import ClientStateError, ConvertError, RequestValidationError
-from .._core.events import EventSender, OverflowPolicy, SenderStats
+from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats
 from .._core.operation import Operation
 from .._core.redaction import REDACTED
 from .._core.retry import RetryPolicy
@@ -182,11 +182,17 @@ class TrackingClient(BaseClient):
         self.track_base_url = track
         self._secret = _Secret(sdk_key_secret) if sdk_key_secret else None
         self._debug_token = _Secret(debug_token) if debug_token else None
+        self._track_operation = OPERATIONS[
+            "send_tracking_events_by_sdk_key" if self.sdk_key else "send_tracking_events"
+        ]
+        ids = {"sdk_key": self.sdk_key, "account_id": self.account_id, "project_id": project_id}
+        self._track_url = self._url(self._track_operation, ids)
         # The sender keeps the core retry policy unless the caller chose one or a retry count.
         sender_retry = None if retry is None and max_retries is None else options.retry
         self._sender: EventSender[TrackingEvent] = EventSender(
             self._deliver,
             event_type=TrackingEvent,
+            encode=self._encode_batch,
             max_queue_size=max_queue_size,
             overflow=overflow,
             batch_size=batch_size,
@@ -405,29 +411,24 @@ class TrackingClient(BaseClient):
                                      goal_data={"customDimension1": "blue"})
             # -> True
         """
-        items: dict[str, int | float | str | list[str]] = {}
+        items: list[GoalDataItem] = []
         if revenue is not None:
             if isinstance(revenue, bool) or not math.isfinite(revenue):
                 raise RequestValidationError("revenue", "must be a finite number")
-            items["amount"] = revenue
+            items.append(GoalDataItem(key="amount", value=revenue))
         if products_count is not None:
             if isinstance(products_count, bool) or products_count < 0:
                 raise RequestValidationError("products_count", "must be a non-negative integer")
-            items["productsCount"] = products_count
+            items.append(GoalDataItem(key="productsCount", value=products_count))
         if transaction_id is not None:
-            items["transactionId"] = str(transaction_id)
-        for key, value in (goal_data or {}).items():
-            if key not in GOAL_DATA_KEYS:
-                allowed = ", ".join(sorted(GOAL_DATA_KEYS))
-                raise RequestValidationError(f"goal_data.{key}", f"unknown key (use {allowed})")
-            if key in items:
-                raise RequestValidationError(f"goal_data.{key}", "also given as an argument")
-            items[key] = value if isinstance(value, int | float | str) else list(value)
-        data = EventData(goal_id=_id("goal_id", goal_id))
-        if items:
-            data.goal_data = [GoalDataItem(key=k, value=v) for k, v in items.items()]
-        if bucketing:
-            data.bucketing_data = {str(exp): str(var) for exp, var in bucketing.items()}
+            items.append(GoalDataItem(key="transactionId", value=str(transaction_id)))
+        if goal_data:
+            items.extend(_goal_data_items(goal_data, given={item.key for item in items}))
+        data = EventData(
+            goal_id=_id("goal_id", goal_id),
+            goal_data=items or None,
+            bucketing_data={str(e): str(v) for e, v in bucketing.items()} if bucketing else None,
+        )
         return self._sender.offer(_event(visitor_id, "conversion", data, segments))
 
     async def send(self, event: TrackingEvent) -> bool:
@@ -448,10 +449,10 @@ class TrackingClient(BaseClient):
         """
         return await self._sender.flush(timeout)
 
-    async def _deliver(self, batch: Sequence[TrackingEvent]) -> None:
-        """Send one batch as one POST; errors propagate for the sender to retry or count."""
+    def _encode_batch(self, events: Sequence[TrackingEvent]) -> bytes:
+        """The body of one ``POST /track``: the events grouped by visitor, in order."""
         visitors: dict[str, VisitorPayload] = {}
-        for event in batch:
+        for event in events:
             visitor = visitors.get(event.visitor_id)
             if visitor is None:
                 visitor = VisitorPayload(visitor_id=event.visitor_id, events=[])
@@ -466,19 +467,16 @@ class TrackingClient(BaseClient):
             source=self.source,
             visitors=list(visitors.values()),
         )
-        name = "send_tracking_events_by_sdk_key" if self.sdk_key else "send_tracking_events"
-        op = OPERATIONS[name]
-        arguments = {
-            "sdk_key": self.sdk_key,
-            "account_id": self.account_id,
-            "project_id": self.project_id,
-        }
+        return encode_json(payload)
+
+    async def _deliver(self, batch: Batch[TrackingEvent]) -> None:
+        """Send one batch as one POST; errors propagate for the sender to retry or count."""
         await self._http.send(
-            op.http_method,
-            self._url(op, arguments),
-            body=encode_json(payload),
+            self._track_operation.http_method,
+            self._track_url,
+            body=batch.body,
             content_type=_JSON,
-            headers=self._auth_headers(op),
+            headers=self._auth_headers(self._track_operation),
             retry_safe=False,
             timeout=self._options.timeout,
             retry=_SEND_ONCE,
@@ -513,10 +511,24 @@ class TrackingClient(BaseClient):
 
 
 def _id(name: str, value: str | int) -> str:
-    text = str(value)
+    text = value if type(value) is str else str(value)
     if not text or isinstance(value, bool):
         raise RequestValidationError(name, "must be a non-empty id")
     return text
+
+
+def _goal_data_items(
+    goal_data: Mapping[str, int | float | str | Sequence[str]], given: set[str]
+) -> Iterator[GoalDataItem]:
+    for key, value in goal_data.items():
+        if key not in GOAL_DATA_KEYS:
+            allowed = ", ".join(sorted(GOAL_DATA_KEYS))
+            raise RequestValidationError(f"goal_data.{key}", f"unknown key (use {allowed})")
+        if key in given:
+            raise RequestValidationError(f"goal_data.{key}", "also given as an argument")
+        yield GoalDataItem(
+            key=key, value=value if isinstance(value, int | float | str) else list(value)
+        )
 
 
 def _event(

@@ -386,7 +386,7 @@ GoalDataKey = Literal[
 GOAL_DATA_KEYS: Final[frozenset[str]] = frozenset(get_args(GoalDataKey))
 
 
-class _Camel(RequestModel, rename="camel"):
+class _Camel(RequestModel, rename="camel", gc=False):
     """Request-side Structs: snake_case in Python, camelCase on the wire, unset fields omitted."""
 
 
@@ -432,7 +432,7 @@ class EventData(_Camel):
     bucketing_data: dict[str, str] | None = None
 
 
-class TrackingEvent(msgspec.Struct, kw_only=True, omit_defaults=True):
+class TrackingEvent(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False):
     """One queued event of one visitor (what ``track_*`` enqueue and a spool file holds).
 
     >>> event = TrackingEvent(visitor_id="v1", event_type="conversion", data=EventData(goal_id="7"))

@@ -15,11 +15,12 @@ import functools
 import hmac
 import json
 import random
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from aiohttp import web
@@ -33,12 +34,6 @@ __all__ = ["SERVING_PATH", "FakeServing", "SdkKey", "load_serving_catalog"]
 #: Prefix of every serving path on the fake; catalog paths are relative to it.
 SERVING_PATH = "/serving/v1"
 
-_EVENT_TYPES = ("bucketing", "conversion")
-_GOAL_DATA_KEYS = frozenset(
-    ("amount", "productsCount", "transactionId", *(f"customDimension{n}" for n in range(1, 6)))
-)
-_SEGMENT_STRINGS = ("browser", "source", "campaign", "visitorType", "country")
-_SEGMENT_LISTS = ("devices", "customSegments")
 # Only running experiences are served; drafts and paused ones need a valid debug token.
 _ALWAYS_VISIBLE = frozenset({"active"})
 _DEBUG_VISIBLE = frozenset({"draft", "paused"})
@@ -79,11 +74,11 @@ class _ServingError(Exception):
 class FakeServing:
     """The serving routes of :class:`~convert_async.testing.FakeConvert` and what they saw.
 
-    ``batches`` holds every accepted tracking payload as sent, and ``events`` every event of
-    them flattened (``{"visitorId", "eventType", "data"}``), so tests can count deliveries and
-    duplicates. ``visitor_data`` is what ``/visitor-data`` answers, keyed by (project id,
-    visitor id). Faults injected with ``fake.faults`` apply here too (operation names are the
-    serving catalog's, e.g. ``send_tracking_events_by_sdk_key``)::
+    ``batches`` holds every accepted tracking payload as sent, ``events`` every event of
+    them flattened (``{"visitorId", "eventType", "data"}``) and ``event_count`` their number,
+    so tests can count deliveries and duplicates. ``visitor_data`` is what ``/visitor-data``
+    answers, keyed by (project id, visitor id). Faults injected with ``fake.faults`` apply here
+    too (operation names are the serving catalog's, e.g. ``send_tracking_events_by_sdk_key``)::
 
         async with FakeConvert() as fake:
             key = fake.serving.sdk_key(1001, project_id)
@@ -101,8 +96,12 @@ class FakeServing:
         self.store = store
         self.operations: dict[str, Operation] = {op.name: op for op in load_serving_catalog()}
         self._router = Router(list(self.operations.values()))
-        self.batches: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+        self.event_count = 0
+        # Accepted bodies are kept as received and decoded into `batches`/`events` when read, so
+        # recording costs a high-throughput sender nothing beyond validation.
+        self._received: list[bytes] = []
+        self._batches: list[dict[str, Any]] = []
+        self._events: list[dict[str, Any]] = []
         self.visitor_data: dict[tuple[int, str], dict[str, str]] = {}
         self._debug_tokens: dict[str, tuple[int, int, float]] = {}
         self._rng = random.Random(f"serving:{store.seed}")
@@ -138,10 +137,34 @@ class FakeServing:
         """Recorded events of one visitor, in arrival order."""
         return [e for e in self.events if e["visitorId"] == visitor_id]
 
+    @property
+    def batches(self) -> list[dict[str, Any]]:
+        """Every accepted tracking payload, as sent, in arrival order."""
+        self._decode_received()
+        return self._batches
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event of :attr:`batches`, flattened: ``{"visitorId", "eventType", "data"}``."""
+        self._decode_received()
+        return self._events
+
     def clear(self) -> None:
         """Forget recorded batches and events."""
-        self.batches.clear()
-        self.events.clear()
+        self.event_count = 0
+        self._received.clear()
+        self._batches.clear()
+        self._events.clear()
+
+    def _decode_received(self) -> None:
+        for raw_body in self._received[len(self._batches) :]:
+            body: dict[str, Any] = msgspec.json.decode(raw_body)
+            self._batches.append(body)
+            self._events.extend(
+                {"visitorId": visitor["visitorId"], "eventType": e["eventType"], "data": e["data"]}
+                for visitor in body["visitors"]
+                for e in visitor["events"]
+            )
 
     # -- routing (called by FakeConvert) ---------------------------------------------------------
 
@@ -356,25 +379,8 @@ class FakeServing:
     def _do_send_tracking_events(
         self, *, account_id: int, project_id: int, raw_body: bytes, **_: Any
     ) -> Obj:
-        try:
-            body = msgspec.json.decode(raw_body) if raw_body.strip() else None
-        except msgspec.DecodeError:
-            raise _ServingError(400, "Body is not valid JSON", ["body"]) from None
-        problems = _payload_problems(body, account_id, project_id)
-        if problems:
-            message = "; ".join(f"{path} {problem}" for path, problem in problems)
-            raise _ServingError(400, message, [path for path, _ in problems])
-        assert isinstance(body, dict)
-        self.batches.append(body)
-        for visitor in body["visitors"]:
-            for event in visitor["events"]:
-                self.events.append(
-                    {
-                        "visitorId": visitor["visitorId"],
-                        "eventType": event["eventType"],
-                        "data": event["data"],
-                    }
-                )
+        self.event_count += _validate_payload(raw_body, account_id, project_id)
+        self._received.append(raw_body)
         return {"code": 200, "message": "OK"}
 
     # -- store access -----------------------------------------------------------------------------
@@ -533,106 +539,98 @@ def _feature(feature: Obj) -> Obj:
 
 
 # -- tracking payload validation -----------------------------------------------------------------
+# The documented ``SendTrackingEventsRequestData`` as a msgspec schema: decoding a batch checks it
+# in one C pass, and the first problem comes back with its JSON path. Unknown fields are allowed,
+# as the service allows them; the recorded batch is the body as sent, decoded separately.
+
+_Id = Annotated[str, msgspec.Meta(min_length=1)]
+_GoalDataKey = Literal[
+    "amount",
+    "productsCount",
+    "transactionId",
+    "customDimension1",
+    "customDimension2",
+    "customDimension3",
+    "customDimension4",
+    "customDimension5",
+]
 
 
-def _is_id(value: Any) -> bool:
-    return isinstance(value, str) and value != ""
+class _Wire(msgspec.Struct, rename="camel"):
+    """Base of the tracking wire schema (camelCase names)."""
 
 
-def _payload_problems(body: Any, account_id: int, project_id: int) -> list[tuple[str, str]]:
-    """Every way ``body`` departs from ``SendTrackingEventsRequestData``, as (path, problem)."""
-    if not isinstance(body, dict):
-        return [("body", "must be a JSON object")]
-    problems: list[tuple[str, str]] = []
-    for name, expected in (("accountId", account_id), ("projectId", project_id)):
-        value = body.get(name)
-        if not _is_id(value):
-            problems.append((name, "must be a non-empty string"))
-        elif value != str(expected):
-            problems.append((name, "does not match the project addressed"))
-    if "enrichData" in body and not isinstance(body["enrichData"], bool):
-        problems.append(("enrichData", "must be a boolean"))
-    if "source" in body and not isinstance(body["source"], str):
-        problems.append(("source", "must be a string"))
-    visitors = body.get("visitors")
-    if not isinstance(visitors, list) or not visitors:
-        problems.append(("visitors", "must be a non-empty array"))
-        return problems
-    for v_index, visitor in enumerate(visitors):
-        problems.extend(_visitor_problems(f"visitors[{v_index}]", visitor))
-    return problems
+class _WireSegments(_Wire):
+    browser: str | None = None
+    devices: list[str] | None = None
+    source: str | None = None
+    campaign: str | None = None
+    visitor_type: str | None = None
+    country: str | None = None
+    custom_segments: list[str] | None = None
 
 
-def _visitor_problems(path: str, visitor: Any) -> list[tuple[str, str]]:
-    if not isinstance(visitor, dict):
-        return [(path, "must be an object")]
-    problems: list[tuple[str, str]] = []
-    if not _is_id(visitor.get("visitorId")):
-        problems.append((f"{path}.visitorId", "must be a non-empty string"))
-    segments = visitor.get("segments")
-    if segments is not None:
-        if not isinstance(segments, dict):
-            problems.append((f"{path}.segments", "must be an object"))
-        else:
-            for name in _SEGMENT_STRINGS:
-                if name in segments and not isinstance(segments[name], str):
-                    problems.append((f"{path}.segments.{name}", "must be a string"))
-            for name in _SEGMENT_LISTS:
-                if name in segments and not _is_str_list(segments[name]):
-                    problems.append((f"{path}.segments.{name}", "must be an array of strings"))
-    events = visitor.get("events")
-    if not isinstance(events, list) or not events:
-        problems.append((f"{path}.events", "must be a non-empty array"))
-        return problems
-    for e_index, event in enumerate(events):
-        problems.extend(_event_problems(f"{path}.events[{e_index}]", event))
-    return problems
+class _WireGoalData(_Wire):
+    key: _GoalDataKey
+    value: int | float | str | list[str]
 
 
-def _event_problems(path: str, event: Any) -> list[tuple[str, str]]:
-    if not isinstance(event, dict):
-        return [(path, "must be an object")]
-    event_type, data = event.get("eventType"), event.get("data")
-    if event_type not in _EVENT_TYPES:
-        return [(f"{path}.eventType", "must be one of bucketing, conversion")]
-    if not isinstance(data, dict):
-        return [(f"{path}.data", "must be an object")]
-    problems: list[tuple[str, str]] = []
-    required = ("experienceId", "variationId") if event_type == "bucketing" else ("goalId",)
-    for name in required:
-        if not _is_id(data.get(name)):
-            problems.append((f"{path}.data.{name}", "must be a non-empty string"))
-    if event_type == "conversion":
-        goal_data = data.get("goalData")
-        if goal_data is not None:
-            if not isinstance(goal_data, list):
-                problems.append((f"{path}.data.goalData", "must be an array"))
-            else:
-                for g_index, item in enumerate(goal_data):
-                    problems.extend(_goal_data_problems(f"{path}.data.goalData[{g_index}]", item))
-        bucketing = data.get("bucketingData")
-        if bucketing is not None and not (
-            isinstance(bucketing, dict)
-            and all(_is_id(k) and _is_id(v) for k, v in bucketing.items())
-        ):
-            problems.append(
-                (f"{path}.data.bucketingData", "must map experience ids to variation ids")
-            )
-    return problems
+class _WireBucketingData(_Wire):
+    experience_id: _Id
+    variation_id: _Id
 
 
-def _goal_data_problems(path: str, item: Any) -> list[tuple[str, str]]:
-    if not isinstance(item, dict):
-        return [(path, "must be an object")]
-    problems: list[tuple[str, str]] = []
-    if item.get("key") not in _GOAL_DATA_KEYS:
-        problems.append((f"{path}.key", "is not an accepted goal data key"))
-    value = item.get("value")
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    if not (numeric or isinstance(value, str) or _is_str_list(value)):
-        problems.append((f"{path}.value", "must be a number, a string or an array of strings"))
-    return problems
+class _WireConversionData(_Wire):
+    goal_id: _Id
+    goal_data: list[_WireGoalData] | None = None
+    bucketing_data: dict[_Id, _Id] | None = None
 
 
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+class _WireBucketing(_Wire, tag_field="eventType", tag="bucketing"):
+    data: _WireBucketingData
+
+
+class _WireConversion(_Wire, tag_field="eventType", tag="conversion"):
+    data: _WireConversionData
+
+
+class _WireVisitor(_Wire):
+    visitor_id: _Id
+    events: Annotated[list[_WireBucketing | _WireConversion], msgspec.Meta(min_length=1)]
+    segments: _WireSegments | None = None
+
+
+class _WirePayload(_Wire):
+    account_id: _Id
+    project_id: _Id
+    visitors: Annotated[list[_WireVisitor], msgspec.Meta(min_length=1)]
+    enrich_data: bool | None = None
+    source: str | None = None
+
+
+_PAYLOAD_DECODER = msgspec.json.Decoder(_WirePayload)
+_MISSING_FIELD = re.compile(r"missing required field `(\w+)`")
+
+
+def _validate_payload(raw_body: bytes, account_id: int, project_id: int) -> int:
+    """The number of events in a valid batch; a 400 :class:`_ServingError` naming the first
+    field an invalid one gets wrong."""
+    try:
+        payload = _PAYLOAD_DECODER.decode(raw_body)
+    except msgspec.ValidationError as err:
+        # msgspec says "<problem> - at `$.visitors[0].visitorId`" (no " - at" for the root).
+        message, _, where = str(err).partition(" - at `$")
+        path = where.rstrip("`").lstrip(".")
+        if missing := _MISSING_FIELD.search(message):
+            path = f"{path}.{missing.group(1)}".lstrip(".")
+        path = path or "body"
+        raise _ServingError(400, f"{path}: {message}", [path]) from None
+    except msgspec.DecodeError:
+        raise _ServingError(400, "Body is not valid JSON", ["body"]) from None
+    for name, value, expected in (
+        ("accountId", payload.account_id, account_id),
+        ("projectId", payload.project_id, project_id),
+    ):
+        if value != str(expected):
+            raise _ServingError(400, f"{name} does not match the project addressed", [name])
+    return sum(len(visitor.events) for visitor in payload.visitors)
