@@ -11,7 +11,8 @@ self-signed certificate (the official SDK refuses plain HTTP). Measured in one r
       and flushes between chunks (outside the timing) to show its bare queueing cost.
   (2) throughput: enqueue N events, flush, and wait until the fake has recorded all of them;
       delivered events per second, start to finish. The CPU columns split the cost between the
-      client process and the fake's process (CPU microseconds per event).
+      client process and the fake's process (CPU microseconds per event). Both SDKs run back
+      to back in each of several rounds; the ratio reported is the median round's.
 
 The official SDK gets its config as in production: ``Core(SDKConfig(sdk_key=..., transport=
 TransportConfig(base_url=<fake origin>, track_base_url=<fake serving URL>, auth_secret=<key
@@ -21,7 +22,7 @@ force_multiple=True)`` on a context per visitor created before the timing (``for
 so a visitor's repeat conversions are sent, as ours are). The benchmark checks that both
 SDKs' events arrive identical on the wire.
 
-``python -m benchmarks.tracking [--events N]`` (needs ``pip install -e '.[bench]'``).
+``python -m benchmarks.tracking [--events N] [--rounds R]`` (needs ``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ OFFICIAL_BATCH = 10  # the official SDK's default batch size
 OURS_BATCH = 100  # TrackingClient's default batch size
 ENQUEUE_GOAL_US = 5.0
 THROUGHPUT_GOAL = 20.0
+ROUNDS = 3  # throughput rounds; each runs both SDKs back to back
 
 
 @dataclass(frozen=True)
@@ -265,20 +267,29 @@ def official_throughput(server: ServingServer, events: int) -> Throughput:
 # -- report ---------------------------------------------------------------------------------------
 
 
-def run(events: int = EVENTS) -> tuple[list[Enqueue], list[Throughput]]:
+def run(events: int = EVENTS, rounds: int = ROUNDS) -> tuple[list[Enqueue], list[list[Throughput]]]:
+    """The enqueue rows, then ``rounds`` rounds of the three throughput rows, interleaved so a
+    machine that speeds up or slows down during the run affects both SDKs alike."""
     enqueue: list[Enqueue] = []
-    throughput: list[Throughput] = []
+    throughput: list[list[Throughput]] = []
     with serving_server() as server:
         for measure in (
             lambda: enqueue.append(asyncio.run(ours_enqueue(server, events))),
             lambda: enqueue.append(official_enqueue(server, events, network=True)),
             lambda: enqueue.append(official_enqueue(server, events, network=False)),
-            lambda: throughput.append(asyncio.run(ours_throughput(server, events, OURS_BATCH))),
-            lambda: throughput.append(asyncio.run(ours_throughput(server, events, OFFICIAL_BATCH))),
-            lambda: throughput.append(official_throughput(server, events)),
         ):
             clear(server)
             measure()
+        for _ in range(rounds):
+            row: list[Throughput] = []
+            for sdk in (
+                lambda: asyncio.run(ours_throughput(server, events, OURS_BATCH)),
+                lambda: asyncio.run(ours_throughput(server, events, OFFICIAL_BATCH)),
+                lambda: official_throughput(server, events),
+            ):
+                clear(server)
+                row.append(sdk())
+            throughput.append(row)
     return enqueue, throughput
 
 
@@ -286,31 +297,34 @@ def _per_event(seconds: float | None, events: int) -> str:
     return "n/a" if seconds is None else f"{seconds / events * 1e6:.1f}us"
 
 
-def main(events: int = EVENTS) -> None:
+def main(events: int = EVENTS, rounds: int = ROUNDS) -> None:
     print(
         f"Tracking sender: {events:,} conversions over {VISITORS:,} visitors into FakeConvert "
         f"(own process, HTTPS); convert-async {version('convert-async')}, "
         f"convert-python-sdk {version('convert-python-sdk')}"
     )
-    enqueue, throughput = run(events)
+    enqueue, rounds_measured = run(events, rounds)
     print(f"\n{'enqueue, per call (chunks of 1,000)':<44}{'median':>10}{'p90':>10}{'accepted':>10}")
     for e in enqueue:
         print(f"{e.name:<44}{e.median_us:>8.2f}us{e.p90_us:>8.2f}us{e.accepted:>10,}")
     print(
         f"\n{'throughput, enqueue -> all delivered':<44}{'seconds':>10}{'events/s':>10}"
-        f"{'client CPU':>12}{'fake CPU':>10}  (per event)"
+        f"{'client CPU':>12}{'fake CPU':>10}  (per event; median of {rounds} rounds)"
     )
-    for t in throughput:
+    columns = list(zip(*rounds_measured, strict=True))
+    for runs in columns:
+        t = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
         print(
             f"{t.name:<44}{t.seconds:>10.2f}{t.per_second:>10,.0f}"
             f"{_per_event(t.client_cpu, t.events):>12}{_per_event(t.fake_cpu, t.events):>10}"
         )
+    last = [t.last_event for t in rounds_measured[0]]
     same = all(
-        {k: v for k, v in t.last_event.items() if k != "visitorId"}
-        == {k: v for k, v in throughput[0].last_event.items() if k != "visitorId"}
-        for t in throughput
+        {k: v for k, v in event.items() if k != "visitorId"}
+        == {k: v for k, v in last[0].items() if k != "visitorId"}
+        for event in last
     )
-    print(f"same events on the wire: {'yes' if same else 'NO'} ({throughput[0].last_event})")
+    print(f"same events on the wire: {'yes' if same else 'NO'} ({last[0]})")
     ours, official, bare = enqueue
     print(
         f"\nenqueue median: ours {ours.median_us:.2f}us (goal < {ENQUEUE_GOAL_US:g}us: "
@@ -318,15 +332,21 @@ def main(events: int = EVENTS) -> None:
         f"official / ours = {official.median_us / ours.median_us:.1f}x "
         f"({bare.median_us / ours.median_us:.1f}x against its no-network enqueue)"
     )
-    ratio = throughput[0].per_second / throughput[-1].per_second
+    # Each round's ratio compares runs made back to back; the median round is reported.
+    ratios = [row[0].per_second / row[-1].per_second for row in rounds_measured]
+    same_batch = [row[1].per_second / row[-1].per_second for row in rounds_measured]
+    ratio = statistics.median(ratios)
     print(
-        f"throughput: ours / official = {ratio:.1f}x (goal >= {THROUGHPUT_GOAL:g}x: "
+        f"throughput: ours / official = {ratio:.1f}x, median of rounds "
+        f"{', '.join(f'{r:.1f}x' for r in ratios)} (goal >= {THROUGHPUT_GOAL:g}x: "
         f"{'met' if ratio >= THROUGHPUT_GOAL else 'NOT met'}); "
-        f"at the same batch size {throughput[1].per_second / throughput[-1].per_second:.1f}x"
+        f"at the same batch size {statistics.median(same_batch):.1f}x"
     )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=EVENTS)
-    main(parser.parse_args().events)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    arguments = parser.parse_args()
+    main(arguments.events, arguments.rounds)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from convert_async import AuthenticationError, ConvertClient, CookieAuth
+from convert_async import AuthenticationError, ConvertClient, CookieAuth, SecretKeyAuth
 from convert_async.testing import FakeConvert
+from tests.conftest import ScriptedServer, json_reply
 
 
 @pytest.mark.anyio
@@ -51,3 +52,15 @@ def test_the_session_cookie_is_redacted() -> None:
     auth.observe(["convert_session=s3cr3t-token; Path=/; HttpOnly"])
     assert "s3cr3t-token" not in repr(auth)
     assert auth.headers("GET", "https://x", b"") == {"Cookie": "convert_session=s3cr3t-token"}
+
+
+@pytest.mark.anyio
+async def test_cookies_a_server_sets_are_not_sent_back(server: ScriptedServer) -> None:
+    # Only CookieAuth sends a cookie, and only its own: the session keeps no cookie jar.
+    # (By host name: a cookie jar would ignore cookies from an IP address anyway.)
+    server.default = json_reply({"id": 2, "name": "ok"}, headers={"Set-Cookie": "t=abc; Path=/"})
+    base_url = server.url.replace("127.0.0.1", "localhost")
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=base_url) as client:
+        await client.projects.get(account_id=1, project_id=2)
+        await client.projects.get(account_id=1, project_id=2)
+    assert [seen.headers.get("Cookie") for seen in server.seen] == [None, None]

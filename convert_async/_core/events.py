@@ -129,12 +129,13 @@ class EventSender(Generic[E]):
 
         self._queue: deque[E] = deque()
         self._enqueued = self._sent = self._retried = self._dropped = 0
-        self._failed = self._spooled = self._evicted = self._in_flight = 0
+        self._failed = self._spooled = self._evicted = self._in_flight = self._sending = 0
         self._last_warning: dict[str, float] = {}
 
         self._wakeup = asyncio.Event()
         self._room = asyncio.Event()
         self._progress = asyncio.Event()
+        self._slot_freed = asyncio.Event()
         self._urgent = 0
         self._accepting = True
         self._stopping = False
@@ -246,8 +247,10 @@ class EventSender(Generic[E]):
     # -- the flusher --------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        slots = anyio.Semaphore(self._max_in_flight)
-        async with anyio.create_task_group() as sends:
+        # Plain asyncio tasks and a counter, not an anyio task group and semaphore: this runs
+        # once per batch, and those cost several event-loop turns each.
+        sends: set[asyncio.Task[None]] = set()
+        try:
             while not (self._stopping and not self._queue):
                 timed_out = False
                 hurry = self._stopping or self._urgent > 0
@@ -258,12 +261,22 @@ class EventSender(Generic[E]):
                 self._wakeup.clear()
                 send_partial = timed_out or self._urgent > 0 or self._stopping
                 while self._queue and (len(self._queue) >= self._batch_size or send_partial):
-                    await slots.acquire()
+                    while self._sending >= self._max_in_flight:
+                        self._slot_freed.clear()
+                        await self._slot_freed.wait()
                     batch = self._take_batch()
+                    self._sending += 1
                     self._in_flight += len(batch.events)
-                    sends.start_soon(self._send, batch, slots)
-                if self._stopping and not self._queue:
-                    break
+                    send = asyncio.create_task(self._send(batch))
+                    sends.add(send)
+                    send.add_done_callback(sends.discard)
+            if sends:
+                await asyncio.wait(sends)
+        finally:
+            # Cancelled (close timed out): in-flight sends spool their batches as they stop.
+            for send in sends:
+                send.cancel()
+            await asyncio.gather(*sends, return_exceptions=True)
 
     def _take_batch(self) -> Batch[E]:
         queue = self._queue
@@ -281,7 +294,7 @@ class EventSender(Generic[E]):
         self._room.set()
         return Batch(events, body)
 
-    async def _send(self, batch: Batch[E], slots: anyio.Semaphore) -> None:
+    async def _send(self, batch: Batch[E]) -> None:
         try:
             await self._deliver_with_retries(batch)
         except asyncio.CancelledError:
@@ -289,7 +302,8 @@ class EventSender(Generic[E]):
             raise
         finally:
             self._in_flight -= len(batch.events)
-            slots.release()
+            self._sending -= 1
+            self._slot_freed.set()
             self._progress.set()
 
     async def _deliver_with_retries(self, batch: Batch[E]) -> None:

@@ -220,9 +220,14 @@ class HttpSession:
         if self.is_open:
             return
         connector = aiohttp.TCPConnector(limit=self.max_connections, ssl=self._ssl)
-        # URLs are encoded by us and signed as-is; aiohttp must not re-quote them.
+        # URLs are encoded by us and signed as-is; aiohttp must not re-quote them. No cookie
+        # jar: no ambient state rides along between requests; an auth strategy that needs a
+        # session cookie keeps it itself (ResponseObserver).
         self._session = aiohttp.ClientSession(
-            connector=connector, headers=self._headers, requote_redirect_url=False
+            connector=connector,
+            headers=self._headers,
+            requote_redirect_url=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
 
     async def close(self) -> None:
