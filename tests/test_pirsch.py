@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from importlib import resources
 from typing import Any
 
+import msgspec
 import pytest
 
 from convert_async import (
@@ -653,3 +654,25 @@ async def test_a_second_401_is_raised(server: ScriptedServer) -> None:
             await api.domains.list()
     assert auth.renewed == 1
     assert len(server.seen) == 3
+
+
+async def test_an_invalid_hit_is_refused_at_the_door(
+    fake: FakePirsch, client: PirschClient
+) -> None:
+    # Checked when offered: queued, it would fail its whole batch at delivery, every time.
+    async with client.sender(batch_size=10, flush_interval=0.01) as sender:
+        sender.offer_hit(make_hit(1))
+        with pytest.raises(RequestValidationError, match="screen_width"):
+            sender.offer_hit(msgspec.structs.replace(make_hit(2), screen_width=-1))
+        with pytest.raises(RequestValidationError, match="time"):
+            sender.offer_hit(make_hit(3), time=dt.datetime(2026, 1, 1))  # no time zone
+        event = event_from_headers("click", "https://example.com/p/4", "1.2.3.4", HEADERS)
+        assert event is not None
+        with pytest.raises(RequestValidationError, match="event_name"):
+            sender.offer_event(msgspec.structs.replace(event, event_name=""))
+        sender.offer_hit(make_hit(5))
+        assert await sender.flush(timeout=5)
+        stats = sender.stats
+    assert [h["url"] for h in fake.hits] == ["https://example.com/p/1", "https://example.com/p/5"]
+    assert stats.hits.enqueued == stats.hits.sent == 2
+    assert stats.hits.failed == stats.events.enqueued == 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Self
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._core.codec import validate_request
 from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats
 from .._core.retry import RetryPolicy
 from .requests import BatchEvent, BatchHit, Event, Hit
@@ -116,14 +117,25 @@ class PirschSender:
     # -- producers ----------------------------------------------------------------------------
 
     def offer_hit(self, hit: Hit, *, time: dt.datetime | None = None) -> bool:
-        """Queue a hit (stamped with ``time``, default now); False when it was dropped."""
+        """Queue a hit (stamped with ``time``, default now); False when it was dropped.
+
+        Raises :class:`~convert_async.RequestValidationError` for a hit the API would refuse
+        (checked here: queued, it would fail its whole batch).
+        """
         fields = msgspec.structs.asdict(hit)
-        return self._hits.offer(BatchHit(**fields, time=time or self._clock()))
+        batch_hit = BatchHit(**fields, time=time or self._clock())
+        validate_request(batch_hit, operation="send_hits_batch")
+        return self._hits.offer(batch_hit)
 
     def offer_event(self, event: Event, *, time: dt.datetime | None = None) -> bool:
-        """Queue an event (stamped with ``time``, default now); False when it was dropped."""
+        """Queue an event (stamped with ``time``, default now); False when it was dropped.
+
+        Raises :class:`~convert_async.RequestValidationError` like :meth:`offer_hit`.
+        """
         fields = msgspec.structs.asdict(event)
-        return self._events.offer(BatchEvent(**fields, time=time or self._clock()))
+        batch_event = BatchEvent(**fields, time=time or self._clock())
+        validate_request(batch_event, operation="send_events_batch")
+        return self._events.offer(batch_event)
 
     def track_request(
         self,

@@ -387,7 +387,12 @@ GOAL_DATA_KEYS: Final[frozenset[str]] = frozenset(get_args(GoalDataKey))
 
 
 class _Camel(RequestModel, rename="camel", gc=False):
-    """Request-side Structs: snake_case in Python, camelCase on the wire, unset fields omitted."""
+    """Request-side Structs: snake_case in Python, camelCase on the wire, unset fields omitted.
+
+    Not tracked by the cyclic GC (``gc=False``): they hold only strings, numbers and lists or
+    dicts of them, so they cannot form cycles, and a queue of tens of thousands of events would
+    otherwise make every collection walk them.
+    """
 
 
 class VisitorSegments(_Camel):
