@@ -435,6 +435,19 @@ async def test_send_queues_a_ready_made_event_and_batches_by_size(fake: FakeConv
 
 
 @pytest.mark.anyio
+async def test_max_batch_bytes_bounds_the_request_body(fake: FakeConvert) -> None:
+    async with tracker_for(fake, max_batch_bytes=1_500, flush_interval=60) as tracker:
+        for n in range(40):
+            tracker.track_conversion(f"visitor-{n}", "7", revenue=n + 0.5)
+        assert await tracker.flush(timeout=5)
+    bodies = [r.body for r in fake.requests_for("send_tracking_events_by_sdk_key")]
+    assert len(bodies) > 2
+    assert all(len(body) <= 1_500 for body in bodies)
+    assert max(len(body) for body in bodies) > 1_000  # trimmed to fit, not cut to pieces
+    assert [e["visitorId"] for e in fake.serving.events] == [f"visitor-{n}" for n in range(40)]
+
+
+@pytest.mark.anyio
 async def test_conversion_arguments_are_checked(fake: FakeConvert) -> None:
     async with tracker_for(fake) as tracker:
         with pytest.raises(RequestValidationError, match=r"goal_data\.color"):

@@ -261,9 +261,10 @@ class EventSender(Generic[E]):
                 self._wakeup.clear()
                 send_partial = timed_out or self._urgent > 0 or self._stopping
                 while self._queue and (len(self._queue) >= self._batch_size or send_partial):
-                    while self._sending >= self._max_in_flight:
+                    if self._sending >= self._max_in_flight:
                         self._slot_freed.clear()
                         await self._slot_freed.wait()
+                        continue  # the queue may have changed meanwhile: check again
                     batch = self._take_batch()
                     self._sending += 1
                     self._in_flight += len(batch.events)

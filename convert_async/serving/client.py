@@ -426,7 +426,7 @@ class TrackingClient(BaseClient):
             items.extend(_goal_data_items(goal_data, given={item.key for item in items}))
         data = EventData(
             goal_id=_id("goal_id", goal_id),
-            goal_data=items or None,
+            goal_data=tuple(items) or None,
             bucketing_data={str(e): str(v) for e, v in bucketing.items()} if bucketing else None,
         )
         return self._sender.offer(_event(visitor_id, "conversion", data, segments))
@@ -453,13 +453,16 @@ class TrackingClient(BaseClient):
         """The body of one ``POST /track``: the events grouped by visitor, in order."""
         visitors: dict[str, VisitorPayload] = {}
         for event in events:
+            wire_event = VisitorEvent(event_type=event.event_type, data=event.data)
             visitor = visitors.get(event.visitor_id)
             if visitor is None:
-                visitor = VisitorPayload(visitor_id=event.visitor_id, events=[])
-                visitors[event.visitor_id] = visitor
+                visitors[event.visitor_id] = VisitorPayload(
+                    visitor_id=event.visitor_id, events=[wire_event], segments=event.segments
+                )
+                continue
+            visitor.events.append(wire_event)
             if event.segments is not None:
                 visitor.segments = event.segments  # the latest known segments win
-            visitor.events.append(VisitorEvent(event_type=event.event_type, data=event.data))
         payload = TrackingPayload(
             account_id=self.account_id,
             project_id=self.project_id,

@@ -17,6 +17,7 @@ b'{"experienceId":"100","variationId":"200"}'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final, Literal, get_args
 
 import msgspec
@@ -427,13 +428,15 @@ class GoalDataItem(_Camel):
 
 class EventData(_Camel):
     """The ``data`` of an event: ``experience_id`` + ``variation_id`` for bucketing;
-    ``goal_id`` (+ optional ``goal_data`` and ``bucketing_data`` = ``{experience id: variation
-    id}``) for a conversion. Fields left ``None`` are not sent."""
+    ``goal_id`` (+ optional ``goal_data``, a list or tuple, and ``bucketing_data`` =
+    ``{experience id: variation id}``) for a conversion. Fields left ``None`` are not sent.
+    ``track_conversion`` stores goal data as a tuple: with the Structs themselves untracked, a
+    queued event then holds nothing the cyclic GC has to walk."""
 
     experience_id: str | None = None
     variation_id: str | None = None
     goal_id: str | None = None
-    goal_data: list[GoalDataItem] | None = None
+    goal_data: Sequence[GoalDataItem] | None = None
     bucketing_data: dict[str, str] | None = None
 
 
