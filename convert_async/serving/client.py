@@ -185,7 +185,11 @@ class TrackingClient(BaseClient):
         self._track_operation = OPERATIONS[
             "send_tracking_events_by_sdk_key" if self.sdk_key else "send_tracking_events"
         ]
-        ids = {"sdk_key": self.sdk_key, "account_id": self.account_id, "project_id": project_id}
+        ids = {
+            "sdk_key": self.sdk_key,
+            "account_id": self.account_id,
+            "project_id": self.project_id,
+        }
         self._track_url = self._url(self._track_operation, ids)
         # The sender keeps the core retry policy unless the caller chose one or a retry count.
         sender_retry = None if retry is None and max_retries is None else options.retry
