@@ -50,6 +50,8 @@ class Recorder:
 
     async def __call__(self, delivered: Batch[Event]) -> None:
         batch = delivered.events
+        # The body is the batch's own encoding (the default: a JSON array), also after a split.
+        assert delivered.body == msgspec.json.encode(batch)
         self.calls += 1
         self.running += 1
         self.peak = max(self.peak, self.running)
