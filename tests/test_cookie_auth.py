@@ -64,3 +64,40 @@ async def test_cookies_a_server_sets_are_not_sent_back(server: ScriptedServer) -
         await client.projects.get(account_id=1, project_id=2)
         await client.projects.get(account_id=1, project_id=2)
     assert [seen.headers.get("Cookie") for seen in server.seen] == [None, None]
+
+
+async def _logged_in(client: ConvertClient) -> None:
+    await client.cookie_auth.login(
+        request_type="initiatePasswordAuth",
+        username=FakeConvert.USERNAME,
+        data={"password": FakeConvert.PASSWORD},
+    )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("request_type", "first_still_in", "second_still_in"),
+    [
+        ("currentSession", False, True),
+        ("otherSessions", True, False),
+        ("allSessions", False, False),
+    ],
+)
+async def test_logout_ends_the_sessions_asked_for(
+    fake_convert: FakeConvert, request_type: str, first_still_in: bool, second_still_in: bool
+) -> None:
+    first, second = CookieAuth(), CookieAuth()
+    async with (
+        ConvertClient(first, base_url=fake_convert.url) as one,
+        ConvertClient(second, base_url=fake_convert.url) as two,
+    ):
+        await _logged_in(one)
+        await _logged_in(two)
+        await one.cookie_auth.logout(request_type=request_type)
+        for client, still_in in ((one, first_still_in), (two, second_still_in)):
+            if still_in:
+                assert await client.accounts.list() is not None
+            else:
+                with pytest.raises(AuthenticationError):
+                    await client.accounts.list()
+    assert first.logged_in is (request_type == "otherSessions")

@@ -207,6 +207,7 @@ class _Call:
     item: Obj | None = None  # object of the last path parameter
     item_container: _Container | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
+    session: str | None = None  # the caller's session cookie, if any
 
     def fields(self) -> Obj:
         return dict(self.body) if isinstance(self.body, dict) else {}
@@ -327,6 +328,7 @@ class FakeConvert(LoopbackFake[RouteMatch]):
                 self._authenticate(request, raw_body)
             content_type = request.headers.get("Content-Type", "")
             call = _Call(op, route.path_params, self._parse_body(op, raw_body, content_type), query)
+            call.session = request.cookies.get(self.SESSION_COOKIE)
             self._validate(call)
             self._walk(call)
             # Operations with a behaviour of their own have an ``_op_<name>`` handler; the rest
@@ -689,8 +691,16 @@ class FakeConvert(LoopbackFake[RouteMatch]):
         return {"auth-code": "SUCCESS", "message": "Logged in", "data": user}
 
     def _op_cookie_logout(self, call: _Call) -> Any:
-        self._sessions.clear()
-        call.response_headers["Set-Cookie"] = f"{self.SESSION_COOKIE}=; Path=/; Max-Age=0"
+        kind = call.fields().get("requestType") or "currentSession"
+        current = {call.session} & self._sessions
+        if kind == "allSessions":
+            self._sessions.clear()
+        elif kind == "otherSessions":
+            self._sessions &= current
+        else:
+            self._sessions -= current
+        if kind != "otherSessions":
+            call.response_headers["Set-Cookie"] = f"{self.SESSION_COOKIE}=; Path=/; Max-Age=0"
         return {"code": 200, "message": "Logged out"}
 
     def _op_cookie_check_session(self, call: _Call) -> Any:
