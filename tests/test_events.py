@@ -122,6 +122,36 @@ async def test_batches_respect_the_byte_limit() -> None:
     assert max(len(b) for b in deliver.batches) == 3
 
 
+class Loose(msgspec.Struct):
+    n: int
+    payload: object = ""
+
+
+@pytest.mark.anyio
+async def test_an_event_that_cannot_be_encoded_fails_alone(tmp_path: Path) -> None:
+    delivered: list[list[int]] = []
+
+    async def deliver(batch: Batch[Loose]) -> None:
+        delivered.append([e.n for e in batch.events])
+
+    events = EventSender(deliver, event_type=Loose, batch_size=4, retry=instant_retry())
+    await events.start()
+    for n in range(8):
+        events.offer(Loose(n, payload=object() if n == 2 else "ok"))
+    assert await events.flush(timeout=5)  # the sender kept going
+    await events.aclose()
+    assert delivered == [[0, 1, 3], [4, 5, 6, 7]]
+    assert (events.stats.sent, events.stats.failed) == (7, 1)
+
+    spool = tmp_path / "events.spool"
+    closing = EventSender(deliver, event_type=Loose, spool_path=spool, flush_interval=60)
+    closing.offer(Loose(10, payload=object()))
+    closing.offer(Loose(11))
+    await closing.aclose()  # never started: everything queued goes to the spool
+    assert spool.read_bytes() == b'{"n":11,"payload":""}\n'
+    assert (closing.stats.spooled, closing.stats.failed) == (1, 1)
+
+
 @pytest.mark.anyio
 async def test_at_most_max_in_flight_batches_at_once() -> None:
     deliver = Recorder(delay=0.01)

@@ -435,6 +435,51 @@ async def test_send_queues_a_ready_made_event_and_batches_by_size(fake: FakeConv
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        (TrackingEvent(visitor_id="v", event_type="purchase", data=EventData()), "event_type"),
+        (TrackingEvent(visitor_id="v", event_type="conversion", data=EventData()), "goal_id"),
+        (
+            TrackingEvent(
+                visitor_id="v", event_type="bucketing", data=EventData(experience_id="1")
+            ),
+            "variation_id",
+        ),
+        (
+            TrackingEvent(visitor_id="v", event_type="conversion", data=EventData(goal_id=7)),  # type: ignore[arg-type]
+            "goalId",
+        ),
+        (
+            TrackingEvent(
+                visitor_id="v", event_type="conversion", data=EventData(goal_id=object())
+            ),  # type: ignore[arg-type]
+            "send_tracking_events",
+        ),
+        (
+            TrackingEvent(
+                visitor_id="v",
+                event_type="conversion",
+                data=EventData(goal_id="7", goal_data=[GoalDataItem(key="colour", value="red")]),
+            ),
+            "colour",
+        ),
+        (
+            TrackingEvent(visitor_id="", event_type="conversion", data=EventData(goal_id="7")),
+            "visitor_id",
+        ),
+    ],
+)
+async def test_send_refuses_an_event_the_api_would_reject(
+    fake: FakeConvert, event: TrackingEvent, field: str
+) -> None:
+    async with tracker_for(fake) as tracker:
+        with pytest.raises(RequestValidationError, match=field):
+            await tracker.send(event)
+        assert tracker.stats.enqueued == 0
+
+
+@pytest.mark.anyio
 async def test_max_batch_bytes_bounds_the_request_body(fake: FakeConvert) -> None:
     async with tracker_for(fake, max_batch_bytes=1_500, flush_interval=60) as tracker:
         for n in range(40):

@@ -133,6 +133,8 @@ def validate_request(body: msgspec.Struct, *, operation: str) -> None:
     """
     try:
         converted = msgspec.convert(msgspec.to_builtins(body), type(body))
+    except TypeError as exc:  # a value JSON has no form for (msgspec names its type)
+        raise RequestValidationError(operation, f"cannot be sent: {exc}") from None
     except msgspec.ValidationError as exc:
         text = str(exc)
         match = _PATH_IN_MESSAGE.search(text)

@@ -266,6 +266,8 @@ class EventSender(Generic[E]):
                         await self._slot_freed.wait()
                         continue  # the queue may have changed meanwhile: check again
                     batch = self._take_batch()
+                    if batch is None:
+                        continue  # nothing in it could be encoded
                     self._sending += 1
                     self._in_flight += len(batch.events)
                     send = asyncio.create_task(self._send(batch))
@@ -279,21 +281,48 @@ class EventSender(Generic[E]):
                 send.cancel()
             await asyncio.gather(*sends, return_exceptions=True)
 
-    def _take_batch(self) -> Batch[E]:
+    def _take_batch(self) -> Batch[E] | None:
         queue = self._queue
         count = min(len(queue), self._batch_size)
         events = [queue.popleft() for _ in range(count)]
+        self._room.set()
         # The body is encoded once and sent as is; only an oversized batch (rare) is trimmed,
         # in proportion to its overshoot until it fits, and the rest goes back to the front of
         # the queue.
-        body = self._encode(events)
+        body = self._encode_or_reject(events)
         while len(events) > 1 and len(body) > self._max_batch_bytes:
             keep = max(1, min(len(events) - 1, len(events) * self._max_batch_bytes // len(body)))
             queue.extendleft(reversed(events[keep:]))
             events = events[:keep]
-            body = self._encode(events)
-        self._room.set()
-        return Batch(events, body)
+            body = self._encode_or_reject(events)
+        return Batch(events, body) if events else None
+
+    def _encode_or_reject(self, events: list[E]) -> bytes:
+        """Encode ``events``; an event that cannot be encoded is removed from the list (see
+        :meth:`_without_unencodable`), so one bad event neither stops the sender nor takes
+        others along."""
+        try:
+            return self._encode(events)
+        except Exception:
+            events[:] = self._without_unencodable(events)
+            return self._encode(events)
+
+    def _without_unencodable(self, events: Sequence[E]) -> list[E]:
+        """``events`` minus those that cannot be encoded, which are counted as failed."""
+        encodable = [event for event in events if self._encodes(event)]
+        rejected = len(events) - len(encodable)
+        self._failed += rejected
+        logger.error("%s: %d events could not be encoded; dropped", self._name, rejected)
+        return encodable
+
+    def _encodes(self, event: E) -> bool:
+        """Whether ``event`` encodes both in a batch body and as a spool line."""
+        try:
+            self._encode([event])
+            self._encoder.encode(event)
+        except Exception:
+            return False
+        return True
 
     async def _send(self, batch: Batch[E]) -> None:
         try:
@@ -368,9 +397,14 @@ class EventSender(Generic[E]):
             self._failed += len(events)
             self._warn("failed", f"{len(events)} events undelivered ({reason}); no spool_path set")
             return
+        try:
+            lines = b"".join(self._encoder.encode(event) + b"\n" for event in events)
+        except Exception:
+            events = self._without_unencodable(events)
+            lines = b"".join(self._encoder.encode(event) + b"\n" for event in events)
         # A plain append: small, and it must also work while the task is being cancelled.
         with self._spool.open("ab") as file:
-            file.write(b"".join(self._encoder.encode(event) + b"\n" for event in events))
+            file.write(lines)
         self._spooled += len(events)
         self._warn("spooled", f"{len(events)} events spooled to {self._spool} ({reason})")
 

@@ -14,7 +14,7 @@ from typing import Any, Final, Self, TypeVar
 
 from .._core._constants import DEFAULT_MAX_CONNECTIONS
 from .._core.client import BaseClient, ClientOptions
-from .._core.codec import decode_json, encode_json
+from .._core.codec import decode_json, encode_json, validate_request
 from .._core.errors import ClientStateError, ConvertError, RequestValidationError
 from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats
 from .._core.operation import Operation
@@ -443,7 +443,11 @@ class TrackingClient(BaseClient):
             await tracker.send(TrackingEvent(visitor_id="v1", event_type="conversion",
                                              data=EventData(goal_id="300")))
             # -> True
+
+        Raises :class:`~convert_async.RequestValidationError` for an event the API would
+        refuse (checked here: queued, it would fail its whole batch).
         """
+        _check_event(event)
         return await self._sender.put(event)
 
     async def flush(self, timeout: float | None = None) -> bool:
@@ -522,6 +526,29 @@ def _id(name: str, value: str | int) -> str:
     if not text or isinstance(value, bool):
         raise RequestValidationError(name, "must be a non-empty id")
     return text
+
+
+_REQUIRED_DATA: Final[dict[str, tuple[str, ...]]] = {
+    "bucketing": ("experience_id", "variation_id"),
+    "conversion": ("goal_id",),
+}
+
+
+def _check_event(event: TrackingEvent) -> None:
+    """What the tracking API requires of an event, beyond what ``track_*`` build themselves."""
+    if not isinstance(event, TrackingEvent):
+        raise RequestValidationError("event", "must be a TrackingEvent")
+    validate_request(event, operation="send_tracking_events")  # the field types
+    _event(event.visitor_id, event.event_type, event.data, event.segments)
+    required = _REQUIRED_DATA.get(event.event_type)
+    if required is None:
+        raise RequestValidationError("event_type", f"must be one of {', '.join(_REQUIRED_DATA)}")
+    for name in required:
+        if not getattr(event.data, name):
+            raise RequestValidationError(f"data.{name}", f"required for a {event.event_type} event")
+    for item in event.data.goal_data or ():
+        if item.key not in GOAL_DATA_KEYS:
+            raise RequestValidationError(f"data.goal_data.{item.key}", "unknown goal data key")
 
 
 def _goal_data_items(
