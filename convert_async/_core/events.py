@@ -3,10 +3,10 @@
 Producers call :meth:`EventSender.offer` (plain, non-blocking) or :meth:`EventSender.put`
 (waits for room); a background task forms batches (by count, encoded size and time), encodes
 each once into its request body, and hands it to a ``deliver`` coroutine, at most
-``max_in_flight`` at once. Failed batches are
-retried with the core retry policy, split on 413, dropped (and counted) on other 4xx, and, when
-retries run out or the sender closes, written to a spool file that the next sender on the same
-path sends first. Every event ends up in exactly one counter: sent, failed, spooled or dropped.
+``max_in_flight`` at once. Failed batches are retried with the core retry policy, split on
+413, dropped (and counted) on other 4xx, and, when retries run out or the sender closes,
+written to a spool file that the next sender on the same path sends first. Every event ends up
+in exactly one counter: sent, failed, spooled or dropped.
 """
 
 from __future__ import annotations
