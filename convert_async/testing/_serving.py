@@ -294,9 +294,18 @@ class FakeServing:
             "account_id": str(account_id),
             "project": self._project(project, scope),
             "goals": [_goal(g) for g in self.store.items("goals", **scope)],
-            "locations": [_location(o) for o in self.store.items("locations", **scope)],
-            "audiences": [_audience(o) for o in self.store.items("audiences", **scope)],
-            "segments": [_segment(o) for o in self.store.items("segments", **scope)],
+            "locations": [
+                _config_entry(o, "key", "name", "trigger", "rules")
+                for o in self.store.items("locations", **scope)
+            ],
+            "audiences": [
+                _config_entry(o, "key", "name", "type", "rules")
+                for o in self.store.items("audiences", **scope)
+            ],
+            "segments": [
+                _config_entry(o, "key", "name", "rules")
+                for o in self.store.items("segments", **scope)
+            ],
             "experiences": experiences,
             "archived_experiences": archived,
             "features": [_feature(o) for o in self.store.items("features", **scope)],
@@ -485,57 +494,23 @@ def _experience(exp: Obj) -> Obj:
     }
 
 
+def _config_entry(obj: Obj, *names: str, **derived: Any) -> Obj:
+    """One config entry: the id as a string, the fields ``names`` as stored, then ``derived``."""
+    return {"id": str(obj["id"]), **{name: obj.get(name) for name in names}, **derived}
+
+
 def _goal(goal: Obj) -> Obj:
-    return {
-        "id": str(goal["id"]),
-        "name": goal.get("name"),
-        "key": goal.get("key"),
-        "type": goal.get("type"),
-        "rules": goal.get("triggering_rule") or goal.get("rules"),
-        "settings": goal.get("settings"),
-    }
-
-
-def _location(location: Obj) -> Obj:
-    return {
-        "id": str(location["id"]),
-        "key": location.get("key"),
-        "name": location.get("name"),
-        "trigger": location.get("trigger"),
-        "rules": location.get("rules"),
-    }
-
-
-def _audience(audience: Obj) -> Obj:
-    return {
-        "id": str(audience["id"]),
-        "key": audience.get("key"),
-        "name": audience.get("name"),
-        "type": audience.get("type"),
-        "rules": audience.get("rules"),
-    }
-
-
-def _segment(segment: Obj) -> Obj:
-    return {
-        "id": str(segment["id"]),
-        "key": segment.get("key"),
-        "name": segment.get("name"),
-        "rules": segment.get("rules"),
-    }
+    rules = goal.get("triggering_rule") or goal.get("rules")
+    return _config_entry(goal, "name", "key", "type", "settings", rules=rules)
 
 
 def _feature(feature: Obj) -> Obj:
-    return {
-        "id": str(feature["id"]),
-        "name": feature.get("name"),
-        "key": feature.get("key"),
-        "variables": [
-            {"key": v.get("key"), "type": v.get("type")}
-            for v in feature.get("variables") or []
-            if isinstance(v, dict)
-        ],
-    }
+    variables = [
+        {"key": v.get("key"), "type": v.get("type")}
+        for v in feature.get("variables") or []
+        if isinstance(v, dict)
+    ]
+    return _config_entry(feature, "name", "key", variables=variables)
 
 
 # -- tracking payload validation -----------------------------------------------------------------
