@@ -217,7 +217,7 @@ class BaseClient:
         """
         path = op.render_path(arguments)
         query = {
-            name: _query_value(arguments[name])
+            name: _query_value(arguments[name], array=name in op.array_params)
             for name in op.query_params
             if arguments.get(name, UNSET) is not UNSET
         }
@@ -410,6 +410,27 @@ class BaseClient:
 
         return AsyncPager(fetch, count=count, concurrency=self._options.page_concurrency)
 
+    def _list_once(
+        self,
+        op: Operation,
+        item_type: type[T],
+        arguments: Mapping[str, Any],
+        body: RequestBody | None,
+    ) -> AsyncPager[T]:
+        """A pager over a list the API returns whole: one page that holds every item, so
+        unpaged lists iterate, await and count like paged ones."""
+        list_type = list[item_type]  # type: ignore[valid-type]
+
+        async def fetch(page: int) -> Page[T]:
+            response = await self._call_raw(op, arguments, body)
+            items: list[T] = _decode(op, response.body, list_type)
+            return Page(items, Pagination(current_page=1, pages_count=1, items_count=len(items)))
+
+        async def count() -> int:
+            return len((await fetch(1)).items)
+
+        return AsyncPager(fetch, count=count, concurrency=1)
+
     def _paginate_cursor(
         self,
         op: Operation,
@@ -489,9 +510,11 @@ def _build_body(body_type: type[B] | None, arguments: Mapping[str, Any]) -> B | 
     return body_type(**{name: arguments[name] for name in names if name in arguments})
 
 
-def _query_value(value: Any) -> QueryValue:
+def _query_value(value: Any, *, array: bool = False) -> QueryValue:
+    """A query argument as sent; an array parameter given one bare value still goes out as
+    ``name[]=value`` (the plain ``name=value`` form is refused by APIs that want arrays)."""
     if isinstance(value, str | int | float | bool):
-        return value
+        return [value] if array else value
     return list(value)
 
 

@@ -119,8 +119,10 @@ class Spec:
     @functools.cache  # noqa: B019 - one Spec per process; the cache is the point
     def schema(self, name: str) -> Schema:
         """Component schema ``name``, with ``allOf`` merged and references resolved lazily."""
-        raw = self._raw[name]
-        return replace(_Reader(self).component(raw), ref=name)
+        schema = _Reader(self).component(self._raw[name])
+        if schema.kind == "any" and schema.ref not in (None, name):
+            return self.schema(schema.ref)  # an alias of another component
+        return replace(schema, ref=name)
 
     def names(self) -> Iterator[str]:
         """Every component schema name."""
@@ -134,6 +136,8 @@ class Spec:
         """``schema`` itself, or the component it points to when it is a bare reference."""
         while schema.kind == "any" and schema.ref is not None and schema.ref in self._raw:
             target = self.schema(schema.ref)
+            if target.kind == "any":
+                return replace(target, ref=None)
             schema = replace(
                 target,
                 nullable=schema.nullable or target.nullable,
@@ -289,7 +293,13 @@ class _Reader:
         elif "oneOf" in raw or "anyOf" in raw:
             schema = self._union(raw.get("oneOf") or raw["anyOf"], raw.get("discriminator"))
         elif "enum" in raw:
-            schema = Schema("enum", enum=tuple(raw["enum"]), enum_type=raw.get("type", "string"))
+            values = tuple(value for value in raw["enum"] if value is not None)
+            schema = Schema(
+                "enum",
+                enum=values,
+                enum_type=raw.get("type", "string"),
+                nullable=len(values) < len(raw["enum"]),
+            )
         elif raw.get("type") == "array":
             items = raw.get("items", "any")
             if isinstance(items, str) and items.startswith("object") and raw.get("properties"):
@@ -369,6 +379,13 @@ class _Reader:
             return matches[0]
 
         tags: dict[str, list[str]] = {name: [] for name in names}
+        same_as = re.match(r"^(\w+): same as (\w+) plus (.*)$", text)
+        if same_as:
+            inherited = self._spec.schema(same_as[2]).discriminator
+            for member_name, member_tags in (inherited.tags if inherited else {}).items():
+                if member_name in tags:
+                    tags[member_name] += member_tags
+            text = f"{same_as[1]} ({same_as[3]})"  # the added pairs, in the usual form
         if "<-[" in text:
             field_name, _, body = text.partition(":")
             for entry in body.split(";"):
@@ -455,7 +472,9 @@ class _Reader:
             wrapper, _, inner = text[: text.rindex(">")].partition("<")
             return Schema("array" if wrapper == "array" else "map", items=self.parse(inner))
         if text.startswith("enum["):
-            return Schema("enum", enum=tuple(_split_top(text[5 : text.rindex("]")], ",")))
+            values = _split_top(text[5 : text.rindex("]")], ",")
+            nullable = "null" in values
+            return Schema("enum", enum=tuple(v for v in values if v != "null"), nullable=nullable)
         for combinator in ("allOf", "oneOf", "anyOf"):
             if text.startswith(combinator + "["):
                 members = _split_top(text[len(combinator) + 1 : text.rindex("]")], ",")
@@ -494,12 +513,12 @@ class _Reader:
             return replace(schema, deprecated=True)
         if word.startswith("enum["):
             values_text, _, tail = word[5:].partition("]")
-            typed = tuple(_typed(value, schema.kind) for value in _split_top(values_text, ","))
+            values = _split_top(values_text, ",")
             return Schema(
                 "enum",
-                enum=typed,
+                enum=tuple(_typed(value, schema.kind) for value in values if value != "null"),
                 enum_type=schema.kind,
-                nullable=schema.nullable or "null" in tail,
+                nullable=schema.nullable or "null" in tail or "null" in values,
             )
         if word.startswith(("req[", "required[")):
             names = word[word.index("[") + 1 : -1].split(",")
@@ -529,7 +548,8 @@ def _typed(value: str, kind: str) -> Any:
 
 def _refine(earlier: Schema | None, later: Schema) -> Schema:
     """An ``allOf`` property declared twice: a bare hint (``(override) ro``, ``required[...]``)
-    refines the earlier declaration instead of replacing it."""
+    refines the earlier declaration instead of replacing it, and two inline objects (or arrays
+    of inline objects) merge, since a value must satisfy both declarations."""
     if earlier is None:
         return later
     if later.kind == "any" and later.ref is None:
@@ -538,7 +558,40 @@ def _refine(earlier: Schema | None, later: Schema) -> Schema:
             read_only=earlier.read_only or later.read_only,
             required=earlier.required | later.required,
         )
+    if _inline_kind(earlier) == _inline_kind(later) == "object":
+        return _merged_objects(earlier, later)
+    old_items, new_items = earlier.items, later.items
+    if (
+        earlier.kind == later.kind == "array"
+        and old_items is not None
+        and new_items is not None
+        and _inline_kind(old_items) == _inline_kind(new_items) == "object"
+    ):
+        return replace(
+            later,
+            items=_merged_objects(old_items, new_items),
+            limits={**earlier.limits, **later.limits},
+        )
     return later
+
+
+def _inline_kind(schema: Schema) -> str | None:
+    """``schema.kind`` for a schema written in place (a component reference gives None)."""
+    return schema.kind if schema.ref in (None, "inline") else None
+
+
+def _merged_objects(earlier: Schema, later: Schema) -> Schema:
+    properties = dict(earlier.properties)
+    for name, prop in later.properties.items():
+        properties[name] = _refine(properties.get(name), prop)
+    return replace(
+        later,
+        properties=properties,
+        required=earlier.required | later.required,
+        closed=earlier.closed and later.closed,
+        nullable=earlier.nullable and later.nullable,
+        read_only=earlier.read_only or later.read_only,
+    )
 
 
 @functools.cache

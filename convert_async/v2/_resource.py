@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .._core.codec import RequestModel
+from .._core.client import PagedBody, RequestBody
 from .._core.pagination import AsyncPager
 from ._operations import OPERATIONS
-from .requests import ListRequest
 
 if TYPE_CHECKING:
     from .client import ConvertClient
@@ -22,48 +21,91 @@ StrPath = str | os.PathLike[str]
 class Resource:
     """A group of operations reached as an attribute of :class:`ConvertClient`.
 
-    Methods pass ``locals()``: the operation table says which arguments are path, query and
-    header values, and the body type says which are body fields.
+    Generated methods name every argument: ``arguments`` holds the path, query and header
+    values by their wire names, ``body`` the request body they built.
     """
 
     def __init__(self, client: ConvertClient) -> None:
         self._client = client
 
+    @overload
     async def _call(
         self,
         operation: str,
         response_type: type[T],
         arguments: Mapping[str, Any],
-        body: type[RequestModel] | None = None,
-    ) -> T:
-        return await self._client._call(OPERATIONS[operation], response_type, arguments, body)
-
-    async def _download(
+        body: RequestBody | None,
+    ) -> T: ...
+    @overload
+    async def _call(
         self,
         operation: str,
+        response_type: object,
         arguments: Mapping[str, Any],
-        body: type[RequestModel] | None = None,
-    ) -> bytes:
-        return await self._client._download(OPERATIONS[operation], arguments, body)
-
-    async def _save(
+        body: RequestBody | None,
+    ) -> Any: ...
+    async def _call(
         self,
         operation: str,
+        response_type: Any,
         arguments: Mapping[str, Any],
-        to: StrPath,
-        body: type[RequestModel] | None = None,
-    ) -> Path:
-        return await self._client._download(OPERATIONS[operation], arguments, body, to)
+        body: RequestBody | None,
+    ) -> Any:
+        return await self._client._call_with(OPERATIONS[operation], response_type, arguments, body)
 
     async def _fetch_link(self, url: str, to: StrPath | None) -> bytes | Path:
         return await self._client._fetch_link(url, to)
 
+    @overload
     def _list(
         self,
         operation: str,
         item_type: type[T],
         arguments: Mapping[str, Any],
-        body: type[ListRequest],
-    ) -> AsyncPager[T]:
-        page_size: int = arguments["page_size"]
-        return self._client._paginate(OPERATIONS[operation], item_type, arguments, body, page_size)
+        body: PagedBody,
+        page_size: int,
+    ) -> AsyncPager[T]: ...
+    @overload
+    def _list(
+        self,
+        operation: str,
+        item_type: object,
+        arguments: Mapping[str, Any],
+        body: PagedBody,
+        page_size: int,
+    ) -> AsyncPager[Any]: ...
+    def _list(
+        self,
+        operation: str,
+        item_type: Any,
+        arguments: Mapping[str, Any],
+        body: PagedBody,
+        page_size: int,
+    ) -> AsyncPager[Any]:
+        op = OPERATIONS[operation]
+        return self._client._paginate_body(op, item_type, arguments, body, page_size)
+
+    @overload
+    def _list_once(
+        self,
+        operation: str,
+        item_type: type[T],
+        arguments: Mapping[str, Any],
+        body: RequestBody | None,
+    ) -> AsyncPager[T]: ...
+    @overload
+    def _list_once(
+        self,
+        operation: str,
+        item_type: object,
+        arguments: Mapping[str, Any],
+        body: RequestBody | None,
+    ) -> AsyncPager[Any]: ...
+    def _list_once(
+        self,
+        operation: str,
+        item_type: Any,
+        arguments: Mapping[str, Any],
+        body: RequestBody | None,
+    ) -> AsyncPager[Any]:
+        return self._client._list_once(OPERATIONS[operation], item_type, arguments, body)

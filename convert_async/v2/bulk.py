@@ -34,6 +34,7 @@ import math
 import os
 import time
 import weakref
+from datetime import UTC, datetime
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -62,11 +63,22 @@ from .._core.errors import (
 )
 from .._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
 from .._core.retry import RETRYABLE_STATUSES
-from .models import AggregatedReport, DailyReport, Experience, Variation
+from .models import (
+    Experience,
+    ExperienceAggregatedGoalBayesianVariationsItem,
+    ExperienceAggregatedGoalReportFrequentistVariationsItem,
+    ExperienceAggregatedMetricBayesianConversionRate,
+    ExperienceAggregatedMetricFrequentistConversionRate,
+    ExperienceAggregatedMetricReportBayesian,
+    ExperienceAggregatedMetricReportFrequentist,
+    ExperienceAggregatedReport,
+    ExperienceDailyReport,
+    ExperienceVariationObject,
+)
 
 if TYPE_CHECKING:
     from .client import ConvertClient
-    from .requests import ExperienceStatus
+    from .requests import ExperienceStatuses
 
 __all__ = [
     "AggregatedRow",
@@ -92,7 +104,13 @@ _CHECKPOINT_VERSION = 1
 
 
 class AggregatedRow(msgspec.Struct, frozen=True, kw_only=True):
-    """One experience x goal x variation of an aggregated report (a CSV/JSONL row)."""
+    """One experience x goal x variation of an aggregated report (a CSV/JSONL row).
+
+    Figures come from the report's ``conversion_rate`` metric when it has one, else from the
+    variation's ``conversion_data``. ``confidence`` is filled by frequentist reports and
+    ``chance_to_win`` by bayesian ones; ``conversion_rate_change`` is the change against the
+    baseline, in percent.
+    """
 
     COLUMNS: ClassVar[tuple[str, ...]]
 
@@ -100,24 +118,27 @@ class AggregatedRow(msgspec.Struct, frozen=True, kw_only=True):
     project_id: int
     experience_id: int
     experience_name: str | None
-    goal_id: int
-    goal_name: str | None
-    variation_id: int
+    stats_methodology: str
+    goal_id: int | None
+    variation_id: int | None
     variation_name: str | None
     is_baseline: bool | None
-    visitors: int
-    conversions: int
+    visitors: int | None
+    conversions: int | None
     conversion_rate: float | None
-    revenue: float | None
-    improvement: float | None
+    conversion_rate_change: float | None
     confidence: float | None
+    chance_to_win: float | None
+    statistically_significant: bool | None
+    srm: bool | None
+    srm_pvalue: float | None
 
 
 class DailyRow(msgspec.Struct, frozen=True, kw_only=True):
     """One experience x day x variation of a daily report (a CSV/JSONL row).
 
-    ``value`` is the day's ``metric`` (conversion rate in percent, or revenue per visitor);
-    with ``report_type="cumulative"`` visitors and conversions are running totals.
+    ``value`` is the day's figure of the requested ``metric``; ``visitors`` and ``conversions``
+    (the report's ``totals``) are running totals when ``report_type="cumulative"``.
     """
 
     COLUMNS: ClassVar[tuple[str, ...]]
@@ -129,13 +150,13 @@ class DailyRow(msgspec.Struct, frozen=True, kw_only=True):
     goal_id: int | None
     report_type: str | None
     metric: str | None
-    date: str
+    date: str | None
     timestamp: int | None
-    variation_id: int
+    variation_id: int | None
     variation_name: str | None
     is_baseline: bool | None
-    visitors: int
-    conversions: int
+    visitors: int | None
+    conversions: float | None
     value: float | None
 
 
@@ -143,6 +164,7 @@ AggregatedRow.COLUMNS = AggregatedRow.__struct_fields__
 DailyRow.COLUMNS = DailyRow.__struct_fields__
 
 ReportRow: TypeAlias = AggregatedRow | DailyRow
+ReportReply: TypeAlias = ExperienceAggregatedReport | ExperienceDailyReport
 
 
 class CheckpointError(ConvertError):
@@ -192,7 +214,7 @@ class _Target:
     project_id: int
     experience_id: int
     name: str | None = None
-    variations: tuple[tuple[int, str | None, bool | None], ...] = ()
+    variations: tuple[tuple[int | None, str | None, bool | None], ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:
@@ -214,7 +236,7 @@ def export_reports(
     project_id: int | None = None,
     project_ids: Sequence[int] | None = None,
     experiences: Sequence[tuple[int, int]] | None = None,
-    status: Sequence[ExperienceStatus | str] | None = None,
+    status: Sequence[ExperienceStatuses | str] | None = None,
     report: ReportKind = "aggregated",
     report_options: Mapping[str, Any] | None = None,
     out: StrPath | None = None,
@@ -571,7 +593,7 @@ class BulkExport:
             limiter.on_success()
             return self._rows(target, report)
 
-    async def _call(self, target: _Target) -> AggregatedReport | DailyReport:
+    async def _call(self, target: _Target) -> ReportReply:
         reports = self._fetch_client.reports
         account, project, experience = self.account_id, target.project_id, target.experience_id
         options = self._report_options
@@ -583,53 +605,67 @@ class BulkExport:
             account_id=account, project_id=project, experience_id=experience, **options
         )
 
-    def _rows(self, target: _Target, report: AggregatedReport | DailyReport) -> list[ReportRow]:
-        account, project, experience = self.account_id, target.project_id, target.experience_id
-        rows: list[ReportRow] = []
-        if isinstance(report, AggregatedReport):
-            for goal in report.goals:
-                for v in goal.variations:
-                    rows.append(
-                        AggregatedRow(
-                            account_id=account,
-                            project_id=project,
-                            experience_id=experience,
-                            experience_name=target.name,
-                            goal_id=goal.goal_id,
-                            goal_name=goal.goal_name,
-                            variation_id=v.variation_id,
-                            variation_name=v.variation_name,
-                            is_baseline=v.is_baseline,
-                            visitors=v.visitors,
-                            conversions=v.conversions,
-                            conversion_rate=v.conversion_rate,
-                            revenue=v.revenue,
-                            improvement=v.improvement,
-                            confidence=v.confidence,
-                        )
-                    )
-            return rows
+    def _rows(self, target: _Target, report: ReportReply) -> list[ReportRow]:
         names = {vid: (name, baseline) for vid, name, baseline in target.variations}
-        for day in report.days:
-            for dv in day.variations:
-                name, baseline = names.get(dv.variation_id, (None, None))
+        for known in report.variations_data or ():
+            names[known.id] = (known.name, known.is_baseline)
+        if isinstance(report, ExperienceDailyReport):
+            return self._daily_rows(target, report, names)
+        rows: list[ReportRow] = []
+        for goal in report.report_data or ():
+            for variation in goal.variations or ():
+                name, baseline = names.get(variation.id, (None, None))
+                figures = _conversion_figures(variation)
                 rows.append(
-                    DailyRow(
-                        account_id=account,
-                        project_id=project,
-                        experience_id=experience,
+                    AggregatedRow(
+                        account_id=self.account_id,
+                        project_id=target.project_id,
+                        experience_id=target.experience_id,
                         experience_name=target.name,
-                        goal_id=report.goal_id,
-                        report_type=report.report_type,
-                        metric=report.metric,
-                        date=day.date,
-                        timestamp=day.timestamp,
-                        variation_id=dv.variation_id,
+                        stats_methodology=report.stats_methodology,
+                        goal_id=goal.goal_id,
+                        variation_id=variation.id,
                         variation_name=name,
                         is_baseline=baseline,
-                        visitors=dv.visitors,
-                        conversions=dv.conversions,
-                        value=dv.value,
+                        visitors=variation.visitors,
+                        srm=goal.srm,
+                        srm_pvalue=goal.srm_pvalue,
+                        **figures,
+                    )
+                )
+        return rows
+
+    def _daily_rows(
+        self,
+        target: _Target,
+        report: ExperienceDailyReport,
+        names: Mapping[int | None, tuple[str | None, bool | None]],
+    ) -> list[ReportRow]:
+        options = self._report_options
+        rows: list[ReportRow] = []
+        variations = report.report_data.variations if report.report_data else None
+        for variation in variations or ():
+            variation_id = None if variation.id is None else int(variation.id)
+            name, baseline = names.get(variation_id, (None, None))
+            for point in variation.stats or ():
+                stamp = None if point.timestamp is None else int(point.timestamp)
+                rows.append(
+                    DailyRow(
+                        account_id=self.account_id,
+                        project_id=target.project_id,
+                        experience_id=target.experience_id,
+                        experience_name=target.name,
+                        goal_id=options.get("goal"),
+                        report_type=options.get("report_type"),
+                        metric=options.get("metric"),
+                        date=None if stamp is None else _utc_date(stamp),
+                        timestamp=stamp,
+                        variation_id=variation_id,
+                        variation_name=name,
+                        is_baseline=baseline,
+                        visitors=None if point.visitors is None else int(point.visitors),
+                        conversions=point.totals,
+                        value=point.value,
                     )
                 )
         return rows
@@ -644,7 +680,7 @@ class BulkExport:
             lister = self._client.with_options(
                 page_concurrency=max(options.page_concurrency, self.concurrency)
             )
-            status = cast("list[ExperienceStatus] | None", self._status)
+            status = cast("list[ExperienceStatuses] | None", self._status)
             for project in self._projects:
                 pager = lister.experiences.list(
                     account_id=self.account_id, project_id=project, status=status
@@ -673,7 +709,8 @@ class BulkExport:
                     account_id=self.account_id, project_id=project, only=ids
                 )
                 async for exp in pager:
-                    known[(project, exp.id)] = _target(project, exp)
+                    if exp.id is not None:
+                        known[(project, exp.id)] = _target(project, exp)
 
         try:
             async with anyio.create_task_group() as group:
@@ -709,9 +746,56 @@ class _State:
 
 def _target(project_id: int, exp: Experience) -> _Target:
     variations = tuple(
-        (v.id, v.name, v.is_baseline) for v in exp.variations or () if isinstance(v, Variation)
+        (v.id, v.name, v.is_baseline)
+        for v in exp.variations or ()
+        if isinstance(v, ExperienceVariationObject)
     )
-    return _Target(project_id, exp.id, exp.name, variations)
+    return _Target(project_id, exp.id or 0, exp.name, variations)
+
+
+def _utc_date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).date().isoformat()
+
+
+_Metric = ExperienceAggregatedMetricReportFrequentist | ExperienceAggregatedMetricReportBayesian
+
+
+def _conversion_figures(
+    variation: ExperienceAggregatedGoalReportFrequentistVariationsItem
+    | ExperienceAggregatedGoalBayesianVariationsItem,
+) -> dict[str, Any]:
+    """The conversion-rate columns of one variation: from its ``conversion_rate`` metric, the
+    current form, falling back to the deprecated ``conversion_data`` block."""
+    data = variation.conversion_data
+    metric: _Metric | None = next(
+        (m for m in variation.metrics or () if m.metric_type == "conversion_rate"), None
+    )
+    figures: dict[str, Any] = {
+        "conversions": data.conversions if data else None,
+        "conversion_rate": data.conversion_rate if data else None,
+        "conversion_rate_change": data.conversion_rate_change if data else None,
+        "confidence": data.confidence if data else None,
+        "chance_to_win": None,
+        "statistically_significant": data.statistically_significant if data else None,
+    }
+    if metric is not None:
+        figures["conversion_rate"] = _first(metric.metric_value, figures["conversion_rate"])
+        figures["conversion_rate_change"] = _first(
+            metric.metric_change, figures["conversion_rate_change"]
+        )
+        figures["conversions"] = _first(metric.metric_total, figures["conversions"])
+        if isinstance(metric, ExperienceAggregatedMetricFrequentistConversionRate):
+            figures["confidence"] = _first(metric.confidence, figures["confidence"])
+            figures["statistically_significant"] = _first(
+                metric.statistically_significant, figures["statistically_significant"]
+            )
+        elif isinstance(metric, ExperienceAggregatedMetricBayesianConversionRate):
+            figures["chance_to_win"] = metric.chance_to_win
+    return figures
+
+
+def _first(value: Any, fallback: Any) -> Any:
+    return fallback if value is None else value
 
 
 def _unwrap(group: BaseExceptionGroup[BaseException]) -> BaseException:

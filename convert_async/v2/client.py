@@ -24,17 +24,19 @@ from .resources import (
     Audiences,
     Changes,
     Collaborators,
-    CookieAuth,
+    CookieAuthentication,
     CurrentUser,
     Domains,
     Experiences,
     Features,
     Files,
     Goals,
+    Heatmaps,
     Hypotheses,
     Images,
     KnowledgeBases,
     Locations,
+    Oauth,
     Observations,
     Projects,
     Reports,
@@ -43,7 +45,9 @@ from .resources import (
     Tags,
     Variations,
     Versions,
+    VisitorDataPlaceholders,
     VisitorInsights,
+    VisitorsData,
 )
 
 __all__ = ["DEFAULT_BASE_URL", "ConvertClient", "auth_from_env"]
@@ -132,29 +136,33 @@ class ConvertClient(BaseClient):
 
     # One attribute per API group, created on first use and bound to this client (a
     # with_options copy gets its own).
-    cookie_auth = cached_property(CookieAuth)
-    user = cached_property(CurrentUser)
     accounts = cached_property(Accounts)
     ai = cached_property(Ai)
-    collaborators = cached_property(Collaborators)
     api_keys = cached_property(ApiKeys)
-    projects = cached_property(Projects)
-    sdk_keys = cached_property(SdkKeys)
-    experiences = cached_property(Experiences)
-    variations = cached_property(Variations)
-    sections = cached_property(Sections)
-    versions = cached_property(Versions)
-    changes = cached_property(Changes)
-    reports = cached_property(Reports)
-    goals = cached_property(Goals)
-    hypotheses = cached_property(Hypotheses)
-    knowledge_bases = cached_property(KnowledgeBases)
-    observations = cached_property(Observations)
-    locations = cached_property(Locations)
     audiences = cached_property(Audiences)
+    changes = cached_property(Changes)
+    collaborators = cached_property(Collaborators)
+    cookie_auth = cached_property(CookieAuthentication)
     domains = cached_property(Domains)
-    images = cached_property(Images)
-    files = cached_property(Files)
-    tags = cached_property(Tags)
+    experiences = cached_property(Experiences)
     features = cached_property(Features)
+    files = cached_property(Files)
+    goals = cached_property(Goals)
+    heatmaps = cached_property(Heatmaps)
+    hypotheses = cached_property(Hypotheses)
+    images = cached_property(Images)
+    knowledge_bases = cached_property(KnowledgeBases)
+    locations = cached_property(Locations)
+    oauth = cached_property(Oauth)
+    observations = cached_property(Observations)
+    projects = cached_property(Projects)
+    reports = cached_property(Reports)
+    sdk_keys = cached_property(SdkKeys)
+    sections = cached_property(Sections)
+    tags = cached_property(Tags)
+    user = cached_property(CurrentUser)
+    variations = cached_property(Variations)
+    versions = cached_property(Versions)
+    visitor_data_placeholders = cached_property(VisitorDataPlaceholders)
     visitor_insights = cached_property(VisitorInsights)
+    visitors_data = cached_property(VisitorsData)
