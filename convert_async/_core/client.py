@@ -217,7 +217,7 @@ class BaseClient:
         """
         path = op.render_path(arguments)
         query = {
-            name: _query_value(arguments[name])
+            name: _query_value(arguments[name], array=name in op.array_params)
             for name in op.query_params
             if arguments.get(name, UNSET) is not UNSET
         }
@@ -489,9 +489,11 @@ def _build_body(body_type: type[B] | None, arguments: Mapping[str, Any]) -> B | 
     return body_type(**{name: arguments[name] for name in names if name in arguments})
 
 
-def _query_value(value: Any) -> QueryValue:
+def _query_value(value: Any, *, array: bool = False) -> QueryValue:
+    """A query argument as sent; an array parameter given one bare value still goes out as
+    ``name[]=value`` (the plain ``name=value`` form is refused by APIs that want arrays)."""
     if isinstance(value, str | int | float | bool):
-        return value
+        return [value] if array else value
     return list(value)
 
 

@@ -48,9 +48,10 @@ class Operation:
     makes it safe to retry like a GET. ``envelope`` is ``"data"`` when the reply wraps its
     payload in ``{"data": ...}`` and ``"none"`` when the payload is the whole body.
     ``query_params`` and ``header_params`` name the arguments sent in the query string and as
-    headers; ``body_format`` is how the body is encoded; ``auth`` is the credential kind the
-    API expects (``"cookie"`` for operations reserved to session cookies). ``rate_group``
-    names the server-side quota the operation counts against, if any.
+    headers (``array_params``: the query arguments that are arrays, sent as ``name[]=``);
+    ``body_format`` is how the body is encoded; ``auth`` is the credential kind the API expects
+    (``"cookie"`` for operations reserved to session cookies). ``rate_group`` names the
+    server-side quota the operation counts against, if any.
     """
 
     operation: str
@@ -62,6 +63,7 @@ class Operation:
     reads_only: bool = False
     envelope: Literal["none", "data"] = "none"
     query_params: tuple[str, ...] = ()
+    array_params: tuple[str, ...] = ()
     header_params: tuple[str, ...] = ()
     body_format: Literal["json", "multipart", "query"] = "json"
     auth: Literal["api_key", "cookie", "none"] = "api_key"
@@ -138,7 +140,7 @@ def operation_from_row(
     """Build an :class:`Operation` from one row of an API's table.
 
     ``flags`` is a space-separated list of words (``paged``, ``cursor``, ``read``, ``data``,
-    ``multipart``, ``query``, ``cookie``, ``noauth``) and options (``query=a,b``,
+    ``multipart``, ``query``, ``cookie``, ``noauth``) and options (``query=a,b[]``,
     ``header=h``, ``base=name``, ``auth=kind``, ``limit=rate group``). ``defaults`` are the
     API's own defaults for the fields the flags leave alone; words in ``ignore`` belong to
     the API module itself. An unknown word is an error, so a typo in a table fails at import.
@@ -151,7 +153,11 @@ def operation_from_row(
     skipped = set(ignore)
     for word in flags.split():
         key, has_value, value = word.partition("=")
-        if has_value and key in _LIST_OPTIONS:
+        if has_value and key == "query":
+            names = value.split(",")
+            fields["query_params"] = tuple(name.removesuffix("[]") for name in names)
+            fields["array_params"] = tuple(n.removesuffix("[]") for n in names if n.endswith("[]"))
+        elif has_value and key in _LIST_OPTIONS:
             fields[_LIST_OPTIONS[key]] = tuple(value.split(","))
         elif has_value and key in _TEXT_OPTIONS:
             fields[_TEXT_OPTIONS[key]] = value
