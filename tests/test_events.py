@@ -13,7 +13,12 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from convert_async import APIConnectionError, APIStatusError, RetryPolicy
-from convert_async._core.errors import BadRequestError, InternalServerError, RateLimitError
+from convert_async._core.errors import (
+    BadRequestError,
+    ClientStateError,
+    InternalServerError,
+    RateLimitError,
+)
 from convert_async._core.events import Batch, EventSender
 
 
@@ -144,12 +149,65 @@ async def test_an_event_that_cannot_be_encoded_fails_alone(tmp_path: Path) -> No
     assert (events.stats.sent, events.stats.failed) == (7, 1)
 
     spool = tmp_path / "events.spool"
-    closing = EventSender(deliver, event_type=Loose, spool_path=spool, flush_interval=60)
-    closing.offer(Loose(10, payload=object()))
-    closing.offer(Loose(11))
-    await closing.aclose()  # never started: everything queued goes to the spool
-    assert spool.read_bytes() == b'{"n":11,"payload":""}\n'
-    assert (closing.stats.spooled, closing.stats.failed) == (1, 1)
+    down = EventSender(
+        refuse_all, event_type=Loose, spool_path=spool, flush_interval=60, retry=instant_retry(0)
+    )
+    await down.start()
+    down.offer(Loose(10, payload=object()))
+    down.offer(Loose(11))
+    await down.aclose()  # undeliverable: the encodable one stays in the spool
+    assert spooled_lines(spool) == [b'{"n":11,"payload":""}']
+    assert (down.stats.spooled, down.stats.failed) == (1, 1)
+
+
+async def refuse_all(batch: Batch[Loose]) -> None:
+    raise APIConnectionError("POST", "http://fake/track")
+
+
+def spooled_lines(spool: Path) -> list[bytes]:
+    """Every line of every segment in the spool folder ``spool``, oldest segment first."""
+    return [
+        line
+        for segment in sorted(spool.glob("seg-*.jsonl"))
+        for line in segment.read_bytes().splitlines()
+    ]
+
+
+def spooled(spool: Path) -> list[int]:
+    return [msgspec.json.decode(line, type=Event).n for line in spooled_lines(spool)]
+
+
+def settled(events: EventSender[Event]) -> int:
+    stats = events.stats
+    return stats.sent + stats.failed + stats.spooled + stats.dropped
+
+
+class Gate(Recorder):
+    """A recorder whose deliveries wait until ``open()``."""
+
+    def __init__(
+        self, failures: Callable[[Sequence[Event], int], BaseException | None] | None = None
+    ) -> None:
+        super().__init__(failures)
+        self.gate = asyncio.Event()
+
+    def open(self) -> None:
+        self.gate.set()
+
+    async def __call__(self, delivered: Batch[Event]) -> None:
+        self.running += 1
+        try:
+            await self.gate.wait()
+        finally:
+            self.running -= 1
+        await super().__call__(delivered)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait for a state another task reaches (checked at every loop turn)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.001)
 
 
 @pytest.mark.anyio
@@ -166,23 +224,27 @@ async def test_at_most_max_in_flight_batches_at_once() -> None:
 
 @pytest.mark.anyio
 async def test_drop_newest_refuses_and_counts_when_full() -> None:
-    events = sender(Recorder(), max_queue_size=5)
-    accepted = [events.offer(Event(n)) for n in range(8)]
+    deliver = Recorder()
+    events = sender(deliver, max_queue_size=5)
+    await events.start()
+    accepted = [events.offer(Event(n)) for n in range(8)]  # no await: the flusher cannot run
     assert accepted == [True] * 5 + [False] * 3
-    assert events.stats.dropped == 3
+    assert (events.stats.refused, events.stats.dropped, events.stats.enqueued) == (3, 0, 5)
     assert events.stats.queue_depth == 5
     await events.aclose()
+    assert deliver.delivered == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.anyio
 async def test_drop_oldest_keeps_the_newest() -> None:
     deliver = Recorder()
-    events = sender(deliver, max_queue_size=5, overflow="drop_oldest")
-    assert all(events.offer(Event(n)) for n in range(8))
+    events = sender(deliver, max_queue_size=5, overflow="drop_oldest", flush_interval=60)
     await events.start()
+    assert all(events.offer(Event(n)) for n in range(8))
+    assert await events.flush(timeout=5)  # evicted events count as settled
     await events.aclose()
     assert deliver.delivered == [3, 4, 5, 6, 7]
-    assert events.stats.dropped == 3
+    assert (events.stats.dropped, events.stats.enqueued, settled(events)) == (3, 8, 8)
 
 
 @pytest.mark.anyio
@@ -278,14 +340,16 @@ async def test_undelivered_events_are_spooled_and_resent_by_the_next_sender(tmp_
     assert first.stats.spooled == 25
     assert first.stats.sent == 0
 
+    assert sorted(spooled(spool)) == list(range(25))
+
     up = Recorder()
     second = sender(up, spool_path=spool)
     await second.start()
     second.offer(Event(100))
     await second.aclose(timeout=1)
-    assert sorted(up.delivered[:25]) == list(range(25))  # the spool goes first
-    assert up.delivered[-1] == 100
-    assert spool.read_bytes() == b""
+    assert sorted(up.delivered) == [*range(25), 100]
+    assert second.stats.enqueued == second.stats.sent == 26
+    assert spooled_lines(spool) == []  # every segment deleted once its events were sent
 
 
 @pytest.mark.anyio
@@ -300,7 +364,7 @@ async def test_close_is_bounded_when_the_server_hangs(tmp_path: Path) -> None:
     await events.aclose(timeout=0.2)
     assert asyncio.get_running_loop().time() - started < 1
     assert events.stats.spooled == 3
-    assert len(spool.read_bytes().splitlines()) == 3
+    assert sorted(spooled(spool)) == [0, 1, 2]
 
 
 @pytest.mark.anyio
@@ -338,10 +402,11 @@ async def test_cancelling_the_producer_never_loses_an_accepted_event() -> None:
 async def test_drops_are_logged_at_most_once_per_interval(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="convert_async.events")
     events = sender(Recorder(), max_queue_size=1)
+    await events.start()
     for n in range(1000):
         events.offer(Event(n))
-    assert events.stats.dropped == 999
-    assert len([r for r in caplog.records if "dropping" in r.getMessage()]) == 1
+    assert events.stats.refused == 999
+    assert len([r for r in caplog.records if "refusing" in r.getMessage()]) == 1
     await events.aclose()
 
 
@@ -362,9 +427,14 @@ async def test_events_offered_from_another_thread_are_delivered() -> None:
 
 
 @pytest.mark.anyio
-async def test_closed_sender_refuses_events() -> None:
+async def test_a_sender_that_is_not_running_raises_a_clear_error() -> None:
     events = sender(Recorder())
+    with pytest.raises(ClientStateError, match="not running"):
+        events.offer(Event(1))
     await events.start()
     await events.aclose()
-    assert events.offer(Event(1)) is False
-    assert events.stats.dropped == 1
+    with pytest.raises(ClientStateError, match="not running"):
+        events.offer(Event(2))
+    with pytest.raises(ClientStateError):
+        await events.flush()
+    assert events.stats.enqueued == 0
