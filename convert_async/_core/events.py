@@ -379,21 +379,26 @@ class EventSender(Generic[E]):
 
     async def _run(self) -> None:
         try:
-            while not self._aborting and not (self._stopping and self._drained()):
-                await self._wait_for_work()
-                if self._aborting:
-                    break
-                if self._spill_queue:
-                    await self._spill()
-                await self._form_batches()
-                if self._backlog:
-                    await self._read_backlog()
-                self._dispatch()
-        except asyncio.CancelledError:  # the loop is shutting down without aclose
-            self._abort()
+            await self._flush_until_stopped()
+        except GeneratorExit:  # the loop was closed without aclose: nothing can run any more
             raise
-        finally:
+        except BaseException:  # cancelled (the loop shuts down without aclose) or a bug
+            self._abort()
             await _uncancellable(self._finish())
+            raise
+        await _uncancellable(self._finish())
+
+    async def _flush_until_stopped(self) -> None:
+        while not self._aborting and not (self._stopping and self._drained()):
+            await self._wait_for_work()
+            if self._aborting:
+                break
+            if self._spill_queue:
+                await self._spill()
+            await self._form_batches()
+            if self._backlog:
+                await self._read_backlog()
+            self._dispatch()
 
     def _drained(self) -> bool:
         return not (self._queue or self._spill_queue or self._ready or self._sends or self._backlog)
@@ -576,7 +581,7 @@ class EventSender(Generic[E]):
             raise
         finally:
             # Here rather than in a done callback, so the flusher this wakes sees the free slot.
-            self._sends.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._sends.discard(asyncio.current_task())
             self._in_flight -= len(batch.events)
             self._wakeup.set()
             self._progress.set()
