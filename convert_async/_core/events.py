@@ -35,7 +35,7 @@ from .errors import APIConnectionError, APIStatusError, ClientStateError, RateLi
 from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from .spool import Chunk, Spool, SpoolError
 
-__all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats", "SpoolError"]
+__all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats", "SpoolError", "uncancellable"]
 
 logger = logging.getLogger("convert_async.events")
 
@@ -279,9 +279,9 @@ class EventSender(Generic[E]):
         if self._spool_path is not None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix=f"{self._name}-spool")
             try:
-                await _uncancellable(self._open_spool(self._spool_path))
+                await uncancellable(self._open_spool(self._spool_path))
             except BaseException:
-                await _uncancellable(self._close_spool())
+                await uncancellable(self._close_spool())
                 raise
         self._state = "running"
         self._task = asyncio.create_task(self._run(), name=f"convert_async:{self._name}")
@@ -334,7 +334,7 @@ class EventSender(Generic[E]):
         finally:
             if not task.done():
                 self._abort()
-            await _uncancellable(asyncio.wait([task]))
+            await uncancellable(asyncio.wait([task]))
             self._state = "closed"
         if not task.cancelled() and (error := task.exception()) is not None:
             logger.error("%s: the flusher failed", self._name, exc_info=error)
@@ -384,9 +384,9 @@ class EventSender(Generic[E]):
             raise
         except BaseException:  # cancelled (the loop shuts down without aclose) or a bug
             self._abort()
-            await _uncancellable(self._finish())
+            await uncancellable(self._finish())
             raise
-        await _uncancellable(self._finish())
+        await uncancellable(self._finish())
 
     async def _flush_until_stopped(self) -> None:
         while not self._aborting and not (self._stopping and self._drained()):
@@ -783,7 +783,7 @@ class EventSender(Generic[E]):
             logger.warning("%s: %s", self._name, message)
 
 
-async def _uncancellable(awaitable: Coroutine[Any, Any, T] | asyncio.Future[T]) -> T:
+async def uncancellable(awaitable: Coroutine[Any, Any, T] | asyncio.Future[T]) -> T:
     """Await ``awaitable`` to its end even if the caller is cancelled meanwhile; that
     cancellation is raised afterwards."""
     future = asyncio.ensure_future(awaitable)
