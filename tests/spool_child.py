@@ -43,7 +43,8 @@ def tracker(args: dict[str, str]) -> TrackingClient:
 async def resend(args: dict[str, str]) -> None:
     """Open a client on an existing spool and wait, its first batches in flight."""
     async with tracker(args) as client:
-        while client.stats.in_flight == 0:
+        # The sender signals nothing to await: look at its counters until a batch is out.
+        while client.stats.in_flight == 0:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
         say({"running": client.stats.enqueued})
         await asyncio.Event().wait()
@@ -115,7 +116,7 @@ async def fork(args: dict[str, str]) -> None:
     os.close(write)
     with os.fdopen(read) as pipe:
         child = json.loads(await asyncio.to_thread(pipe.read))
-    os.waitpid(pid, 0)
+    await asyncio.to_thread(os.waitpid, pid, 0)
     await sender.aclose(timeout=5)
     say({"child": child, "parent_delivered": delivered})
 

@@ -167,6 +167,7 @@ async def test_events_written_to_the_spool_survive_kill_9(
     async with tracker(fake, spool) as client:
         pass
     assert delivered(fake) == everyone
+    assert client.stats.sent == 2_500
     assert on_disk(spool) == []
 
 
