@@ -154,7 +154,7 @@ class Spool:
         """
         unread = self.unread_accepted()
         for segment in list(self._active.values()):
-            self._retire(segment)
+            self._retire(segment, sync=True)
         for segment in list(self._segments.values()):
             self._delete_if_done(segment)
         self._sync_folder()
@@ -212,6 +212,8 @@ class Spool:
         segment = self._active.get(kind)
         if segment is None or segment.events >= SEGMENT_EVENTS:
             if segment is not None:
+                # No fsync here: a page-cache write already survives kill -9, and syncing every
+                # segment would stall the sender behind the disk (see docs/tracking.md).
                 self._retire(segment)
             segment = self._start_segment(kind)
         fd = segment.fd
@@ -242,19 +244,19 @@ class Spool:
         self._active[kind] = segment
         return segment
 
-    def _retire(self, segment: _Segment) -> None:
-        """No more writes to ``segment``: make its content durable (fsync) and close it."""
+    def _retire(self, segment: _Segment, *, sync: bool = False) -> None:
+        """No more writes to ``segment``: close it (after an fsync when ``sync``)."""
         for kind, active in list(self._active.items()):
             if active is segment:
                 del self._active[kind]
         if segment.fd is not None:
-            try:
-                os.fsync(segment.fd)
-            except OSError as error:
-                logger.warning("cannot sync %s: %s", segment.path, error)
+            if sync:
+                try:
+                    os.fsync(segment.fd)
+                except OSError as error:
+                    logger.warning("cannot sync %s: %s", segment.path, error)
             os.close(segment.fd)
             segment.fd = None
-        self._sync_folder()
         self._delete_if_done(segment)
 
     def _delete_if_done(self, segment: _Segment) -> None:
