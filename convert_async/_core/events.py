@@ -453,7 +453,10 @@ class EventSender(Generic[E]):
         self._ready.extend(batches)
         if self._store is not None and batches:
             try:
-                await self._in_writer(self._store.journal, batches)
+                # Encoded here, not in the writer thread: the thread then only waits on the
+                # disk (without the GIL) instead of taking turns with the event loop.
+                lines = [self._encoder.encode_lines(batch.events) for batch in batches]
+                await self._in_writer(self._store.journal, batches, lines)
             except Exception as error:
                 unwritten = sum(len(b.events) for b in batches if b.segment is None)
                 self._warn(

@@ -176,24 +176,24 @@ class Spool:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def journal(self, batches: Iterable[_Written]) -> None:
-        """Write each batch's events (already in memory, about to be sent) and set its
-        ``segment``. A batch whose write fails keeps ``segment=None``; the error is raised once
-        the batches before it are recorded."""
-        for batch in batches:
-            segment = self._append("journal", batch.events)
+    def journal(self, batches: Iterable[_Written], lines: Iterable[bytes]) -> None:
+        """Write each batch's events (already in memory, about to be sent; ``lines`` are their
+        spool lines, encoded by the caller) and set its ``segment``. A batch whose write fails
+        keeps ``segment=None``; the error is raised once the batches before it are recorded."""
+        for batch, encoded in zip(batches, lines, strict=True):
+            segment = self._append("journal", encoded, len(batch.events))
             segment.read = segment.size  # in memory already: never read back in this run
             segment.pending += len(batch.events)
             batch.segment = segment.number
 
     def spill(self, events: Sequence[msgspec.Struct]) -> None:
         """Write events accepted while the memory queue was full; they are read back later."""
-        segment = self._append("spill", events)
+        segment = self._append("spill", self._encoder.encode_lines(events), len(events))
         segment.accepted = True
 
     def defer(self, events: Sequence[msgspec.Struct]) -> None:
         """Write events for the next run only (the sender is closing)."""
-        self._append("defer", events).deferred = True
+        self._append("defer", self._encoder.encode_lines(events), len(events)).deferred = True
 
     def settle(self, settled: dict[int, int], kept: dict[int, int]) -> None:
         """Record events settled (``settled``: sent or failed for good) or left for the next run
@@ -207,8 +207,7 @@ class Spool:
         for number in settled:
             self._delete_if_done(self._segments[number])
 
-    def _append(self, kind: Kind, events: Sequence[msgspec.Struct]) -> _Segment:
-        lines = self._encoder.encode_lines(events)
+    def _append(self, kind: Kind, lines: bytes, count: int) -> _Segment:
         segment = self._active.get(kind)
         if segment is None or segment.events >= SEGMENT_EVENTS:
             if segment is not None:
@@ -231,7 +230,7 @@ class Spool:
                 self._retire(segment)
             raise
         segment.size += len(lines)
-        segment.events += len(events)
+        segment.events += count
         return segment
 
     def _start_segment(self, kind: Kind) -> _Segment:
