@@ -22,7 +22,12 @@ force_multiple=True)`` on a context per visitor created before the timing (``for
 so a visitor's repeat conversions are sent, as ours are). The benchmark checks that both
 SDKs' events arrive identical on the wire.
 
-``python -m benchmarks.tracking [--events N] [--rounds R]`` (needs ``pip install -e '.[bench]'``).
+  (3) spool cost: our throughput with a durable spool configured (every batch written to disk
+      before it is sent, segments deleted once sent) against the same without one, in
+      interleaved rounds; the median ratio is reported (goal: under 10% slower).
+
+``python -m benchmarks.tracking [--events N] [--rounds R] [--spool-cost]`` (needs
+``pip install -e '.[bench]'``; ``--spool-cost`` runs only (3) and needs no official SDK).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import asyncio
 import json
 import ssl
 import statistics
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -53,6 +59,7 @@ OURS_BATCH = 100  # TrackingClient's default batch size
 ENQUEUE_GOAL_US = 5.0
 THROUGHPUT_GOAL = 20.0
 ROUNDS = 3  # throughput rounds; each runs both SDKs back to back
+SPOOL_GOAL = 0.10  # the durable spool may cost at most this share of the throughput
 
 
 @dataclass(frozen=True)
@@ -178,10 +185,12 @@ async def ours_enqueue(server: ServingServer, events: int) -> Enqueue:
     return Enqueue("convert_async TrackingClient", median, p90, accepted)
 
 
-async def ours_throughput(server: ServingServer, events: int, batch_size: int) -> Throughput:
+async def ours_throughput(
+    server: ServingServer, events: int, batch_size: int, spool_path: str | None = None
+) -> Throughput:
     visitors = [f"visitor-{n}" for n in range(VISITORS)]
     goal = server.goal_id
-    options = {"batch_size": batch_size, "max_queue_size": events}
+    options = {"batch_size": batch_size, "max_queue_size": events, "spool_path": spool_path}
     async with aiohttp.ClientSession() as control, tracker(server, **options) as client:
         track = client.track_conversion
         track(visitors[0], goal, revenue=REVENUE)  # open the connection (TLS handshake)
@@ -198,8 +207,55 @@ async def ours_throughput(server: ServingServer, events: int, batch_size: int) -
         stats = client.stats
     assert answer["events"] >= target, f"the fake recorded {answer['events']} of {target} events"
     assert stats.dropped == stats.failed == 0, stats
-    name = f"convert_async TrackingClient (batch {batch_size})"
+    name = f"convert_async TrackingClient (batch {batch_size}{', spool' if spool_path else ''})"
     return Throughput(name, events, seconds, client_cpu, fake_cpu, last_event(server))
+
+
+def spool_cost(events: int, rounds: int) -> tuple[list[Throughput], list[Throughput]]:
+    """Interleaved rounds of our throughput without, with, and again without a spool (and
+    the other way round every second round, so drift favours neither)."""
+    plain: list[Throughput] = []
+    spooled: list[Throughput] = []
+    with serving_server() as server, tempfile.TemporaryDirectory() as folder:
+
+        def ours(spool: bool) -> Throughput:
+            clear(server)
+            path = f"{folder}/spool" if spool else None
+            return asyncio.run(ours_throughput(server, events, OURS_BATCH, path))
+
+        for index in range(rounds):
+            order = (False, True, True, False) if index % 2 == 0 else (True, False, False, True)
+            for spool in order:
+                (spooled if spool else plain).append(ours(spool))
+    return plain, spooled
+
+
+def spool_main(events: int, rounds: int) -> None:
+    print(f"Spool cost: {events:,} conversions into FakeConvert (own process, HTTPS)")
+    plain, spooled = spool_cost(events, rounds)
+    print(
+        f"\n{'throughput, enqueue -> all delivered':<52}{'seconds':>10}{'events/s':>10}"
+        f"{'client CPU':>12}"
+    )
+    for runs in (plain, spooled):
+        t = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+        print(
+            f"{t.name:<52}{t.seconds:>10.2f}{t.per_second:>10,.0f}"
+            f"{_per_event(t.client_cpu, t.events):>12}"
+        )
+    # A round's cost: its spooled runs' time over its plain runs' time, minus one.
+    costs = [
+        sum(s.seconds for s in spooled[2 * i : 2 * i + 2])
+        / sum(p.seconds for p in plain[2 * i : 2 * i + 2])
+        - 1
+        for i in range(rounds)
+    ]
+    cost = statistics.median(costs)
+    print(
+        f"spool cost: {cost:+.1%} of the time, median of rounds "
+        f"{', '.join(f'{c:+.1%}' for c in costs)} (goal < {SPOOL_GOAL:.0%}: "
+        f"{'met' if cost < SPOOL_GOAL else 'NOT met'})"
+    )
 
 
 # -- the official convert-python-sdk -------------------------------------------------------------
@@ -377,5 +433,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=EVENTS)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--spool-cost", action="store_true", help="only the spool comparison")
     arguments = parser.parse_args()
-    main(arguments.events, arguments.rounds)
+    if arguments.spool_cost:
+        spool_main(arguments.events, arguments.rounds)
+    else:
+        main(arguments.events, arguments.rounds)
+        spool_main(arguments.events, arguments.rounds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -13,8 +14,13 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from convert_async import APIConnectionError, APIStatusError, RetryPolicy
-from convert_async._core.errors import BadRequestError, InternalServerError, RateLimitError
-from convert_async._core.events import Batch, EventSender
+from convert_async._core.errors import (
+    BadRequestError,
+    ClientStateError,
+    InternalServerError,
+    RateLimitError,
+)
+from convert_async._core.events import Batch, EventSender, SpoolError
 
 
 class Event(msgspec.Struct):
@@ -144,12 +150,66 @@ async def test_an_event_that_cannot_be_encoded_fails_alone(tmp_path: Path) -> No
     assert (events.stats.sent, events.stats.failed) == (7, 1)
 
     spool = tmp_path / "events.spool"
-    closing = EventSender(deliver, event_type=Loose, spool_path=spool, flush_interval=60)
-    closing.offer(Loose(10, payload=object()))
-    closing.offer(Loose(11))
-    await closing.aclose()  # never started: everything queued goes to the spool
-    assert spool.read_bytes() == b'{"n":11,"payload":""}\n'
-    assert (closing.stats.spooled, closing.stats.failed) == (1, 1)
+    down = EventSender(
+        refuse_all, event_type=Loose, spool_path=spool, flush_interval=60, retry=instant_retry(0)
+    )
+    await down.start()
+    down.offer(Loose(10, payload=object()))
+    down.offer(Loose(11))
+    await down.aclose()  # undeliverable: the encodable one stays in the spool
+    assert spooled_lines(spool) == [b'{"n":11,"payload":""}']
+    assert (down.stats.spooled, down.stats.failed) == (1, 1)
+
+
+async def refuse_all(batch: Batch[Loose]) -> None:
+    raise APIConnectionError("POST", "http://fake/track")
+
+
+def spooled_lines(spool: Path) -> list[bytes]:
+    """Every line of every segment in the spool folder ``spool``, oldest segment first."""
+    return [
+        line
+        for segment in sorted(spool.glob("seg-*.jsonl"))
+        for line in segment.read_bytes().splitlines()
+    ]
+
+
+def spooled(spool: Path) -> list[int]:
+    return [msgspec.json.decode(line, type=Event).n for line in spooled_lines(spool)]
+
+
+def settled(events: EventSender[Event]) -> int:
+    stats = events.stats
+    return stats.sent + stats.failed + stats.spooled + stats.dropped
+
+
+class Gate(Recorder):
+    """A recorder whose deliveries wait until ``open()``."""
+
+    def __init__(
+        self, failures: Callable[[Sequence[Event], int], BaseException | None] | None = None
+    ) -> None:
+        super().__init__(failures)
+        self.gate = asyncio.Event()
+
+    def open(self) -> None:
+        self.gate.set()
+
+    async def __call__(self, delivered: Batch[Event]) -> None:
+        self.running += 1
+        try:
+            await self.gate.wait()
+        finally:
+            self.running -= 1
+        await super().__call__(delivered)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait for a state another task reaches (checked at every loop turn)."""
+    async with asyncio.timeout(timeout):
+        # States reached inside the sender signal nothing a test can await.
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
 
 
 @pytest.mark.anyio
@@ -166,23 +226,27 @@ async def test_at_most_max_in_flight_batches_at_once() -> None:
 
 @pytest.mark.anyio
 async def test_drop_newest_refuses_and_counts_when_full() -> None:
-    events = sender(Recorder(), max_queue_size=5)
-    accepted = [events.offer(Event(n)) for n in range(8)]
+    deliver = Recorder()
+    events = sender(deliver, max_queue_size=5)
+    await events.start()
+    accepted = [events.offer(Event(n)) for n in range(8)]  # no await: the flusher cannot run
     assert accepted == [True] * 5 + [False] * 3
-    assert events.stats.dropped == 3
+    assert (events.stats.refused, events.stats.dropped, events.stats.enqueued) == (3, 0, 5)
     assert events.stats.queue_depth == 5
     await events.aclose()
+    assert deliver.delivered == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.anyio
 async def test_drop_oldest_keeps_the_newest() -> None:
     deliver = Recorder()
-    events = sender(deliver, max_queue_size=5, overflow="drop_oldest")
-    assert all(events.offer(Event(n)) for n in range(8))
+    events = sender(deliver, max_queue_size=5, overflow="drop_oldest", flush_interval=60)
     await events.start()
+    assert all(events.offer(Event(n)) for n in range(8))
+    assert await events.flush(timeout=5)  # evicted events count as settled
     await events.aclose()
     assert deliver.delivered == [3, 4, 5, 6, 7]
-    assert events.stats.dropped == 3
+    assert (events.stats.dropped, events.stats.enqueued, settled(events)) == (3, 8, 8)
 
 
 @pytest.mark.anyio
@@ -278,14 +342,16 @@ async def test_undelivered_events_are_spooled_and_resent_by_the_next_sender(tmp_
     assert first.stats.spooled == 25
     assert first.stats.sent == 0
 
+    assert sorted(spooled(spool)) == list(range(25))
+
     up = Recorder()
     second = sender(up, spool_path=spool)
     await second.start()
     second.offer(Event(100))
     await second.aclose(timeout=1)
-    assert sorted(up.delivered[:25]) == list(range(25))  # the spool goes first
-    assert up.delivered[-1] == 100
-    assert spool.read_bytes() == b""
+    assert sorted(up.delivered) == [*range(25), 100]
+    assert second.stats.enqueued == second.stats.sent == 26
+    assert spooled_lines(spool) == []  # every segment deleted once its events were sent
 
 
 @pytest.mark.anyio
@@ -300,7 +366,7 @@ async def test_close_is_bounded_when_the_server_hangs(tmp_path: Path) -> None:
     await events.aclose(timeout=0.2)
     assert asyncio.get_running_loop().time() - started < 1
     assert events.stats.spooled == 3
-    assert len(spool.read_bytes().splitlines()) == 3
+    assert sorted(spooled(spool)) == [0, 1, 2]
 
 
 @pytest.mark.anyio
@@ -338,10 +404,11 @@ async def test_cancelling_the_producer_never_loses_an_accepted_event() -> None:
 async def test_drops_are_logged_at_most_once_per_interval(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="convert_async.events")
     events = sender(Recorder(), max_queue_size=1)
+    await events.start()
     for n in range(1000):
         events.offer(Event(n))
-    assert events.stats.dropped == 999
-    assert len([r for r in caplog.records if "dropping" in r.getMessage()]) == 1
+    assert events.stats.refused == 999
+    assert len([r for r in caplog.records if "refusing" in r.getMessage()]) == 1
     await events.aclose()
 
 
@@ -362,9 +429,271 @@ async def test_events_offered_from_another_thread_are_delivered() -> None:
 
 
 @pytest.mark.anyio
-async def test_closed_sender_refuses_events() -> None:
+async def test_a_sender_that_is_not_running_raises_a_clear_error() -> None:
     events = sender(Recorder())
+    with pytest.raises(ClientStateError, match="not running"):
+        events.offer(Event(1))
     await events.start()
     await events.aclose()
-    assert events.offer(Event(1)) is False
-    assert events.stats.dropped == 1
+    with pytest.raises(ClientStateError, match="not running"):
+        events.offer(Event(2))
+    with pytest.raises(ClientStateError):
+        await events.flush()
+    assert events.stats.enqueued == 0
+
+
+# -- the durable spool --------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_overflow_spool_needs_a_spool_path() -> None:
+    with pytest.raises(ValueError, match="spool_path"):
+        sender(Recorder(), overflow="spool")
+
+
+@pytest.mark.anyio
+async def test_a_burst_of_ten_times_the_bound_loses_nothing_with_overflow_spool(
+    tmp_path: Path,
+) -> None:
+    deliver = Recorder()
+    events = sender(deliver, max_queue_size=100, overflow="spool", spool_path=tmp_path / "s")
+    await events.start()
+    assert all(events.offer(Event(n)) for n in range(1_000))  # no await: nothing is sent yet
+    assert events.stats.refused == 0
+    assert await events.flush(timeout=10)
+    await events.aclose()
+    assert sorted(deliver.delivered) == list(range(1_000))
+    assert events.stats.enqueued == events.stats.sent == 1_000
+    assert spooled_lines(tmp_path / "s") == []
+
+
+@pytest.mark.anyio
+async def test_opening_a_large_spool_reads_it_within_the_queue_bound(tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    writer = EventSender(
+        refuse_all_events,
+        event_type=Event,
+        spool_path=spool,
+        overflow="spool",
+        retry=instant_retry(0),
+    )
+    await writer.start()
+    for n in range(20_000):
+        writer.offer(Event(n))
+    await writer.aclose(timeout=0)  # the server is down: everything stays on disk
+    assert writer.stats.spooled == 20_000
+
+    deliver = Gate()
+    reader = sender(deliver, spool_path=spool, max_queue_size=500, batch_size=100)
+    await reader.start()
+    # Four batches in flight (held at the gate) and the queue full: the rest waits on disk.
+    await until(lambda: reader.stats.in_flight == 400 and reader.stats.queue_depth == 500)
+    assert reader.stats.enqueued == 900
+    deliver.open()
+    assert await reader.flush(timeout=30)
+    await reader.aclose()
+    assert sorted(deliver.delivered) == list(range(20_000))
+    assert reader.stats.enqueued == reader.stats.sent == 20_000
+    assert spooled_lines(spool) == []
+
+
+async def refuse_all_events(batch: Batch[Event]) -> None:
+    raise APIConnectionError("POST", "http://fake/track")
+
+
+@pytest.mark.anyio
+async def test_damaged_spool_lines_are_skipped_and_counted(tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    (spool / "seg-000001.jsonl").write_bytes(
+        b'{"n":1}\n'
+        b"garbage\n"
+        b'{"n":"\xff\xfe"}\n'  # invalid UTF-8
+        b'{"x":1}\n'  # the wrong shape
+        b"[1,2]\n"
+        b'{"n":-5}\n'  # refused by the check hook
+        + b'{"n":2,"payload":"'
+        + b"x" * (2 << 20)
+        + b'"}\n'  # far too long for an event
+        + b'{"n":3}\n'
+        b'{"n":4,"payl'  # torn by a crash
+    )
+
+    def positive(event: Event) -> None:
+        if event.n < 0:
+            raise ValueError("n must be positive")
+
+    deliver = Recorder()
+    events = sender(deliver, spool_path=spool, check=positive)
+    await events.start()
+    assert await events.flush(timeout=5)
+    await events.aclose()
+    assert deliver.delivered == [1, 3]
+    assert (events.stats.damaged, events.stats.sent, events.stats.enqueued) == (7, 2, 2)
+    assert spooled_lines(spool) == []
+
+
+@pytest.mark.anyio
+async def test_one_spool_one_sender(tmp_path: Path) -> None:
+    first = sender(Recorder(), spool_path=tmp_path / "spool")
+    await first.start()
+    second = sender(Recorder(), spool_path=tmp_path / "spool")
+    with pytest.raises(SpoolError, match="in use by another process"):
+        await second.start()
+    await first.aclose()
+    await second.start()  # free again once the first closed
+    await second.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_unusable_spool_is_reported_at_start(tmp_path: Path) -> None:
+    missing = sender(Recorder(), spool_path=tmp_path / "no-such-folder" / "spool")
+    with pytest.raises(SpoolError, match="does not exist"):
+        await missing.start()
+    (tmp_path / "a-file").write_text("")
+    a_file = sender(Recorder(), spool_path=tmp_path / "a-file")
+    with pytest.raises(SpoolError, match="must name a folder"):
+        await a_file.start()
+
+
+@pytest.mark.anyio
+async def test_flush_returns_when_every_event_failed_to_encode() -> None:
+    async def deliver(batch: Batch[Loose]) -> None:
+        raise AssertionError("nothing can be sent")
+
+    events = EventSender(deliver, event_type=Loose, batch_size=4, flush_interval=60)
+    await events.start()
+    for n in range(10):
+        events.offer(Loose(n, payload=object()))
+    assert await events.flush(timeout=5)
+    await events.aclose()
+    assert (events.stats.enqueued, events.stats.failed) == (10, 10)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("with_spool", [True, False])
+async def test_an_interrupted_413_split_counts_each_event_once(
+    tmp_path: Path, with_spool: bool
+) -> None:
+    def too_large_then_hang(batch: Sequence[Event], call: int) -> BaseException | None:
+        return status(APIStatusError, 413) if len(batch) == 100 else None
+
+    class SecondHalfHangs(Recorder):
+        async def __call__(self, delivered: Batch[Event]) -> None:
+            if delivered.events[0].n == 50:
+                await asyncio.Event().wait()  # the server never answers
+            await super().__call__(delivered)
+
+    spool = tmp_path / "spool" if with_spool else None
+    deliver = SecondHalfHangs(too_large_then_hang)
+    events = sender(deliver, batch_size=100, spool_path=spool)
+    await events.start()
+    for n in range(100):
+        events.offer(Event(n))
+    await until(lambda: events.stats.sent == 50)
+    await events.aclose(timeout=0.05)
+    stats = events.stats
+    assert deliver.delivered == list(range(50))
+    assert (stats.enqueued, stats.sent, stats.spooled + stats.failed) == (100, 50, 50)
+    if spool is not None:
+        assert stats.spooled == 50
+        assert sorted(spooled(spool)) == list(range(50, 100))  # not the half already sent
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_close_stops_the_sender_spools_the_rest_and_reraises(
+    tmp_path: Path,
+) -> None:
+    spool = tmp_path / "spool"
+    deliver = Gate()
+    events = sender(deliver, spool_path=spool, batch_size=10, max_in_flight=2)
+    await events.start()
+    for n in range(30):
+        events.offer(Event(n))
+    await until(lambda: deliver.running == 2)
+    closing = asyncio.create_task(events.aclose(timeout=None))
+    await asyncio.sleep(0)  # one loop turn: the close starts and waits for the gated sends
+    closing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await closing
+    assert deliver.running == 0  # no send outlives the close
+    stats = events.stats
+    assert (stats.enqueued, stats.sent, stats.spooled) == (30, 0, 30)
+    assert sorted(spooled(spool)) == list(range(30))
+    with pytest.raises(ClientStateError):
+        events.offer(Event(99))
+
+
+@pytest.mark.anyio
+async def test_every_accepted_event_is_counted_exactly_once(tmp_path: Path) -> None:
+    def faults(batch: Sequence[Event], call: int) -> BaseException | None:
+        if call % 7 == 0:
+            return status(BadRequestError, 400)
+        if len(batch) > 20:
+            return status(APIStatusError, 413)
+        if call % 5 == 0:
+            return status(InternalServerError, 503)
+        return None
+
+    deliver = Recorder(faults)
+    events = sender(
+        deliver,
+        spool_path=tmp_path / "spool",
+        max_queue_size=300,
+        overflow="drop_oldest",
+        batch_size=50,
+        retry=instant_retry(max_retries=1),
+    )
+    await events.start()
+    for n in range(5_000):
+        events.offer(Event(n))
+        if n % 1_000 == 0:
+            await asyncio.sleep(0)
+    await events.aclose(timeout=10)
+    stats = events.stats
+    assert stats.enqueued == 5_000
+    assert stats.dropped > 0
+    assert stats.failed > 0
+    assert stats.sent > 0
+    assert stats.sent + stats.failed + stats.spooled + stats.dropped == 5_000
+    assert stats.sent == len(deliver.delivered)
+    assert len(spooled(tmp_path / "spool")) == stats.spooled
+
+
+@pytest.mark.anyio
+async def test_offers_from_many_threads_are_all_counted_and_delivered() -> None:
+    deliver = Recorder()
+    events = sender(deliver, max_queue_size=100_000)
+    await events.start()
+
+    def produce(base: int) -> None:
+        for n in range(base, base + 10_000):
+            assert events.offer(Event(n))
+
+    threads = [threading.Thread(target=produce, args=(k * 10_000,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        await asyncio.to_thread(thread.join)
+    assert events.stats.enqueued == 80_000
+    await events.aclose(timeout=30)
+    assert sorted(deliver.delivered) == list(range(80_000))
+
+
+def test_a_sender_collected_with_queued_events_warns() -> None:
+    loop = asyncio.new_event_loop()
+    held = [sender(Recorder(), flush_interval=60)]
+
+    async def start_and_offer(events: EventSender[Event]) -> None:
+        await events.start()
+        events.offer(Event(1))
+
+    loop.run_until_complete(start_and_offer(held[0]))
+    loop.close()  # without aclose: the flusher never runs again
+    with pytest.warns(ResourceWarning, match="1 events still queued"):
+        collect(held)
+
+
+def collect(held: list[EventSender[Event]]) -> None:
+    held.clear()
+    gc.collect()

@@ -218,7 +218,7 @@ async def test_literal_segments_win_and_keys_route_by_shape(
     location_id = min(
         fake_convert.store.collection("locations", account_id=ACCOUNT, project_id=PROJECT)
     )
-    status, presets = await call(http, fake_convert, "GET", f"{base}/locations/presets")
+    status, presets = await call(http, fake_convert, "GET", f"{base}/locations-presets")
     assert status == 200
     assert isinstance(presets["data"], list)
     status, location = await call(http, fake_convert, "GET", f"{base}/locations/{location_id}")
@@ -326,7 +326,7 @@ async def test_clone_and_bulk_operations_touch_exactly_the_given_ids(
     assert {i: experiences[i]["status"] for i in untouched} == untouched
 
     body = {"id": [ids[0], 999]}
-    status, reply = await call(http, fake_convert, "DELETE", f"{EXPERIENCES}/bulk-delete", body)
+    status, reply = await call(http, fake_convert, "POST", f"{EXPERIENCES}/bulk-delete", body)
     assert status == 200
     assert [e["id"] for e in reply["errors"]] == [999]
     assert ids[0] not in experiences

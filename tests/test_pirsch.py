@@ -481,6 +481,52 @@ async def test_undeliverable_batches_are_spooled_and_resent(
     assert [h["url"] for h in fake.hits] == ["https://example.com/p/7"]
 
 
+async def test_flush_and_close_honour_the_timeout_in_total(
+    fake: FakePirsch, client: PirschClient, tmp_path: Any
+) -> None:
+    fake.faults.latency = 4  # no answer while the test waits (short, so teardown is quick)
+    spool = tmp_path / "pirsch"
+    sender = client.sender(spool_path=spool, flush_interval=0.01)
+    async with sender:
+        sender.offer_hit(make_hit(1))
+        event = event_from_headers("click", "https://example.com/", "1.2.3.4", HEADERS)
+        assert event is not None
+        sender.offer_event(event)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assert not await sender.flush(timeout=1.0)
+        flushed = loop.time() - started
+        started = loop.time()
+        await sender.aclose(timeout=1.0)
+        closed = loop.time() - started
+    # One after the other, each queue would take the whole timeout: 2 s or more.
+    assert flushed < 1.9
+    assert closed < 1.9
+    stats = sender.stats
+    assert (stats.hits.spooled, stats.events.spooled) == (1, 1)
+    assert {p.name for p in tmp_path.iterdir()} == {"pirsch.hits", "pirsch.events"}
+
+
+async def test_the_posted_body_is_the_batch_body_the_sender_encoded(
+    fake: FakePirsch, client: PirschClient
+) -> None:
+    bodies: list[bytes] = []
+    async with client.sender(batch_size=5, flush_interval=60) as sender:
+        deliver = sender._hits._deliver
+
+        async def recording(batch: Any) -> None:
+            bodies.append(batch.body)
+            await deliver(batch)
+
+        sender._hits._deliver = recording
+        for n in range(10):
+            sender.offer_hit(make_hit(n))
+        assert await sender.flush(timeout=5)
+    received = [r.body for r in fake.requests_for("send_hits_batch")]
+    assert received == bodies  # the bytes the sender encoded, not a second encoding
+    assert len(bodies) == 2
+
+
 # -- DNT ------------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import msgspec
 import pytest
 
 from convert_async import (
+    ClientStateError,
     ConvertClient,
     RequestValidationError,
     RetryPolicy,
@@ -88,7 +89,7 @@ def test_operation_table_matches_the_catalog() -> None:
 def test_track_url_gets_the_project_id_and_secrets_stay_out_of_repr() -> None:
     tracker = TrackingClient("key-1", "top-secret", account_id=1, project_id=42)
     assert tracker.track_base_url == "https://42.metrics.convertexperiments.com/v1"
-    assert tracker.base_url == "https://cdn-4.convertexperiments.com/api/v1"
+    assert tracker.config_base_url == "https://cdn-4.convertexperiments.com/api/v1"
     assert "top-secret" not in repr(tracker)
     assert "<redacted>" in repr(tracker)
 
@@ -111,9 +112,31 @@ def test_events_round_trip_through_json_for_the_spool() -> None:
     assert msgspec.json.decode(msgspec.json.encode(event), type=TrackingEvent) == event
 
 
-def test_with_options_is_refused() -> None:
-    with pytest.raises(TypeError):
-        TrackingClient(account_id=1, project_id=2).with_options(timeout=1)
+def test_tracking_client_is_not_a_rest_client() -> None:
+    # It owns its session and queue: no with_options copies that would share (and break) them.
+    assert not hasattr(TrackingClient(account_id=1, project_id=2), "with_options")
+
+
+@pytest.mark.parametrize(
+    "project_id", ["evil.example/x#", "", "0", "12a", "١٢", -3, 0, True, None, [1], 1.5]
+)
+def test_ids_are_checked_before_they_reach_a_host_name(project_id: Any) -> None:
+    with pytest.raises(RequestValidationError, match="project_id"):
+        TrackingClient("key", "secret", account_id=1, project_id=project_id)
+    with pytest.raises(RequestValidationError, match="account_id"):
+        TrackingClient("key", "secret", account_id=project_id, project_id=1)
+
+
+@pytest.mark.anyio
+async def test_tracking_on_a_client_that_is_not_running_raises(fake: FakeConvert) -> None:
+    tracker = tracker_for(fake)
+    with pytest.raises(ClientStateError, match="not running"):
+        tracker.track_bucketing("v1", 1, 2)  # the lifespan that opens it was forgotten
+    async with tracker:
+        assert tracker.track_bucketing("v1", 1, 2)
+    with pytest.raises(ClientStateError, match="not running"):
+        tracker.track_conversion("v1", 3)
+    assert tracker.stats.sent == 1
 
 
 # -- config ----------------------------------------------------------------------------------------
@@ -503,7 +526,44 @@ async def test_conversion_arguments_are_checked(fake: FakeConvert) -> None:
             tracker.track_conversion("v1", "300", revenue=1.0, goal_data={"amount": 2})
         with pytest.raises(RequestValidationError, match="visitor_id"):
             tracker.track_bucketing("", "1", "2")
+        wrong: list[tuple[dict[str, Any], str]] = [
+            ({"revenue": "12"}, "revenue"),
+            ({"revenue": True}, "revenue"),
+            ({"products_count": "3"}, "products_count"),
+            ({"products_count": 2.5}, "products_count"),
+            ({"transaction_id": ["t"]}, "transaction_id"),
+            ({"goal_data": {"customDimension1": object()}}, r"goal_data\.customDimension1"),
+            ({"goal_data": {"customDimension2": [1, 2]}}, r"goal_data\.customDimension2"),
+            ({"goal_data": {"customDimension3": float("inf")}}, r"goal_data\.customDimension3"),
+            ({"bucketing": {"1": None}}, "bucketing"),
+            ({"bucketing": [1, 2]}, "bucketing"),
+            ({"segments": {"country": "US"}}, "segments"),
+            ({"segments": VisitorSegments(devices="DESK")}, "devices"),  # type: ignore[arg-type]
+        ]
+        for arguments, field in wrong:
+            with pytest.raises(RequestValidationError, match=field):
+                tracker.track_conversion("v1", "300", **arguments)
+        for goal in (None, "abc", "1.5", 0):
+            with pytest.raises(RequestValidationError, match="goal_id"):
+                tracker.track_conversion("v1", goal)  # type: ignore[arg-type]
+        with pytest.raises(RequestValidationError, match="country"):
+            tracker.track_bucketing("v1", 1, 2, segments=VisitorSegments(country=7))  # type: ignore[arg-type]
         assert tracker.stats.enqueued == 0
+
+
+@pytest.mark.anyio
+async def test_one_bad_event_never_fails_a_batch(fake: FakeConvert) -> None:
+    async with tracker_for(fake, batch_size=100, flush_interval=60) as tracker:
+        for n in range(100):
+            segments = VisitorSegments(country="US") if n != 50 else "not segments"
+            try:
+                tracker.track_bucketing(f"v{n}", 1, 2, segments=segments)  # type: ignore[arg-type]
+            except RequestValidationError:
+                assert n == 50
+        assert await tracker.flush(timeout=5)
+        stats = tracker.stats
+    assert (stats.enqueued, stats.sent, stats.failed) == (99, 99, 0)
+    assert len(fake.serving.events) == 99
 
 
 @pytest.mark.anyio

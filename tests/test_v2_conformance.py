@@ -200,7 +200,7 @@ async def _screenshot(w: World) -> dict[str, Any]:
 async def _signal_session(w: World) -> dict[str, Any]:
     # The API has no way to create a recorded visitor session: seed one (string id) in the store.
     session = {"id": "5f3a9c", "recordingId": "rec-5f3a9c", "start_time": 1_748_000_000}
-    w.fake.store.collection("signals", **w.scope)[1] = session
+    w.fake.store.collection("signal_sessions", **w.scope)[1] = session
     return {"signal_session_id": session["id"]}
 
 

@@ -1,49 +1,60 @@
-"""A batched, bounded, retrying, shutdown-safe event sender.
+"""A batched, bounded, retrying, crash-safe event sender.
 
-Producers call :meth:`EventSender.offer` (plain, non-blocking) or :meth:`EventSender.put`
-(waits for room); a background task forms batches (by count, encoded size and time), encodes
-each once into its request body, and hands it to a ``deliver`` coroutine, at most
-``max_in_flight`` at once. Failed batches are retried with the core retry policy, split on
-413, dropped (and counted) on other 4xx, and, when retries run out or the sender closes,
-written to a spool file that the next sender on the same path sends first. Every event ends up
-in exactly one counter: sent, failed, spooled or dropped.
+Producers call :meth:`EventSender.offer` (plain, non-blocking, from any thread) or
+:meth:`EventSender.put` (waits for room); a background task forms batches (by count, encoded
+size and time), encodes each once into its request body, and hands it to a ``deliver``
+coroutine, at most ``max_in_flight`` at once. Failed batches are retried with the core retry
+policy, split on 413, and failed (counted) on other 4xx.
+
+With a spool (:mod:`._spool`), every batch is written to disk before it is sent and stays
+there until it is settled, so a killed process loses nothing it had written; the next sender
+on the same folder sends it. Every accepted event ends up in exactly one counter: sent, failed,
+spooled or dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
 import time
+import warnings
+import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-import anyio
 import msgspec
 
 from .errors import APIConnectionError, APIStatusError, ClientStateError, RateLimitError
 from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from .spool import Chunk, Spool, SpoolError
 
-__all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats"]
+__all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats", "SpoolError", "uncancellable"]
 
 logger = logging.getLogger("convert_async.events")
 
 E = TypeVar("E", bound=msgspec.Struct)
-OverflowPolicy = Literal["drop_newest", "drop_oldest", "block"]
-_POLICIES = ("drop_newest", "drop_oldest", "block")
+T = TypeVar("T")
+OverflowPolicy = Literal["drop_newest", "drop_oldest", "block", "spool"]
+_POLICIES = ("drop_newest", "drop_oldest", "block", "spool")
 _LOG_EVERY = 10.0  # seconds between two warnings about the same kind of loss
+_State = Literal["new", "running", "closing", "closed"]
 
 
 class SenderStats(msgspec.Struct, frozen=True):
     """A snapshot of the sender's counters.
 
-    ``enqueued`` counts accepted events; each of them ends up ``sent``, ``failed`` (rejected by
-    the server, or undeliverable without a spool), ``spooled`` (written to the spool file), or
-    ``dropped`` by the overflow policy. ``dropped`` also counts events refused at the door.
+    ``enqueued`` counts accepted events (and events read back from an earlier run's spool);
+    once the sender is closed each of them is in exactly one of ``sent``, ``failed`` (rejected
+    by the server, or undeliverable without a spool), ``spooled`` (left on disk for the next
+    sender) or ``dropped`` (evicted by ``drop_oldest``). ``refused`` counts events turned away
+    at the door (``offer`` returned False); ``damaged`` counts unreadable spool lines skipped.
     ``retried`` counts event re-sends, so it can exceed the number of events.
     """
 
@@ -55,15 +66,32 @@ class SenderStats(msgspec.Struct, frozen=True):
     spooled: int
     queue_depth: int
     in_flight: int
+    refused: int = 0
+    damaged: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Batch(Generic[E]):
     """Events delivered in one request, and ``body``: the request body ``encode`` made of them
-    (its length is what ``max_batch_bytes`` bounds)."""
+    (its length is what ``max_batch_bytes`` bounds). ``segment`` is the spool segment holding
+    them, if any; ``settled`` how many of them (from the front) have been settled."""
 
     events: list[E]
     body: bytes
+    segment: int | None = None
+    settled: int = field(default=0)
+
+
+_LIVE: weakref.WeakSet[EventSender[Any]] = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    for sender in list(_LIVE):
+        sender._forget_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 class EventSender(Generic[E]):
@@ -72,6 +100,8 @@ class EventSender(Generic[E]):
     ``encode(events)`` makes the request body of a batch (default: the events as a JSON array);
     ``deliver(batch)`` sends one request with ``batch.body`` and raises the SDK's
     :class:`APIStatusError` / :class:`APIConnectionError` on failure; it must not retry itself.
+    ``check(event)`` (optional) raises ``ValueError`` for an event read back from the spool
+    that the API would refuse; such lines are skipped and counted as damaged.
 
     Example::
 
@@ -99,10 +129,13 @@ class EventSender(Generic[E]):
         max_in_flight: int = 4,
         retry: RetryPolicy | None = None,
         spool_path: str | os.PathLike[str] | None = None,
+        check: Callable[[E], None] | None = None,
         name: str = "events",
     ) -> None:
         if overflow not in _POLICIES:
             raise ValueError(f"overflow must be one of {', '.join(_POLICIES)}")
+        if overflow == "spool" and spool_path is None:
+            raise ValueError('overflow="spool" needs a spool_path to spill events to')
         for label, value in (
             ("max_queue_size", max_queue_size),
             ("batch_size", batch_size),
@@ -121,24 +154,44 @@ class EventSender(Generic[E]):
         self._flush_interval = flush_interval
         self._max_in_flight = max_in_flight
         self._retry = retry or RetryPolicy(max_retries=5, max_delay=30.0)
-        self._spool = None if spool_path is None else Path(spool_path)
+        self._spool_path = None if spool_path is None else Path(spool_path)
+        self._check = check
         self._name = name
         self._encoder = msgspec.json.Encoder()
         self._decoder = msgspec.json.Decoder(event_type)
         self._encode = encode or self._encoder.encode
-
-        self._queue: deque[E] = deque()
-        self._enqueued = self._sent = self._retried = self._dropped = 0
-        self._failed = self._spooled = self._evicted = self._in_flight = self._sending = 0
         self._last_warning: dict[str, float] = {}
+        self._reset()
+        _LIVE.add(self)
 
+    def _reset(self) -> None:
+        """The state of a sender that was never started."""
+        # Producers append to _queue (or _spill_queue) from any thread, one atomic append
+        # each; only the flusher, on the event loop, takes events out.
+        self._queue: deque[E] = deque()
+        self._spill_queue: deque[E] = deque()
+        self._ready: deque[Batch[E]] = deque()  # formed (and written), waiting for a slot
+        self._ready_events = 0
+        self._cancelled: list[Batch[E]] = []  # batches whose send was cancelled
+        self._sends: set[asyncio.Task[None]] = set()
+        self._lock = threading.Lock()  # the slow paths of offer() vs the flusher's takes
+        self._taken = self._spill_taken = self._loaded = 0
+        self._sent = self._retried = self._evicted = self._failed = self._spooled = 0
+        self._refused = self._damaged = self._in_flight = 0
+        self._to_settle: dict[int, int] = {}
+        self._to_keep: dict[int, int] = {}
+        self._settle_scheduled = False
+        self._store: Spool | None = None
+        self._writer: ThreadPoolExecutor | None = None
+        self._backlog = False
         self._wakeup = asyncio.Event()
         self._room = asyncio.Event()
         self._progress = asyncio.Event()
-        self._slot_freed = asyncio.Event()
         self._urgent = 0
-        self._accepting = True
+        self._partial_deadline: float | None = None
+        self._state: _State = "new"
         self._stopping = False
+        self._aborting = False
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
@@ -146,174 +199,305 @@ class EventSender(Generic[E]):
     # -- producers ----------------------------------------------------------------------------
 
     def offer(self, event: E) -> bool:
-        """Queue ``event`` without waiting; False when it was dropped (queue full or closed).
+        """Queue ``event`` without waiting; False when it was refused (queue full, or closing).
 
-        Under ``drop_oldest`` a full queue evicts its oldest event to make room; under
-        ``drop_newest`` and ``block`` the new event is refused (use :meth:`put` to wait).
+        Safe from any thread. When the queue is full: ``drop_newest`` and ``block`` refuse the
+        new event (use :meth:`put` to wait), ``drop_oldest`` evicts the oldest event not yet
+        written to the spool, ``spool`` writes the new event to the spool. Raises
+        :class:`ClientStateError` when the sender is not running (before :meth:`start` or after
+        :meth:`aclose`).
         """
+        if self._state != "running":
+            return self._offer_when_stopped()
         queue = self._queue
-        if not self._accepting:
-            self._drop(1, "the sender is closed")
-            return False
-        if len(queue) >= self._max_queue:
-            if self._overflow != "drop_oldest":
-                self._drop(1, "the queue is full")
-                return False
-            queue.popleft()
-            self._evicted += 1
-            self._drop(1, "the queue is full (oldest evicted)")
+        if len(queue) + self._ready_events >= self._max_queue:
+            return self._offer_when_full(event)
         queue.append(event)
-        self._enqueued += 1
         if len(queue) >= self._batch_size and not self._wakeup.is_set():
-            self._signal()
+            self._signal(self._wakeup)
         return True
 
     async def put(self, event: E) -> bool:
-        """Queue ``event``, waiting for room under the ``block`` policy; False when dropped."""
+        """Queue ``event``, waiting for room under the ``block`` policy; False when refused."""
         if self._overflow == "block":
-            while self._accepting and len(self._queue) >= self._max_queue:
+            while self._state == "running" and self._depth_in_memory() >= self._max_queue:
                 self._room.clear()
                 await self._room.wait()
         return self.offer(event)
 
+    def _offer_when_stopped(self) -> bool:
+        if self._state == "closing":
+            self._refuse("the sender is closing")
+            return False
+        raise ClientStateError(
+            f"{self._name}: the sender is not running; events are accepted between start "
+            "and close (use the client inside 'async with', e.g. in your app's lifespan)"
+        )
+
+    def _offer_when_full(self, event: E) -> bool:
+        if self._overflow == "spool":
+            self._spill_queue.append(event)
+            if not self._wakeup.is_set():
+                self._signal(self._wakeup)
+            return True
+        if self._overflow != "drop_oldest":
+            self._refuse("the queue is full")
+            return False
+        with self._lock:
+            if self._queue:
+                self._queue.popleft()
+                self._evicted += 1
+                evicted = True
+            else:
+                evicted = False
+            self._queue.append(event)
+        if evicted:
+            self._warn(
+                "dropped", f"the queue is full: oldest event dropped ({self._evicted} so far)"
+            )
+            self._signal(self._progress)
+        return True
+
+    def _refuse(self, reason: str) -> None:
+        with self._lock:
+            self._refused += 1
+        self._warn("refused", f"refusing events: {reason} (refused so far: {self._refused})")
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the background flusher; events spooled by an earlier sender go out first."""
-        if self._task is not None:
-            return
+        """Open the spool (events an earlier sender left there go out first) and start the
+        background flusher.
+
+        Raises :class:`SpoolError` when the spool folder cannot be used (missing parent
+        folder, no permission, or another process holds it); nothing stays open then.
+        """
+        if self._state != "new":
+            raise ClientStateError(f"{self._name}: the sender was already started")
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
-        if self._spool is not None:
-            await anyio.to_thread.run_sync(self._load_spool)
+        if self._spool_path is not None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix=f"{self._name}-spool")
+            try:
+                await uncancellable(self._open_spool(self._spool_path))
+            except BaseException:
+                await uncancellable(self._close_spool())
+                raise
+        self._state = "running"
         self._task = asyncio.create_task(self._run(), name=f"convert_async:{self._name}")
 
+    async def _open_spool(self, path: Path) -> None:
+        self._store = await self._in_writer(Spool.open, path)
+        self._backlog = self._store.has_unread()
+
     async def flush(self, timeout: float | None = None) -> bool:
-        """Send everything queued so far now; True once all of it has settled in time."""
-        if self._task is None:
-            raise ClientStateError("the event sender is not started (use it inside 'async with')")
-        target = self._enqueued
+        """Send everything accepted so far now; True once all of it has settled (sent, failed,
+        spooled or dropped) within ``timeout`` seconds."""
+        if self._state != "running":
+            raise ClientStateError(f"{self._name}: the sender is not running")
+        target = self._enqueued()
         self._urgent += 1
-        self._signal()
+        self._signal(self._wakeup)
         try:
-            with anyio.move_on_after(timeout):
+            async with asyncio.timeout(timeout):
                 while True:
                     self._progress.clear()  # before the check, so no progress is missed
-                    if self._settled_count() >= target:
+                    if self._settled() >= target:
                         return True
                     await self._progress.wait()
+        except TimeoutError:
             return False
         finally:
             self._urgent -= 1
 
     async def aclose(self, timeout: float | None = None) -> None:
-        """Stop accepting, deliver what is queued and in flight within ``timeout``.
+        """Stop accepting and deliver what is queued and in flight within ``timeout`` seconds
+        (None: until retries give up).
 
-        Whatever is still undelivered when the timeout expires (or retries give up) is written
-        to the spool file when one is configured, otherwise counted as failed.
+        Whatever is still undelivered then stays in (or is written to) the spool when one is
+        configured, otherwise it is counted as failed. Cancel-safe: a cancelled close still
+        stops the sender and spools what is left before the cancellation goes on.
         """
-        self._accepting = False
-        self._room.set()
-        task, self._task = self._task, None
-        if task is None:
-            self._abandon(list(self._queue), "the sender was never started")
-            self._queue.clear()
+        if self._state == "new":
+            self._state = "closed"
             return
-        self._stopping = True
-        self._signal()
-        with anyio.move_on_after(timeout):
-            await asyncio.shield(task)
-        if not task.done():
-            task.cancel()  # in-flight batches are abandoned to the spool by _send
-            await asyncio.gather(task, return_exceptions=True)
-        if self._queue:
-            self._abandon(list(self._queue), "the sender closed before sending them")
-            self._queue.clear()
+        task = self._task
+        if task is None:
+            return
+        if self._state == "running":
+            self._state = "closing"
+            self._stopping = True
+            self._room.set()
+            self._signal(self._wakeup)
+        try:
+            await asyncio.wait([task], timeout=timeout)
+        finally:
+            if not task.done():
+                self._abort()
+            await uncancellable(asyncio.wait([task]))
+            self._state = "closed"
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.error("%s: the flusher failed", self._name, exc_info=error)
 
     @property
     def stats(self) -> SenderStats:
         """The counters as they are now."""
         return SenderStats(
-            enqueued=self._enqueued,
+            enqueued=self._enqueued(),
             sent=self._sent,
             retried=self._retried,
-            dropped=self._dropped,
+            dropped=self._evicted,
             failed=self._failed,
             spooled=self._spooled,
-            queue_depth=len(self._queue),
+            queue_depth=self._depth_in_memory() + len(self._spill_queue),
             in_flight=self._in_flight,
+            refused=self._refused,
+            damaged=self._damaged,
         )
+
+    def __del__(self) -> None:
+        # A sender dropped while running (its loop gone without aclose) takes its queue along.
+        if getattr(self, "_state", "closed") in ("running", "closing"):
+            queued = self._depth_in_memory() + len(self._spill_queue)
+            if queued:
+                warnings.warn(
+                    f"{self._name}: event sender collected with {queued} events still queued; "
+                    "close it (async with / aclose) so they are delivered or spooled",
+                    ResourceWarning,
+                    source=self,
+                    stacklevel=1,
+                )
+
+    def _forget_after_fork(self) -> None:
+        """In a forked child: start over empty (the queue, the flusher, the spool and its lock
+        belong to the parent)."""
+        if self._store is not None:
+            self._store.forget()
+        self._reset()
 
     # -- the flusher --------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        # Plain asyncio tasks and a counter, not an anyio task group and semaphore: this runs
-        # once per batch, and those cost several event-loop turns each.
-        sends: set[asyncio.Task[None]] = set()
         try:
-            while not (self._stopping and not self._queue):
-                timed_out = False
-                hurry = self._stopping or self._urgent > 0
-                if not self._queue or (len(self._queue) < self._batch_size and not hurry):
-                    with anyio.move_on_after(self._flush_interval) as waited:
-                        await self._wakeup.wait()
-                    timed_out = waited.cancelled_caught
-                self._wakeup.clear()
-                send_partial = timed_out or self._urgent > 0 or self._stopping
-                while self._queue and (len(self._queue) >= self._batch_size or send_partial):
-                    if self._sending >= self._max_in_flight:
-                        self._slot_freed.clear()
-                        await self._slot_freed.wait()
-                        continue  # the queue may have changed meanwhile: check again
-                    batch = self._take_batch()
-                    if batch is None:
-                        continue  # nothing in it could be encoded
-                    self._sending += 1
-                    self._in_flight += len(batch.events)
-                    send = asyncio.create_task(self._send(batch))
-                    sends.add(send)
-                    send.add_done_callback(sends.discard)
-            if sends:
-                await asyncio.wait(sends)
-        finally:
-            # Cancelled (close timed out): in-flight sends spool their batches as they stop.
-            for send in sends:
-                send.cancel()
-            await asyncio.gather(*sends, return_exceptions=True)
+            await self._flush_until_stopped()
+        except GeneratorExit:  # the loop was closed without aclose: nothing can run any more
+            raise
+        except BaseException:  # cancelled (the loop shuts down without aclose) or a bug
+            self._abort()
+            await uncancellable(self._finish())
+            raise
+        await uncancellable(self._finish())
 
-    def _take_batch(self) -> Batch[E] | None:
+    async def _flush_until_stopped(self) -> None:
+        while not self._aborting and not (self._stopping and self._drained()):
+            await self._wait_for_work()
+            if self._aborting:
+                break
+            if self._spill_queue:
+                await self._spill()
+            await self._form_batches()
+            if self._backlog:
+                await self._read_backlog()
+            self._dispatch()
+
+    def _drained(self) -> bool:
+        return not (self._queue or self._spill_queue or self._ready or self._sends or self._backlog)
+
+    def _work_now(self, now: float) -> bool:
         queue = self._queue
-        count = min(len(queue), self._batch_size)
-        events = [queue.popleft() for _ in range(count)]
-        self._room.set()
-        # The body is encoded once and sent as is; only an oversized batch (rare) is trimmed,
-        # in proportion to its overshoot until it fits, and the rest goes back to the front of
-        # the queue.
-        body = self._encode_or_reject(events)
-        while len(events) > 1 and len(body) > self._max_batch_bytes:
-            keep = max(1, min(len(events) - 1, len(events) * self._max_batch_bytes // len(body)))
-            queue.extendleft(reversed(events[keep:]))
-            events = events[:keep]
-            body = self._encode_or_reject(events)
-        return Batch(events, body) if events else None
+        if self._aborting or self._spill_queue or len(queue) >= self._batch_size:
+            return True
+        if queue and (self._stopping or self._urgent or self._partial_due(now)):
+            return True
+        if self._ready and len(self._sends) < self._max_in_flight:
+            return True
+        if self._backlog and self._room_in_memory() > 0:
+            return True
+        return self._stopping and self._drained()
+
+    def _partial_due(self, now: float) -> bool:
+        if self._partial_deadline is None:
+            self._partial_deadline = now + self._flush_interval
+        return now >= self._partial_deadline
+
+    async def _wait_for_work(self) -> None:
+        now = time.monotonic()
+        if self._work_now(now):
+            return
+        self._wakeup.clear()
+        if self._work_now(now):  # re-checked after clearing, so no wakeup is lost
+            return
+        deadline = self._partial_deadline if self._queue else None
+        delay = self._flush_interval if deadline is None else max(0.0, deadline - now)
+        try:
+            async with asyncio.timeout(delay):
+                await self._wakeup.wait()
+        except TimeoutError:
+            pass
+
+    async def _form_batches(self) -> None:
+        """Move queued events into batches (full ones; all when hurrying), writing them to
+        the spool first when there is one."""
+        queue = self._queue
+        hurry = self._stopping or self._urgent > 0 or self._partial_due(time.monotonic())
+        with self._lock:
+            count = len(queue) if hurry else len(queue) // self._batch_size * self._batch_size
+            events = [queue.popleft() for _ in range(count)]
+        if not queue:
+            self._partial_deadline = None
+        if not events:
+            return
+        self._taken += len(events)
+        self._ready_events += len(events)
+        batches = self._split(events)
+        self._ready.extend(batches)
+        if self._store is not None and batches:
+            try:
+                # Encoded here, not in the writer thread: the thread then only waits on the
+                # disk (without the GIL) instead of taking turns with the event loop.
+                lines = [self._encoder.encode_lines(batch.events) for batch in batches]
+                await self._in_writer(self._store.journal, batches, lines)
+            except Exception as error:
+                unwritten = sum(len(b.events) for b in batches if b.segment is None)
+                self._warn(
+                    "spool",
+                    f"could not write {unwritten} events to the spool ({error}); sending them "
+                    "without a copy on disk",
+                )
+
+    def _split(self, events: list[E]) -> list[Batch[E]]:
+        """``events`` as batches of at most ``batch_size`` events and ``max_batch_bytes``
+        bytes, each body encoded once. Events that cannot be encoded are counted failed."""
+        batches: list[Batch[E]] = []
+        pending = deque(events)
+        while pending:
+            taken = [pending.popleft() for _ in range(min(len(pending), self._batch_size))]
+            body = self._encode_or_reject(taken)
+            # Only an oversized batch (rare) is trimmed, in proportion to its overshoot until
+            # it fits; the rest starts the next batch.
+            while len(taken) > 1 and len(body) > self._max_batch_bytes:
+                keep = max(1, min(len(taken) - 1, len(taken) * self._max_batch_bytes // len(body)))
+                pending.extendleft(reversed(taken[keep:]))
+                del taken[keep:]
+                body = self._encode_or_reject(taken)
+            if taken:
+                batches.append(Batch(taken, body))
+        return batches
 
     def _encode_or_reject(self, events: list[E]) -> bytes:
-        """Encode ``events``; an event that cannot be encoded is removed from the list (see
-        :meth:`_without_unencodable`), so one bad event neither stops the sender nor takes
-        others along."""
+        """Encode ``events``; an event that cannot be encoded is removed from the list and
+        counted as failed, so one bad event neither stops the sender nor takes others along."""
         try:
             return self._encode(events)
         except Exception:
-            events[:] = self._without_unencodable(events)
+            encodable = [event for event in events if self._encodes(event)]
+            rejected = len(events) - len(encodable)
+            events[:] = encodable
+            self._failed += rejected
+            self._ready_events -= rejected
+            self._progress.set()
+            logger.error("%s: %d events could not be encoded; dropped", self._name, rejected)
             return self._encode(events)
-
-    def _without_unencodable(self, events: Sequence[E]) -> list[E]:
-        """``events`` minus those that cannot be encoded, which are counted as failed."""
-        encodable = [event for event in events if self._encodes(event)]
-        rejected = len(events) - len(encodable)
-        self._failed += rejected
-        logger.error("%s: %d events could not be encoded; dropped", self._name, rejected)
-        return encodable
 
     def _encodes(self, event: E) -> bool:
         """Whether ``event`` encodes both in a batch body and as a spool line."""
@@ -324,31 +508,103 @@ class EventSender(Generic[E]):
             return False
         return True
 
+    async def _spill(self) -> None:
+        """Write the events that found the queue full to the spool, to be read back later."""
+        assert self._store is not None
+        with self._lock:
+            events = [self._spill_queue.popleft() for _ in range(len(self._spill_queue))]
+        self._spill_taken += len(events)
+        try:
+            await self._in_writer(self._store.spill, events)
+        except Exception as error:
+            self._failed += len(events)
+            self._progress.set()
+            logger.error(
+                "%s: %d events lost: spool write failed (%s)", self._name, len(events), error
+            )
+        else:
+            self._backlog = True
+
+    def _room_in_memory(self) -> int:
+        return self._max_queue - self._depth_in_memory()
+
+    async def _read_backlog(self) -> None:
+        """Read spooled events back as the memory queue has room for them."""
+        assert self._store is not None
+        room = self._room_in_memory()
+        if room <= 0:
+            return
+        chunks, damaged, damaged_accepted, self._backlog = await self._in_writer(
+            self._read_in_writer, self._store, room
+        )
+        if damaged:
+            self._damaged += damaged
+            self._failed += damaged_accepted  # written by this run: accepted, now lost
+            self._warn("damaged", f"skipped {damaged} unreadable lines in {self._spool_path}")
+        for chunk in chunks:
+            if not chunk.accepted:
+                self._loaded += len(chunk.events)
+            self._ready_events += len(chunk.events)
+            count = len(chunk.events)
+            batches = self._split(chunk.events)
+            for batch in batches:
+                batch.segment = chunk.segment
+            rejected = count - sum(len(b.events) for b in batches)
+            if rejected:
+                self._add(self._to_settle, chunk.segment, rejected)
+            self._ready.extend(batches)
+        if chunks:
+            logger.info(
+                "%s: re-sending %d spooled events", self._name, sum(len(c.events) for c in chunks)
+            )
+
+    def _read_in_writer(self, store: Spool, room: int) -> tuple[list[Chunk[E]], int, int, bool]:
+        chunks, damaged, damaged_accepted = store.read(room, self._decode_line)
+        return chunks, damaged, damaged_accepted, store.has_unread()
+
+    def _decode_line(self, line: bytes) -> E:
+        event = self._decoder.decode(line)
+        if self._check is not None:
+            self._check(event)
+        return event
+
+    def _dispatch(self) -> None:
+        while self._ready and len(self._sends) < self._max_in_flight:
+            batch = self._ready.popleft()
+            self._ready_events -= len(batch.events)
+            self._in_flight += len(batch.events)
+            self._sends.add(asyncio.create_task(self._send(batch)))
+        self._room.set()
+
     async def _send(self, batch: Batch[E]) -> None:
         try:
-            await self._deliver_with_retries(batch)
+            await self._deliver_with_retries(batch, batch)
         except asyncio.CancelledError:
-            self._abandon(batch.events, "the sender closed while they were in flight")
+            self._cancelled.append(batch)
             raise
         finally:
+            # Here rather than in a done callback, so the flusher this wakes sees the free slot.
+            self._sends.discard(asyncio.current_task())
             self._in_flight -= len(batch.events)
-            self._sending -= 1
-            self._slot_freed.set()
+            self._wakeup.set()
             self._progress.set()
 
-    async def _deliver_with_retries(self, batch: Batch[E]) -> None:
+    async def _deliver_with_retries(self, batch: Batch[E], part: Batch[E]) -> None:
+        """Deliver ``part`` of ``batch`` (all of it, or a piece after a 413), settling its
+        events in ``batch`` as they go."""
         delays = self._retry.delays()
-        events = batch.events
+        events = part.events
         while True:
             try:
-                await self._deliver(batch)
+                await self._deliver(part)
             except APIStatusError as error:
                 if error.status == 413 and len(events) > 1:
                     for half in (events[: len(events) // 2], events[len(events) // 2 :]):
-                        await self._deliver_with_retries(Batch(half, self._encode(half)))
+                        piece = Batch(half, self._encode(half), batch.segment)
+                        await self._deliver_with_retries(batch, piece)
                     return
                 if error.status not in RETRYABLE_STATUSES:
-                    self._failed += len(events)
+                    self._settle(batch, len(events), "failed")
                     self._warn("rejected", f"{len(events)} events rejected: {error}")
                     return
                 retry_after = error.retry_after if isinstance(error, RateLimitError) else None
@@ -356,82 +612,196 @@ class EventSender(Generic[E]):
                     retry_after = parse_retry_after(error.headers.get("Retry-After"))
                 delay = _next_delay(self._retry, delays, retry_after)
                 if delay is None:
-                    self._abandon(events, f"retries gave up: {error}")
+                    self._give_up(batch, len(events), f"retries gave up: {error}")
                     return
             except APIConnectionError as error:
                 delay = _next_delay(self._retry, delays, None)
                 if delay is None:
-                    self._abandon(events, f"retries gave up: {error}")
+                    self._give_up(batch, len(events), f"retries gave up: {error}")
                     return
             except Exception:
                 logger.exception("%s: delivering a batch raised unexpectedly", self._name)
-                self._abandon(events, "delivery raised an unexpected error")
+                self._give_up(batch, len(events), "delivery raised an unexpected error")
                 return
             else:
-                self._sent += len(events)
+                self._settle(batch, len(events), "sent")
                 return
             self._retried += len(events)
             await self._retry.sleep(delay)
 
+    def _give_up(self, batch: Batch[E], count: int, reason: str) -> None:
+        if batch.segment is None:
+            self._settle(batch, count, "failed")
+            self._warn("failed", f"{count} events undelivered ({reason}); not in a spool")
+        else:
+            self._settle(batch, count, "spooled")
+            self._warn("spooled", f"{count} events left in the spool for the next run ({reason})")
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def _abort(self) -> None:
+        """Stop now: cancel the sends in flight; the flusher spools the rest as it ends."""
+        self._aborting = True
+        for send in self._sends:
+            send.cancel()
+        self._wakeup.set()
+
+    async def _finish(self) -> None:
+        """The flusher's last step: account for every event not settled yet, and close the
+        spool. Runs to its end even when the flusher is cancelled."""
+        self._abort()
+        if self._sends:
+            await asyncio.wait(set(self._sends))
+        if self._writer is not None:
+            # A spool write the flusher was waiting on when cancelled may still be running;
+            # once it is done, every batch knows whether it is on disk.
+            await self._in_writer(lambda: None)
+        leftovers: list[E] = []
+        for batch in [*self._cancelled, *self._ready]:
+            unsettled = len(batch.events) - batch.settled
+            if batch.segment is not None and batch.settled == 0:  # on disk: it stays there
+                self._settle(batch, unsettled, "spooled")
+                continue
+            # Part of it was sent (a 413 split was cut short): only the rest is written again,
+            # so the next run does not send the first part twice.
+            leftovers.extend(batch.events[batch.settled :])
+            if batch.segment is not None:
+                self._add(self._to_settle, batch.segment, unsettled)
+            batch.settled = len(batch.events)
+        self._ready.clear()
+        self._cancelled.clear()
+        self._ready_events = 0
+        with self._lock:
+            leftovers += self._queue
+            leftovers += self._spill_queue
+            self._taken += len(self._queue)
+            self._spill_taken += len(self._spill_queue)
+            self._queue.clear()
+            self._spill_queue.clear()
+        store = self._store
+        if store is not None and leftovers:
+            try:
+                await self._in_writer(store.defer, leftovers)
+            except Exception as error:
+                logger.error(
+                    "%s: %d events lost: spool write failed (%s)", self._name, len(leftovers), error
+                )
+                self._failed += len(leftovers)
+            else:
+                self._spooled += len(leftovers)
+        elif leftovers:
+            self._failed += len(leftovers)
+            self._warn("failed", f"{len(leftovers)} events undelivered at close; no spool_path set")
+        self._room.set()
+        self._progress.set()
+        await self._close_spool()
+
+    async def _close_spool(self) -> None:
+        store, writer = self._store, self._writer
+        try:
+            if store is not None:
+                self._submit_settlements(store)
+                self._spooled += await self._in_writer(store.close)
+                if self._spooled:
+                    logger.info(
+                        "%s: %d events spooled to %s", self._name, self._spooled, store.path
+                    )
+        except Exception:
+            logger.exception("%s: closing the spool failed", self._name)
+        finally:
+            self._store = self._writer = None
+            if writer is not None:
+                writer.shutdown(wait=False)
+
     # -- bookkeeping --------------------------------------------------------------------------
 
-    def _settled_count(self) -> int:
+    def _enqueued(self) -> int:
+        return (
+            self._taken
+            + len(self._queue)
+            + self._evicted
+            + self._spill_taken
+            + len(self._spill_queue)
+            + self._loaded
+        )
+
+    def _settled(self) -> int:
         return self._sent + self._failed + self._spooled + self._evicted
 
-    def _signal(self) -> None:
+    def _depth_in_memory(self) -> int:
+        return len(self._queue) + self._ready_events
+
+    def _settle(self, batch: Batch[E], count: int, outcome: str) -> None:
+        batch.settled += count
+        if outcome == "sent":
+            self._sent += count
+        elif outcome == "failed":
+            self._failed += count
+        else:
+            self._spooled += count
+        if batch.segment is not None:
+            kept = outcome == "spooled"
+            self._add(self._to_keep if kept else self._to_settle, batch.segment, count)
+        self._progress.set()
+
+    def _add(self, counts: dict[int, int], segment: int, count: int) -> None:
+        counts[segment] = counts.get(segment, 0) + count
+        if not self._settle_scheduled and self._loop is not None and self._store is not None:
+            # Settlements of one loop turn go to the writer thread together.
+            self._settle_scheduled = True
+            self._loop.call_soon(self._submit_settlements, self._store)
+
+    def _submit_settlements(self, store: Spool) -> None:
+        self._settle_scheduled = False
+        settled, kept = self._to_settle, self._to_keep
+        if not (settled or kept) or self._writer is None:
+            return
+        self._to_settle, self._to_keep = {}, {}
+        future = self._writer.submit(store.settle, settled, kept)
+        future.add_done_callback(self._log_failure)
+
+    def _log_failure(self, future: Any) -> None:
+        if (error := future.exception()) is not None:
+            logger.error("%s: spool bookkeeping failed: %s", self._name, error)
+
+    async def _in_writer(self, function: Callable[..., T], *args: Any) -> T:
+        # One writer thread per sender: spool calls run one at a time, in the order made.
+        assert self._writer is not None
+        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+
+    def _signal(self, event: asyncio.Event) -> None:
         # Producers may run in worker threads (e.g. sync web handlers); asyncio.Event is not
         # thread-safe, so a wakeup from another thread goes through the loop.
-        if self._loop is None or threading.get_ident() == self._loop_thread:
-            self._wakeup.set()
+        loop = self._loop
+        if loop is None or threading.get_ident() == self._loop_thread:
+            event.set()
         else:
-            self._loop.call_soon_threadsafe(self._wakeup.set)
-
-    def _drop(self, count: int, reason: str) -> None:
-        self._dropped += count
-        self._warn("dropped", f"dropping events: {reason} (dropped so far: {self._dropped})")
-
-    def _abandon(self, events: Sequence[E], reason: str) -> None:
-        if not events:
-            return
-        if self._spool is None:
-            self._failed += len(events)
-            self._warn("failed", f"{len(events)} events undelivered ({reason}); no spool_path set")
-            return
-        try:
-            lines = b"".join(self._encoder.encode(event) + b"\n" for event in events)
-        except Exception:
-            events = self._without_unencodable(events)
-            lines = b"".join(self._encoder.encode(event) + b"\n" for event in events)
-        # A plain append: small, and it must also work while the task is being cancelled.
-        with self._spool.open("ab") as file:
-            file.write(lines)
-        self._spooled += len(events)
-        self._warn("spooled", f"{len(events)} events spooled to {self._spool} ({reason})")
-
-    def _load_spool(self) -> None:
-        assert self._spool is not None
-        if not self._spool.exists():
-            return
-        lines = self._spool.read_bytes().splitlines()
-        events: list[E] = []
-        for line in lines:
-            try:
-                events.append(self._decoder.decode(line))
-            except msgspec.DecodeError:
-                logger.warning("%s: skipping an unreadable line in %s", self._name, self._spool)
-        room = self._max_queue - len(self._queue)
-        now, later = events[:room], events[room:]
-        self._spool.write_bytes(b"".join(self._encoder.encode(e) + b"\n" for e in later))
-        self._queue.extendleft(reversed(now))
-        self._enqueued += len(now)
-        if now:
-            logger.info("%s: re-sending %d spooled events", self._name, len(now))
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+                loop.call_soon_threadsafe(event.set)
 
     def _warn(self, kind: str, message: str) -> None:
         now = time.monotonic()
         if now - self._last_warning.get(kind, -_LOG_EVERY) >= _LOG_EVERY:
             self._last_warning[kind] = now
             logger.warning("%s: %s", self._name, message)
+
+
+async def uncancellable(awaitable: Coroutine[Any, Any, T] | asyncio.Future[T]) -> T:
+    """Await ``awaitable`` to its end even if the caller is cancelled meanwhile; that
+    cancellation is raised afterwards."""
+    future = asyncio.ensure_future(awaitable)
+    cancelled = False
+    while True:
+        try:
+            result = await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if future.done():
+                raise
+            cancelled = True
+            continue
+        if cancelled:
+            raise asyncio.CancelledError
+        return result
 
 
 def _next_delay(

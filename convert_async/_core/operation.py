@@ -48,9 +48,10 @@ class Operation:
     makes it safe to retry like a GET. ``envelope`` is ``"data"`` when the reply wraps its
     payload in ``{"data": ...}`` and ``"none"`` when the payload is the whole body.
     ``query_params`` and ``header_params`` name the arguments sent in the query string and as
-    headers (``array_params``: the query arguments that are arrays, sent as ``name[]=``); ``body_format`` is how the body is encoded; ``auth`` is the credential kind the
-    API expects (``"cookie"`` for operations reserved to session cookies). ``rate_group``
-    names the server-side quota the operation counts against, if any.
+    headers (``array_params``: the query arguments that are arrays, sent as ``name[]=``);
+    ``body_format`` is how the body is encoded; ``auth`` is the credential kind the API expects
+    (``"cookie"`` for operations reserved to session cookies). ``rate_group`` names the
+    server-side quota the operation counts against, if any.
     """
 
     operation: str

@@ -2,7 +2,7 @@
 
 Built on the core :class:`~convert_async._core.events.EventSender` (bounded queue, overflow
 policy, flush by size / bytes / interval, retries with backoff honouring ``Retry-After``,
-split on 413, spool on close): one sender posts hits to ``/hit/batch``, another events to
+split on 413, a crash-safe spool): one sender posts hits to ``/hit/batch``, another events to
 ``/event/batch``. Each item gets the ``time`` it was offered (when the request reached your
 server). Batches go out one at a time by default (``max_in_flight=1``) because Pirsch needs
 batches in time order.
@@ -10,6 +10,7 @@ batches in time order.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
@@ -20,8 +21,10 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._core.codec import validate_request
-from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats
+from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats, uncancellable
+from .._core.operation import Operation
 from .._core.retry import RetryPolicy
+from .._core.session import Response
 from .requests import BatchEvent, BatchHit, Event, Hit
 from .tracking import hit_from_headers
 
@@ -57,9 +60,10 @@ class PirschSender:
     """Queue hits and events and deliver them in batches without blocking the caller.
 
     ``offer_hit`` / ``offer_event`` / ``track_request`` are plain ``def`` and return whether
-    the item was accepted. Every accepted item ends up sent, failed (rejected by Pirsch), or
-    spooled (``spool_path``: ``<path>.hits`` and ``<path>.events``, re-sent by the next
-    sender), and is counted in :attr:`stats`::
+    the item was accepted; they raise :class:`~convert_async.ClientStateError` unless the
+    sender is running. Every accepted item ends up sent, failed (rejected by Pirsch), spooled
+    (``spool_path``: the folders ``<path>.hits`` and ``<path>.events``, kept on disk until
+    delivered and re-sent by the next sender) or dropped, and is counted in :attr:`stats`::
 
         async with pirsch.sender() as sender:
             sender.track_request(url, ip, request.headers)  # skipped when DNT is 1
@@ -86,6 +90,8 @@ class PirschSender:
     ) -> None:
         # Each batch is one attempt at the HTTP level; the event sender owns the retries.
         self._client = client.with_options(max_retries=0)
+        self._hits_operation = client.hits._operation("send_hits_batch")
+        self._events_operation = client.events._operation("send_events_batch")
         self._clock = clock
         self.close_timeout = close_timeout
         self._dnt_skipped = 0
@@ -103,6 +109,7 @@ class PirschSender:
             self._deliver_hits,
             event_type=BatchHit,
             spool_path=None if spool is None else spool + ".hits",
+            check=_check_hit,
             name="convert_async.pirsch.hits",
             **options,  # type: ignore[arg-type]
         )
@@ -110,6 +117,7 @@ class PirschSender:
             self._deliver_events,
             event_type=BatchEvent,
             spool_path=None if spool is None else spool + ".events",
+            check=_check_event,
             name="convert_async.pirsch.events",
             **options,  # type: ignore[arg-type]
         )
@@ -157,21 +165,28 @@ class PirschSender:
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start both background flushers (``async with`` does it)."""
+        """Start both background flushers (``async with`` does it); if the second cannot
+        start (say its spool is held by another process), the first is closed again."""
         await self._hits.start()
-        await self._events.start()
+        try:
+            await self._events.start()
+        except BaseException:
+            await uncancellable(self._hits.aclose(0))
+            raise
 
     async def flush(self, timeout: float | None = None) -> bool:
-        """Send everything queued so far; True once all of it settled within ``timeout``."""
-        hits = await self._hits.flush(timeout)
-        events = await self._events.flush(timeout)
+        """Send everything queued so far; True once all of it settled within ``timeout``
+        seconds in total (both queues are flushed at once)."""
+        hits, events = await asyncio.gather(self._hits.flush(timeout), self._events.flush(timeout))
         return hits and events
 
     async def aclose(self, timeout: float | None = None) -> None:
-        """Stop accepting and deliver what is queued within ``timeout`` (then spool or count
-        the rest as failed)."""
-        await self._hits.aclose(timeout)
-        await self._events.aclose(timeout)
+        """Stop accepting and deliver what is queued within ``timeout`` seconds in total (both
+        queues close at once), then spool or count the rest as failed. Cancel-safe like the
+        core sender's close."""
+        await uncancellable(
+            asyncio.gather(self._hits.aclose(timeout), self._events.aclose(timeout))
+        )
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -192,8 +207,31 @@ class PirschSender:
 
     # -- delivery -----------------------------------------------------------------------------
 
+    # Each batch body was encoded once by the sender and every item checked when offered, so
+    # the body is posted as is rather than through the resources (which check and encode).
+
     async def _deliver_hits(self, batch: Batch[BatchHit]) -> None:
-        await self._client.hits.send_batch(batch.events)
+        await self._post(self._hits_operation, batch.body)
 
     async def _deliver_events(self, batch: Batch[BatchEvent]) -> None:
-        await self._client.events.send_batch(batch.events)
+        await self._post(self._events_operation, batch.body)
+
+    async def _post(self, op: Operation, body: bytes) -> Response:
+        return await self._client._send(
+            op.http_method,
+            self._client._http.url_for(op.path, base=op.base),
+            body=body,
+            content_type="application/json",
+            headers=None,
+            retry_safe=op.retry_safe,
+            authenticate=op.auth != "none",
+            rate_group=op.rate_group,
+        )
+
+
+def _check_hit(hit: BatchHit) -> None:
+    validate_request(hit, operation="send_hits_batch")
+
+
+def _check_event(event: BatchEvent) -> None:
+    validate_request(event, operation="send_events_batch")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import os
@@ -13,10 +12,10 @@ from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
 from .._core._constants import DEFAULT_MAX_CONNECTIONS
-from .._core.client import BaseClient, ClientOptions
+from .._core.client import ClientOptions
 from .._core.codec import decode_json, encode_json, validate_request
 from .._core.errors import ClientStateError, ConvertError, RequestValidationError
-from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats
+from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats, uncancellable
 from .._core.operation import Operation
 from .._core.redaction import REDACTED
 from .._core.retry import RetryPolicy
@@ -83,7 +82,7 @@ class _Secret:
         return REDACTED
 
 
-class TrackingClient(BaseClient):
+class TrackingClient:
     """Fetch project config and send tracking events to Convert's serving API.
 
     Config comes from ``{config_base_url}/config/{sdk_key}`` (or
@@ -114,8 +113,12 @@ class TrackingClient(BaseClient):
     refetches the config in the background, keeping the last good one when a refresh fails;
     ``debug_token`` makes draft and paused experiences visible; ``timeout``, ``max_retries`` and
     ``retry`` apply to config requests and to the sender's retries of tracking batches;
-    ``overflow`` (``drop_newest``, ``drop_oldest`` or ``block``) says what happens when
-    ``max_queue_size`` events are waiting.
+    ``overflow`` (``drop_newest``, ``drop_oldest``, ``block`` or ``spool``) says what happens
+    when ``max_queue_size`` events are waiting; ``spool_path`` names a folder where accepted
+    events are kept on disk until delivered (see docs/tracking.md).
+
+    ``track_*`` raise :class:`~convert_async.ClientStateError` unless the client is open:
+    events accepted by a client that never runs would never leave.
     """
 
     def __init__(
@@ -148,14 +151,15 @@ class TrackingClient(BaseClient):
     ) -> None:
         if sdk_key_secret and not sdk_key:
             raise ValueError("sdk_key_secret needs the sdk_key it belongs to")
-        if not str(account_id) or not str(project_id):
-            raise ValueError("account_id and project_id are required")
+        # Checked before use: the project id becomes part of the default tracking host name.
+        account = _id("account_id", account_id)
+        project = _id("project_id", project_id)
         if config_refresh_interval is not None and config_refresh_interval <= 0:
             raise ValueError("config_refresh_interval must be a positive number of seconds")
         track = track_base_url.rstrip("/")
         for placeholder in _PROJECT_PLACEHOLDERS:
-            track = track.replace(placeholder, str(project_id))
-        http = HttpSession(
+            track = track.replace(placeholder, project)
+        self._http = HttpSession(
             base_url=config_base_url,
             base_urls={"config": config_base_url, "track": track},
             auth=None,
@@ -170,16 +174,17 @@ class TrackingClient(BaseClient):
             retry_writes=False,
             page_concurrency=1,
         )
-        super().__init__(http, options)
+        self._options = options
         self.sdk_key = sdk_key or None
-        self.account_id = str(account_id)
-        self.project_id = str(project_id)
+        self.account_id = account
+        self.project_id = project
         self.environment = environment
         self.enrich_data = enrich_data
         self.source = source
         self.config_refresh_interval = config_refresh_interval
         self.close_timeout = close_timeout
         self.track_base_url = track
+        self.config_base_url = self._http.base_url
         self._secret = _Secret(sdk_key_secret) if sdk_key_secret else None
         self._debug_token = _Secret(debug_token) if debug_token else None
         self._track_operation = OPERATIONS[
@@ -205,6 +210,7 @@ class TrackingClient(BaseClient):
             max_in_flight=max_in_flight,
             retry=sender_retry,
             spool_path=spool_path,
+            check=_check_event,
             name="convert_async.tracking",
         )
         self._config: ProjectConfig | None = None
@@ -217,18 +223,27 @@ class TrackingClient(BaseClient):
             f"TrackingClient(sdk_key={self.sdk_key!r}, "
             f"sdk_key_secret={REDACTED if self._secret else None!r}, "
             f"account_id={self.account_id!r}, project_id={self.project_id!r}, "
-            f"config_base_url={self.base_url!r}, track_base_url={self.track_base_url!r})"
+            f"config_base_url={self.config_base_url!r}, track_base_url={self.track_base_url!r})"
         )
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def open(self) -> Self:
         """Open the connection pool, start the sender and the config refresh (``async with``
-        does this for you)."""
+        does this for you).
+
+        Raises :class:`~convert_async.SpoolError` when ``spool_path`` cannot be used; nothing
+        stays open then.
+        """
         if self._closed:
             raise ClientStateError("this TrackingClient was closed; create a new one")
-        await self._http.open()
-        await self._sender.start()
+        try:
+            await self._http.open()
+            await self._sender.start()
+        except BaseException:
+            self._closed = True
+            await uncancellable(self._http.close())
+            raise
         if self.config_refresh_interval is not None and self._refresh_task is None:
             self._refresh_task = asyncio.create_task(
                 self._refresh_config(self.config_refresh_interval),
@@ -240,19 +255,26 @@ class TrackingClient(BaseClient):
         """Stop the config refresh, deliver queued events (for up to ``timeout`` seconds, or
         until retries give up when None), then close the connection pool.
 
-        Events still undelivered are spooled to ``spool_path`` when one is set, otherwise
-        counted in ``stats.failed``.
+        Events still undelivered stay in the spool when ``spool_path`` is set, otherwise they
+        are counted in ``stats.failed``. Cancel-safe: a cancelled close still stops the sender
+        before the pool closes, and the cancellation is raised afterwards.
         """
         self._closed = True
-        task, self._refresh_task = self._refresh_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        refresh, self._refresh_task = self._refresh_task, None
+        if refresh is not None:
+            refresh.cancel()
         try:
             await self._sender.aclose(timeout)
         finally:
-            await super().aclose()
+            await uncancellable(self._close_pool(refresh))
+
+    async def _close_pool(self, refresh: asyncio.Task[None] | None) -> None:
+        if refresh is not None:
+            await asyncio.wait([refresh])
+        await self._http.close()
+
+    async def __aenter__(self) -> Self:
+        return await self.open()
 
     async def __aexit__(
         self,
@@ -261,10 +283,6 @@ class TrackingClient(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose(self.close_timeout)
-
-    def with_options(self, **_: Any) -> Self:
-        """Not supported: a TrackingClient owns its event queue, which copies cannot share."""
-        raise TypeError("TrackingClient does not support with_options; create another client")
 
     # -- config -------------------------------------------------------------------------------
 
@@ -376,7 +394,8 @@ class TrackingClient(BaseClient):
     ) -> bool:
         """Queue "``visitor_id`` was bucketed into ``variation_id`` of ``experience_id``".
 
-        Never waits: returns False when the event was dropped (queue full or client closed).
+        Never waits: returns False when the event was refused (queue full, or the client is
+        closing). Ids are positive integers or strings of digits.
 
         Example::
 
@@ -387,7 +406,7 @@ class TrackingClient(BaseClient):
             experience_id=_id("experience_id", experience_id),
             variation_id=_id("variation_id", variation_id),
         )
-        return self._sender.offer(_event(visitor_id, "bucketing", data, segments))
+        return self._sender.offer(_event(visitor_id, "bucketing", data, _segments(segments)))
 
     def track_conversion(
         self,
@@ -417,23 +436,23 @@ class TrackingClient(BaseClient):
         """
         items: list[GoalDataItem] = []
         if revenue is not None:
-            if isinstance(revenue, bool) or not math.isfinite(revenue):
-                raise RequestValidationError("revenue", "must be a finite number")
-            items.append(GoalDataItem(key="amount", value=revenue))
+            items.append(GoalDataItem(key="amount", value=_number("revenue", revenue)))
         if products_count is not None:
-            if isinstance(products_count, bool) or products_count < 0:
+            if type(products_count) is not int or products_count < 0:
                 raise RequestValidationError("products_count", "must be a non-negative integer")
             items.append(GoalDataItem(key="productsCount", value=products_count))
         if transaction_id is not None:
+            if not isinstance(transaction_id, str | int) or isinstance(transaction_id, bool):
+                raise RequestValidationError("transaction_id", "must be a string")
             items.append(GoalDataItem(key="transactionId", value=str(transaction_id)))
         if goal_data:
             items.extend(_goal_data_items(goal_data, given={item.key for item in items}))
         data = EventData(
             goal_id=_id("goal_id", goal_id),
             goal_data=tuple(items) or None,
-            bucketing_data={str(e): str(v) for e, v in bucketing.items()} if bucketing else None,
+            bucketing_data=_bucketing(bucketing) if bucketing else None,
         )
-        return self._sender.offer(_event(visitor_id, "conversion", data, segments))
+        return self._sender.offer(_event(visitor_id, "conversion", data, _segments(segments)))
 
     async def send(self, event: TrackingEvent) -> bool:
         """Queue a ready-made event, waiting for room when ``overflow="block"``.
@@ -510,22 +529,49 @@ class TrackingClient(BaseClient):
         headers.update(
             {name: str(arguments[name]) for name in op.header_params if arguments.get(name)}
         )
-        response = await self._send(
+        response = await self._http.send(
             op.http_method,
             self._url(op, arguments),
-            body=None,
-            content_type=None,
             headers=headers,
             retry_safe=op.retry_safe,
+            timeout=self._options.timeout,
+            retry=self._options.retry,
         )
         return decode_json(response.body, response_type, operation=op.operation)
 
 
-def _id(name: str, value: str | int) -> str:
-    text = value if type(value) is str else str(value)
-    if not text or isinstance(value, bool):
-        raise RequestValidationError(name, "must be a non-empty id")
-    return text
+def _id(name: str, value: object) -> str:
+    """``value`` as the id string the API takes: a positive integer or a string of digits."""
+    if type(value) is str:
+        if value.isascii() and value.isdigit() and value.strip("0"):
+            return value
+    elif type(value) is int and value > 0:
+        return str(value)
+    raise RequestValidationError(name, "must be a positive integer or a string of digits")
+
+
+def _number(name: str, value: object) -> int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    raise RequestValidationError(name, "must be a finite number")
+
+
+def _bucketing(bucketing: object) -> dict[str, str]:
+    if not isinstance(bucketing, Mapping):
+        raise RequestValidationError("bucketing", "must map experience ids to variation ids")
+    return {
+        _id("bucketing experience_id", experience): _id("bucketing variation_id", variation)
+        for experience, variation in bucketing.items()
+    }
+
+
+def _segments(segments: object) -> VisitorSegments | None:
+    if segments is None:
+        return None
+    if not isinstance(segments, VisitorSegments):
+        raise RequestValidationError("segments", "must be a VisitorSegments")
+    validate_request(segments, operation="segments")
+    return segments
 
 
 _REQUIRED_DATA: Final[dict[str, tuple[str, ...]]] = {
@@ -544,11 +590,18 @@ def _check_event(event: TrackingEvent) -> None:
     if required is None:
         raise RequestValidationError("event_type", f"must be one of {', '.join(_REQUIRED_DATA)}")
     for name in required:
-        if not getattr(event.data, name):
+        if getattr(event.data, name) is None:
             raise RequestValidationError(f"data.{name}", f"required for a {event.event_type} event")
+    for name in ("experience_id", "variation_id", "goal_id"):
+        if (value := getattr(event.data, name)) is not None:
+            _id(f"data.{name}", value)
+    if event.data.bucketing_data is not None:
+        _bucketing(event.data.bucketing_data)
     for item in event.data.goal_data or ():
         if item.key not in GOAL_DATA_KEYS:
             raise RequestValidationError(f"data.goal_data.{item.key}", "unknown goal data key")
+        if isinstance(item.value, float) and not math.isfinite(item.value):
+            raise RequestValidationError(f"data.goal_data.{item.key}", "must be a finite number")
 
 
 def _goal_data_items(
@@ -560,9 +613,16 @@ def _goal_data_items(
             raise RequestValidationError(f"goal_data.{key}", f"unknown key (use {allowed})")
         if key in given:
             raise RequestValidationError(f"goal_data.{key}", "also given as an argument")
-        yield GoalDataItem(
-            key=key, value=value if isinstance(value, int | float | str) else list(value)
-        )
+        if isinstance(value, str):
+            yield GoalDataItem(key=key, value=value)
+        elif type(value) in (int, float):
+            yield GoalDataItem(key=key, value=_number(f"goal_data.{key}", value))
+        elif isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+            yield GoalDataItem(key=key, value=list(value))
+        else:
+            raise RequestValidationError(
+                f"goal_data.{key}", "must be a string, a finite number or a list of strings"
+            )
 
 
 def _event(

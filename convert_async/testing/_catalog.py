@@ -32,7 +32,13 @@ _ITEM_ACTIONS = {
     "daily_report": "daily_report",
     "report_settings": "report_settings",
 }
-_COLLECTION_ACTIONS = {"add": "create", "bulk-update": "bulk_update", "bulk-delete": "bulk_delete"}
+_COLLECTION_ACTIONS = {
+    "add": "create",
+    "create": "create",
+    "bulk-update": "bulk_update",
+    "bulk-delete": "bulk_delete",
+}
+_BARE_ITEM_ACTIONS = {"GET": "read", "PUT": "update", "DELETE": "delete"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +120,10 @@ def _classify(
     if paginated:
         return "list"
     if not tail:
-        return "read" if method == "GET" and pairs else "other"
+        # The spec's REST forms: GET reads an item, PUT replaces it, DELETE removes it.
+        return _BARE_ITEM_ACTIONS.get(method, "other") if pairs else "other"
+    if tail == ("details",) and method == "POST":
+        return "update"  # POST .../details updates what GET .../details reads
     if len(tail) == 1 and pairs and tail[0] in _ITEM_ACTIONS:
         return _ITEM_ACTIONS[tail[0]]
     if len(tail) == 2 and tail[1] in _COLLECTION_ACTIONS:

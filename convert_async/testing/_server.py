@@ -53,7 +53,7 @@ _SINGULAR = {
     "users-accesses": "Collaborator",
     "sdk-keys": "SDK key",
     "api-keys": "API key",
-    "signals": "Signal session",
+    "signal_sessions": "Signal session",
 }
 # Operations that start a cookie session or reset a password: no credentials yet.
 _OPEN_OPERATIONS = frozenset(

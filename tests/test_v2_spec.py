@@ -1,0 +1,73 @@
+"""The v2 operation table against Convert's own OpenAPI spec (the packaged evidence files).
+
+Driven by the spec file, never by the SDK's table: every SDK operation must be a spec operation
+with the same method, path and query/header parameter names. Path parameter names are
+compared after the one normalisation the SDK makes (the spec spells the placeholder id two
+ways, and the OAuth client id two ways).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from convert_async import ConvertClient, HmacAuth
+from convert_async.testing import FakeConvert
+from convert_async.v2 import OPERATIONS
+
+pytestmark = pytest.mark.anyio
+
+SPEC: list[dict[str, Any]] = json.loads(
+    resources.files("convert_async.testing")
+    .joinpath("data/convert-v2-openapi.json")
+    .read_text(encoding="utf-8")
+)["operations"]
+
+
+_SAME_PARAMETER = {"{placeholderId}": "{placeholder_id}", "{id}": "{client_id}"}
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{\w+\}", lambda found: _SAME_PARAMETER.get(found[0], found[0]), path)
+
+
+SPEC_BY_SHAPE = {(op["method"], _shape(op["path"])): op for op in SPEC}
+
+
+def test_spec_file_is_the_whole_spec() -> None:
+    assert len(SPEC) == 189
+    assert len(SPEC_BY_SHAPE) == 189  # no two operations share a method and path
+
+
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_sdk_operation_is_a_spec_operation(name: str) -> None:
+    op = OPERATIONS[name]
+    spec = SPEC_BY_SHAPE.get((op.http_method, _shape(op.path)))
+    assert spec is not None, f"{name}: {op.http_method} {op.path} is not in Convert's spec"
+    query = {p.partition("[")[0] for p in spec["params"] if "[q" in p}
+    headers = {p.partition("[")[0] for p in spec["params"] if p.endswith("[h]")}
+    assert set(op.query_params) == query
+    assert set(op.header_params) == headers
+    arrays = {p.partition("[")[0] for p in spec["params"] if "[q:array]" in p}
+    assert set(op.array_params) == arrays
+
+
+def test_sdk_covers_distinct_spec_operations() -> None:
+    matched = [SPEC_BY_SHAPE[(o.http_method, _shape(o.path))] for o in OPERATIONS.values()]
+    assert len({op["operationId"] for op in matched}) == len(OPERATIONS)
+
+
+async def test_bare_include_string_is_sent_as_an_array() -> None:
+    async with FakeConvert() as fake:
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth=auth, base_url=fake.url) as client:
+            account = (await client.accounts.list())[0].id
+            assert account is not None
+            await client.accounts.get(account_id=account, include="stats")
+        sent = fake.requests_for("get_account")[-1]
+    assert sent.query == {"include[]": ["stats"]}
+    assert sent.status == 200
