@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench format clean
+.PHONY: demo test lint typecheck unit bench format generate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ test: lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/gen_v2.py --check
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -30,6 +31,9 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks
+
+generate: $(STAMP)
+	$(BIN)/python tools/gen_v2.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .

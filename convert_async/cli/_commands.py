@@ -42,22 +42,27 @@ async def resolve_account(client: ConvertClient, account: int | None, project: i
     """The account to use: the one given, the only one the key reaches, or the project's."""
     if account is not None:
         return account
-    accounts = await client.accounts.list()
+    accounts = await account_ids(client)
     if len(accounts) == 1:
-        return accounts[0].id
+        return accounts[0]
     if not accounts:
         raise CliError("this key has access to no account")
     if project is not None:
         for candidate in accounts:
             try:
-                await client.projects.get(account_id=candidate.id, project_id=project)
+                await client.projects.get(account_id=candidate, project_id=project)
             except NotFoundError:
                 continue
-            return candidate.id
-        ids = ", ".join(str(a.id) for a in accounts)
+            return candidate
+        ids = ", ".join(map(str, accounts))
         raise CliError(f"project {project} not found in any account of this key ({ids})")
-    ids = ", ".join(str(a.id) for a in accounts)
+    ids = ", ".join(map(str, accounts))
     raise CliError(f"this key reaches several accounts ({ids}): pass --account")
+
+
+async def account_ids(client: ConvertClient) -> list[int]:
+    """The ids of every account the key reaches."""
+    return [account.id async for account in client.accounts.list() if account.id is not None]
 
 
 async def check_project(client: ConvertClient, account: int, project: int) -> None:
@@ -75,7 +80,7 @@ async def projects_list(args: argparse.Namespace) -> int:
         if account is not None:
             accounts = [account]
         else:
-            accounts = [a.id for a in await client.accounts.list()]
+            accounts = await account_ids(client)
         projects: list[Project] = []
         for account_id in accounts:
             try:

@@ -27,9 +27,10 @@ class _ExperienceSummary:
             self.first_goal = row.goal_id
         if row.goal_id != self.first_goal:
             return
-        self.visitors += row.visitors
-        if row.improvement is not None:
-            self.lifts.append((row.improvement, row.variation_name or str(row.variation_id)))
+        self.visitors += row.visitors or 0
+        if row.conversion_rate_change is not None and not row.is_baseline:
+            name = row.variation_name or str(row.variation_id)
+            self.lifts.append((row.conversion_rate_change, name))
 
     def best_lift(self) -> str:
         if not self.lifts:
@@ -46,24 +47,28 @@ async def run_demo(*, concurrency: int = 20, out: Path | None = None) -> int:
         async with FakeConvert() as fake:
             auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
             async with ConvertClient(auth, base_url=fake.url) as client:
-                accounts = await client.accounts.list()
-                account = accounts[0]
+                account = (await client.accounts.list()).items[0]
+                assert account.id is not None
                 print(f"Fake Convert API at {fake.url} (HMAC-signed requests)")
                 print(f"Account {account.id}: {account.name}")
-                projects = [p async for p in client.projects.list(account_id=account.id)]
+                projects = [
+                    p async for p in client.projects.list(account_id=account.id) if p.id
+                ]
                 experiences: dict[tuple[int, int], Experience] = {}
                 for project in projects:
+                    assert project.id is not None
                     async for exp in client.experiences.list(
                         account_id=account.id, project_id=project.id
                     ):
-                        experiences[(project.id, exp.id)] = exp
+                        if exp.id is not None:
+                            experiences[(project.id, exp.id)] = exp
 
                 # Bulk export: every experience's aggregated report, concurrently, to CSV.
                 summaries: dict[tuple[int, int], _ExperienceSummary] = {}
                 export = export_reports(
                     client,
                     account_id=account.id,
-                    project_ids=[p.id for p in projects],
+                    project_ids=[p.id for p in projects if p.id is not None],
                     out=target,
                     concurrency=concurrency,
                 )
@@ -74,7 +79,7 @@ async def run_demo(*, concurrency: int = 20, out: Path | None = None) -> int:
                 result = export.result
                 assert result is not None
 
-                tracking_line = await _tracking_burst(fake, account.id, projects[0].id)
+                tracking_line = await _tracking_burst(fake, account.id, projects[0].id or 0)
             api_calls = len(fake.requests)
         _print_tables(projects, experiences, summaries)
         elapsed = time.perf_counter() - started

@@ -26,7 +26,9 @@ class ReportsExtras(Resource):
     async def download(self, export: ExportLink | str, *, to: None = None) -> bytes: ...
     @overload
     async def download(self, export: ExportLink | str, *, to: StrPath) -> Path: ...
-    async def download(self, export: ExportLink | str, *, to: StrPath | None = None) -> bytes | Path:
+    async def download(
+        self, export: ExportLink | str, *, to: StrPath | None = None
+    ) -> bytes | Path:
         """Fetch the file an export points to: its bytes, or with ``to=path`` streamed there.
 
         The link is fetched with credentials only when it is on the API's own host.

@@ -34,7 +34,6 @@ import math
 import os
 import time
 import weakref
-from datetime import UTC, datetime
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -45,6 +44,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, Self, TypeAlias, cast

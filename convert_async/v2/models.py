@@ -643,7 +643,7 @@ class AuthResponseDataProfileData(
         "tech_person": "techPerson",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     email: str | None = None
     first_name: str | None = None
@@ -669,7 +669,7 @@ class UserPreferencesEditorSettings(
         "code_linter_on": "codeLinterOn",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     code_open: bool | None = None
     code_box_id: str | None = None
@@ -679,7 +679,7 @@ class UserPreferencesEditorSettings(
 
 
 class AccountExperiencesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -710,14 +710,14 @@ class ReportingSegmentsFilters(ResponseModel):
 
 
 class AccountLiveDataPersistentOptionsAutoRefresh(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     speed: int | None = None
     enabled: bool | None = None
 
 
 class AccountLiveDataPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -735,7 +735,7 @@ class AccountLiveDataPersistentOptions(ResponseModel):
 
 
 class AccountHistoryPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -757,14 +757,14 @@ class AccountHistoryPersistentOptions(ResponseModel):
 class ProjectsListPersistentOptionsTrackingScriptVersion(
     ResponseModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: str | None = None
     is_not: str | None = None
 
 
 class ProjectsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -788,7 +788,7 @@ class ProjectsListPersistentOptions(ResponseModel, rename={"except_": "except"})
 
 
 class ExperiencesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -815,7 +815,7 @@ class ExperiencesListPersistentOptions(ResponseModel):
 
 
 class HypothesesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -841,7 +841,7 @@ class HypothesesListPersistentOptions(
 
 
 class KnowledgeBasesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -862,7 +862,7 @@ class KnowledgeBasesListPersistentOptions(ResponseModel, rename={"except_": "exc
 
 
 class ObservationsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -883,7 +883,7 @@ class ObservationsListPersistentOptions(ResponseModel, rename={"except_": "excep
 
 
 class GoalsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -906,7 +906,7 @@ class GoalsListPersistentOptions(ResponseModel):
 
 
 class AudiencesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -928,7 +928,7 @@ class AudiencesListPersistentOptions(ResponseModel):
 
 
 class LocationsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -948,14 +948,14 @@ class LocationsListPersistentOptions(ResponseModel):
 
 
 class ProjectLiveDataPersistentOptionsAutoRefresh(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     speed: int | None = None
     enabled: bool | None = None
 
 
 class ProjectLiveDataPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -973,7 +973,7 @@ class ProjectLiveDataPersistentOptions(ResponseModel):
 
 
 class ProjectHistoryPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -999,14 +999,14 @@ class ProjectHistoryPersistentOptions(ResponseModel):
 
 
 class ExperienceLiveDataPersistentOptionsAutoRefresh(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     speed: int | None = None
     enabled: bool | None = None
 
 
 class ExperienceLiveDataPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1023,7 +1023,7 @@ class ExperienceLiveDataPersistentOptions(ResponseModel):
 
 
 class ExperienceHistoryPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1045,7 +1045,7 @@ class ExperienceHistoryPersistentOptions(ResponseModel):
 
 
 class ExperienceReportPersistentOptionsSectionsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1058,7 +1058,7 @@ class ExperienceReportPersistentOptions(ResponseModel):
 
 
 class ExperienceReportFirstViewPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1071,7 +1071,7 @@ class ExperienceReportFirstViewPersistentOptions(ResponseModel):
 
 
 class ExperienceReportSecondViewPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1084,7 +1084,7 @@ class ExperienceReportSecondViewPersistentOptions(ResponseModel):
 
 
 class FeaturesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1103,7 +1103,7 @@ class FeaturesListPersistentOptions(ResponseModel, rename={"except_": "except"})
 
 
 class SdkKeysListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1116,7 +1116,7 @@ class SdkKeysListPersistentOptions(ResponseModel):
 
 
 class SignalSessionsListPersistentOptionsExperience(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | None = None
     variation_id: int | None = None
@@ -1125,14 +1125,14 @@ class SignalSessionsListPersistentOptionsExperience(ResponseModel):
 class SignalSessionsListPersistentOptionsCountry(
     ResponseModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | None = None
     is_not: list[str] | None = None
 
 
 class SignalSessionsListPersistentOptionsOs(ResponseModel, rename={"is_": "is", "is_not": "isNot"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | None = None
     is_not: list[str] | None = None
@@ -1141,7 +1141,7 @@ class SignalSessionsListPersistentOptionsOs(ResponseModel, rename={"is_": "is", 
 class SignalSessionsListPersistentOptionsBrowser(
     ResponseModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | None = None
     is_not: list[str] | None = None
@@ -1150,28 +1150,28 @@ class SignalSessionsListPersistentOptionsBrowser(
 class SignalSessionsListPersistentOptionsDevices(
     ResponseModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | None = None
     is_not: list[str] | None = None
 
 
 class SignalSessionsListPersistentOptionsDuration(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     min: int | None = None
     max: int | None = None
 
 
 class SignalSessionsListPersistentOptionsPageCount(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     min: int | None = None
     max: int | None = None
 
 
 class SignalSessionsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1222,7 +1222,7 @@ class SignalSessionsListPersistentOptions(
 
 
 class CompassColumnsPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | None = None
     name: str | None = None
@@ -1261,7 +1261,7 @@ class UserPreferencesDisplaySettings(
         "project_compass": "projectCompass",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     account_experiences_list: AccountExperiencesListPersistentOptions | None = None
     account_live_data_list: AccountLiveDataPersistentOptions | None = None
@@ -1288,13 +1288,13 @@ class UserPreferencesDisplaySettings(
 
 
 class UserPreferencesUiSettingsOnboard(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     remind_in: int | None = None
 
 
 class UserPreferencesUiSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     hide_demo_project: bool | None = None
     onboard: UserPreferencesUiSettingsOnboard | None = None
@@ -1309,7 +1309,7 @@ class UserPreferencesGeneralSettings(
         "convert_labs_opt_in": "convertLabsOptIn",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     last_open_account: int | None = None
     last_open_project: int | None = None
@@ -1342,7 +1342,7 @@ class AuthResponseData(
     ResponseModel,
     rename={"profile_data": "profileData", "is_sudo": "isSudo", "session_token": "sessionToken"},
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     profile_data: AuthResponseDataProfileData | None = None
     preferences: UserPreferences | None = None
@@ -1429,7 +1429,7 @@ class OAuthDeleteClientResponseData(ResponseModel):
 
 
 class RolePermissionsAccount(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     manage_addons: bool | None = None
     manage_sso: bool | None = None
@@ -1439,7 +1439,7 @@ class RolePermissionsAccount(ResponseModel):
 
 
 class RolePermissionsBilling(ResponseModel, rename={"manage_plan": "managePlan"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     manage_plan: bool | None = None
     manage_billing: bool | None = None
@@ -1457,7 +1457,7 @@ class CommonBasicPermissions(ResponseModel):
 
 
 class RolePermissionsLivedata(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     view_account_livedata: bool | None = None
     view_project_livedata: bool | None = None
@@ -1465,7 +1465,7 @@ class RolePermissionsLivedata(ResponseModel):
 
 
 class RolePermissionsHistory(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     view_account_history: bool | None = None
     view_project_history: bool | None = None
@@ -1473,14 +1473,14 @@ class RolePermissionsHistory(ResponseModel):
 
 
 class RolePermissionsCollaborator(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     view: bool | None = None
     crud: bool | None = None
 
 
 class RolePermissionsProject(ResponseModel, rename={"import_": "import"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     add: bool | None = None
     edit: bool | None = None
@@ -1491,7 +1491,7 @@ class RolePermissionsProject(ResponseModel, rename={"import_": "import"}):
 
 
 class RolePermissionsGoal(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     add: bool | None = None
     edit: bool | None = None
@@ -1501,7 +1501,7 @@ class RolePermissionsGoal(ResponseModel):
 
 
 class RolePermissionsExperience(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     add: bool | None = None
     edit: bool | None = None
@@ -1513,7 +1513,7 @@ class RolePermissionsExperience(ResponseModel):
 
 
 class RolePermissionsLocation(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     add: bool | None = None
     edit: bool | None = None
@@ -1523,14 +1523,14 @@ class RolePermissionsLocation(ResponseModel):
 
 
 class RolePermissionsVariation(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     pauseplay: bool | None = None
     changebaseline: bool | None = None
 
 
 class RolePermissionsAudience(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     add: bool | None = None
     edit: bool | None = None
@@ -1540,7 +1540,7 @@ class RolePermissionsAudience(ResponseModel):
 
 
 class RolePermissionsReport(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     view: bool | None = None
     fulledit: bool | None = None
@@ -1548,7 +1548,7 @@ class RolePermissionsReport(ResponseModel):
 
 
 class RolePermissionsHypothesis(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     add: bool | None = None
     edit: bool | None = None
@@ -1597,7 +1597,7 @@ class UserDataProfileData(
         "tech_person": "techPerson",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     email: str | None = None
     first_name: str | None = None
@@ -1662,7 +1662,7 @@ class MainAccountBillingDetails(
         "billing_type": "billingType",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_paused_by_quota: bool | None = None
     next_billing_cycle_start: int | None = None
@@ -1673,14 +1673,14 @@ class MainAccountBillingDetails(
 
 
 class MainAccountBillingContract(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start_time: int | None = None
     end_time: int | None = None
 
 
 class MainAccountBillingSettings(ResponseModel, rename={"over_quota_charges": "overQuota_charges"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     over_quota_charges: bool | None = None
     subscription_paused_until: float | None = None
@@ -1709,7 +1709,7 @@ class BillingPlanDataUsageLimitsVisitorData(
         "active_personalised_experiences": "activePersonalisedExperiences",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_profiles: BillingUsageLimit | None = None
     visitor_profiles_fields: BillingUsageLimit | None = None
@@ -1726,7 +1726,7 @@ class BillingPlanDataUsageLimits(
         "tested_users": "testedUsers",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_data: BillingPlanDataUsageLimitsVisitorData | None = None
     domains: BillingUsageLimit | None = None
@@ -1766,26 +1766,26 @@ class BillingPlanData(
 
 
 class MainAccountBillingProductsExperiences(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: BillingPlanData | None = None
 
 
 class MainAccountBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: BillingPlanData | None = None
 
 
 class MainAccountBillingProductsAddonsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: BillingPlanData | None = None
     quantity: int | None = None
 
 
 class MainAccountBillingProducts(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: MainAccountBillingProductsExperiences | None = None
     deploy: MainAccountBillingProductsDeploy | None = None
@@ -1793,7 +1793,7 @@ class MainAccountBillingProducts(ResponseModel):
 
 
 class MainAccountBilling(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: str | None = None
     details: MainAccountBillingDetails | None = None
@@ -1810,7 +1810,7 @@ class BillingPlanLimitsAndCapabilitiesUsageLimitsVisitorData(
         "active_personalised_experiences": "activePersonalisedExperiences",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_profiles: BillingUsageLimit | None = None
     visitor_profiles_fields: BillingUsageLimit | None = None
@@ -1827,7 +1827,7 @@ class BillingPlanLimitsAndCapabilitiesUsageLimits(
         "tested_users": "testedUsers",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_data: BillingPlanLimitsAndCapabilitiesUsageLimitsVisitorData | None = None
     domains: BillingUsageLimit | None = None
@@ -1887,7 +1887,7 @@ class SubAccountBillingPlanLimitsAndCapabilitiesUsageLimits(
         "tested_users": "testedUsers",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domains: BillingUsageLimitBase
     goals: BillingUsageLimitBase
@@ -1921,7 +1921,7 @@ class SubAccountBillingPlanDataUsageLimits(
         "tested_users": "testedUsers",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domains: BillingUsageLimitBase
     goals: BillingUsageLimitBase
@@ -1951,26 +1951,26 @@ class SubAccountBillingPlanData(
 
 
 class SubAccountBillingProductsExperiences(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: SubAccountBillingPlanData | None = None
 
 
 class SubAccountBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: SubAccountBillingPlanData | None = None
 
 
 class SubAccountBillingProducts(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: SubAccountBillingProductsExperiences | None = None
     deploy: SubAccountBillingProductsDeploy | None = None
 
 
 class SubAccountBilling(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     products: SubAccountBillingProducts | None = None
 
@@ -2020,7 +2020,7 @@ SimpleExperienceVariationExpandable = int | SimpleExperienceVariation
 
 
 class SimpleExperienceExpandable(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | None = None
     variation: SimpleExperienceVariationExpandable | None = None
@@ -2038,7 +2038,7 @@ SimpleGoalExpandable = int | SimpleGoal
 
 
 class LiveDataEventConversion(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     goals: list[SimpleGoalExpandable] | None = None
     products_ordered_count: int | None = None
@@ -2046,13 +2046,13 @@ class LiveDataEventConversion(ResponseModel):
 
 
 class SimpleProjectReportingSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     currency_symbol: str | None = None
 
 
 class SimpleProjectSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     time_zone: str | None = None
     utc_offset: int | None = None
@@ -2089,14 +2089,14 @@ class LiveDataEvent(ResponseModel):
 
 
 class ChangeHistoryInfo(ResponseModel, rename={"is_admin_change": "isAdminChange"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_admin_change: bool | None = None
     text: str | None = None
 
 
 class ChangeHistoryChanges(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     old: dict[str, Any] | None = None
     new: dict[str, Any] | None = None
@@ -2119,14 +2119,14 @@ class ChangeHistory(ResponseModel):
 
 
 class ProjectReportingSettingsBlockedIpsSingleItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | None = None
 
 
 class ProjectReportingSettingsBlockedIpsRangeItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -2134,7 +2134,7 @@ class ProjectReportingSettingsBlockedIpsRangeItem(ResponseModel):
 
 
 class ProjectReportingSettingsBlockedIps(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     single: list[ProjectReportingSettingsBlockedIpsSingleItem] | None = None
     range: list[ProjectReportingSettingsBlockedIpsRangeItem] | None = None
@@ -2192,14 +2192,14 @@ NumericOutlier = NumericOutlierNone | NumericOutlierMinMax | NumericOutlierPerce
 
 
 class ProjectReportingSettingsOutliers(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     order_value: NumericOutlier | None = None
     products_ordered_count: NumericOutlier | None = None
 
 
 class ProjectReportingSettingsVisualEditor(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector_blacklist: str | None = None
     screen_width: float | None = None
@@ -2207,7 +2207,7 @@ class ProjectReportingSettingsVisualEditor(ResponseModel):
 
 
 class ProjectReportingSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     tested_visitors_quota: int | None = None
     currency_symbol: str | None = None
@@ -2242,13 +2242,13 @@ class GenerateDebugTokenData(ResponseModel):
 
 
 class ProjectSettingsPersonalization(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | None = None
 
 
 class TrackingScriptAvailableVersionsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     version: str | None = None
     changelog: str | None = None
@@ -2283,7 +2283,7 @@ TrackingScriptRelease = (
 
 
 class ProjectSettingsTrackingScript(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     current_version: str | None = None
     previous_version: str | None = None
@@ -2292,7 +2292,7 @@ class ProjectSettingsTrackingScript(ResponseModel):
 
 
 class ProjectSettingsVisitorInsights(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | None = None
     obfuscate_text: bool | None = None
@@ -2301,7 +2301,7 @@ class ProjectSettingsVisitorInsights(ResponseModel):
 
 
 class ProjectSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     allow_crossdomain_tracking: bool | None = None
     allow_gdpr: bool | None = None
@@ -2327,7 +2327,7 @@ class ProjectSettings(ResponseModel):
 
 
 class ProjectIntegrationsSettingsCrazyegg(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_key: str | None = None
     api_secret: str | None = None
@@ -2362,19 +2362,19 @@ GASettings = ProjectIntegrationGA3 | ProjectIntegrationGA4
 
 
 class ProjectIntegrationsSettingsKissmetrics(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | None = None
 
 
 class ProjectIntegrationsSettingsHotjar(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | None = None
 
 
 class ProjectIntegrationsSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     crazyegg: ProjectIntegrationsSettingsCrazyegg | None = None
     google_analytics: GASettings | None = None
@@ -2391,7 +2391,7 @@ class CustomDomainOwnershipVerificationItem(ResponseModel):
 
 
 class ProjectCustomDomain(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domain: str
     status: str | None = None
@@ -2400,7 +2400,7 @@ class ProjectCustomDomain(ResponseModel):
 
 
 class ProjectEnvironmentsValue(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     label: str
     is_default: bool
@@ -2428,21 +2428,21 @@ SimpleLocationExpandable = int | SimpleLocation
 
 
 class ProjectUpdateMetadataPendingChanges(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     data: bool | None = None
     js: bool | None = None
 
 
 class ProjectUpdateMetadataLastInvalidation(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     js: int | None = None
     data: int | None = None
 
 
 class ProjectUpdateMetadataNextInvalidation(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     js: int | None = None
     data: int | None = None
@@ -2456,7 +2456,7 @@ class ProjectUpdateMetadata(
         "next_invalidation": "nextInvalidation",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     pending_changes: ProjectUpdateMetadataPendingChanges | None = None
     last_invalidation: ProjectUpdateMetadataLastInvalidation | None = None
@@ -2464,7 +2464,7 @@ class ProjectUpdateMetadata(
 
 
 class ProjectStatsVisitorData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_profiles_count: int | None = None
     visitor_profiles_fields_count: int | None = None
@@ -2472,28 +2472,28 @@ class ProjectStatsVisitorData(ResponseModel):
 
 
 class ProjectStatsGoogleAnalytics(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_slots: list[int] | None = None
     used_dimensions: list[int] | None = None
 
 
 class ProjectStatsUsage(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_tested_users: int | None = None
     used_tested_visitors: int | None = None
 
 
 class ProjectStatsVisitorInsights(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     usage: float | None = None
     reset_at: str | None = None
 
 
 class ProjectStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_data: ProjectStatsVisitorData | None = None
     google_analytics: ProjectStatsGoogleAnalytics | None = None
@@ -2568,13 +2568,13 @@ class ExperienceCollaborator(ResponseModel):
 
 
 class AudienceWithoutUrlMatchingPermanentStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences_usage: float | None = None
 
 
 class GenericTextMatchRuleCampaignMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2588,7 +2588,7 @@ class GenericTextMatchRuleCampaign(_RuleTypeTagged, tag_field="rule_type", tag="
 
 
 class GenericTextMatchRuleKeywordMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2602,7 +2602,7 @@ class GenericTextMatchRuleKeyword(_RuleTypeTagged, tag_field="rule_type", tag="k
 
 
 class GenericTextMatchRuleMediumMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2616,7 +2616,7 @@ class GenericTextMatchRuleMedium(_RuleTypeTagged, tag_field="rule_type", tag="me
 
 
 class GenericTextMatchRuleSourceNameMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2630,7 +2630,7 @@ class GenericTextMatchRuleSourceName(_RuleTypeTagged, tag_field="rule_type", tag
 
 
 class GenericTextMatchRuleCityMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2644,7 +2644,7 @@ class GenericTextMatchRuleCity(_RuleTypeTagged, tag_field="rule_type", tag="city
 
 
 class GenericTextMatchRuleRegionMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2658,7 +2658,7 @@ class GenericTextMatchRuleRegion(_RuleTypeTagged, tag_field="rule_type", tag="re
 
 
 class GenericTextMatchRuleBrowserVersionMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2674,7 +2674,7 @@ class GenericTextMatchRuleBrowserVersion(
 
 
 class GenericTextMatchRuleUserAgentMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2688,7 +2688,7 @@ class GenericTextMatchRuleUserAgent(_RuleTypeTagged, tag_field="rule_type", tag=
 
 
 class GenericTextMatchRulePageTagPageTypeMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2704,7 +2704,7 @@ class GenericTextMatchRulePageTagPageType(
 
 
 class GenericTextMatchRulePageTagCategoryIdMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2720,7 +2720,7 @@ class GenericTextMatchRulePageTagCategoryId(
 
 
 class GenericTextMatchRulePageTagCategoryNameMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2736,7 +2736,7 @@ class GenericTextMatchRulePageTagCategoryName(
 
 
 class GenericTextMatchRulePageTagProductSkuMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2752,7 +2752,7 @@ class GenericTextMatchRulePageTagProductSku(
 
 
 class GenericTextMatchRulePageTagProductNameMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2768,7 +2768,7 @@ class GenericTextMatchRulePageTagProductName(
 
 
 class GenericTextMatchRulePageTagCustomerIdMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2784,7 +2784,7 @@ class GenericTextMatchRulePageTagCustomerId(
 
 
 class GenericTextMatchRulePageTagCustom1Matching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2800,7 +2800,7 @@ class GenericTextMatchRulePageTagCustom1(
 
 
 class GenericTextMatchRulePageTagCustom2Matching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2816,7 +2816,7 @@ class GenericTextMatchRulePageTagCustom2(
 
 
 class GenericTextMatchRulePageTagCustom3Matching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2832,7 +2832,7 @@ class GenericTextMatchRulePageTagCustom3(
 
 
 class GenericTextMatchRulePageTagCustom4Matching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2848,7 +2848,7 @@ class GenericTextMatchRulePageTagCustom4(
 
 
 class GenericTextMatchRuleVisitorIdMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2862,7 +2862,7 @@ class GenericTextMatchRuleVisitorId(_RuleTypeTagged, tag_field="rule_type", tag=
 
 
 class GenericTextMatchRuleUrlMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2876,7 +2876,7 @@ class GenericTextMatchRuleUrl(_RuleTypeTagged, tag_field="rule_type", tag="url")
 
 
 class GenericTextMatchRuleUrlWithQueryMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2892,7 +2892,7 @@ class GenericTextMatchRuleUrlWithQuery(
 
 
 class GenericTextMatchRuleQueryStringMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2906,7 +2906,7 @@ class GenericTextMatchRuleQueryString(_RuleTypeTagged, tag_field="rule_type", ta
 
 
 class GenericNumericMatchRuleAvgTimePageMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2922,7 +2922,7 @@ class GenericNumericMatchRuleAvgTimePage(
 
 
 class GenericNumericMatchRuleDaysSinceLastVisitMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2938,7 +2938,7 @@ class GenericNumericMatchRuleDaysSinceLastVisit(
 
 
 class GenericNumericMatchRulePagesVisitedCountMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2954,7 +2954,7 @@ class GenericNumericMatchRulePagesVisitedCount(
 
 
 class GenericNumericMatchRuleVisitDurationMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2970,7 +2970,7 @@ class GenericNumericMatchRuleVisitDuration(
 
 
 class GenericNumericMatchRuleVisitsCountMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -2986,7 +2986,7 @@ class GenericNumericMatchRuleVisitsCount(
 
 
 class GenericNumericMatchRulePageTagProductPriceMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3002,7 +3002,7 @@ class GenericNumericMatchRulePageTagProductPrice(
 
 
 class GenericBoolMatchRuleBucketedIntoExperienceMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3018,7 +3018,7 @@ class GenericBoolMatchRuleBucketedIntoExperience(
 
 
 class GenericBoolMatchRuleIsDesktopMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3032,7 +3032,7 @@ class GenericBoolMatchRuleIsDesktop(_RuleTypeTagged, tag_field="rule_type", tag=
 
 
 class GenericBoolMatchRuleIsMobileMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3046,7 +3046,7 @@ class GenericBoolMatchRuleIsMobile(_RuleTypeTagged, tag_field="rule_type", tag="
 
 
 class GenericBoolMatchRuleIsTabletMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3060,7 +3060,7 @@ class GenericBoolMatchRuleIsTablet(_RuleTypeTagged, tag_field="rule_type", tag="
 
 
 class CookieMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3075,7 +3075,7 @@ class CookieMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="cookie"):
 
 
 class GenericTextKeyValueMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3092,7 +3092,7 @@ class GenericTextKeyValueMatchRule(
 
 
 class GenericNumericKeyValueMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3109,7 +3109,7 @@ class GenericNumericKeyValueMatchRule(
 
 
 class GenericBoolKeyValueMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3126,7 +3126,7 @@ class GenericBoolKeyValueMatchRule(
 
 
 class CountryMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3140,7 +3140,7 @@ class CountryMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="country"):
 
 
 class LanguageMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3154,7 +3154,7 @@ class LanguageMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="language"):
 
 
 class GoalTriggeredMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3168,7 +3168,7 @@ class GoalTriggeredMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="goal_t
 
 
 class SegmentBucketedMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3182,7 +3182,7 @@ class SegmentBucketedMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="buck
 
 
 class DayOfWeekMatchRuleLocalTimeDayOfWeekMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3198,7 +3198,7 @@ class DayOfWeekMatchRuleLocalTimeDayOfWeek(
 
 
 class DayOfWeekMatchRuleProjectTimeDayOfWeekMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3214,7 +3214,7 @@ class DayOfWeekMatchRuleProjectTimeDayOfWeek(
 
 
 class HourOfDayMatchRuleLocalTimeHourOfDayMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3230,7 +3230,7 @@ class HourOfDayMatchRuleLocalTimeHourOfDay(
 
 
 class HourOfDayMatchRuleProjectTimeHourOfDayMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3246,7 +3246,7 @@ class HourOfDayMatchRuleProjectTimeHourOfDay(
 
 
 class MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3262,7 +3262,7 @@ class MinuteOfHourMatchRuleLocalTimeMinuteOfHour(
 
 
 class MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3278,7 +3278,7 @@ class MinuteOfHourMatchRuleProjectTimeMinuteOfHour(
 
 
 class BrowserNameMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3292,7 +3292,7 @@ class BrowserNameMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="browser_
 
 
 class OsMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3306,7 +3306,7 @@ class OsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="os"):
 
 
 class WeatherConditionMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3320,7 +3320,7 @@ class WeatherConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="wea
 
 
 class VisitorTypeMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3334,7 +3334,7 @@ class VisitorTypeMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="visitor_
 
 
 class JsConditionMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3348,7 +3348,7 @@ class JsConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="js_condi
 
 
 class VisitorDataExistsMatchRuleMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3418,13 +3418,13 @@ RuleElementNoUrl = (
 
 
 class RuleObjectNoUrlORItemANDItem(ResponseModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[RuleElementNoUrl] | None = None
 
 
 class RuleObjectNoUrlORItem(ResponseModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[RuleObjectNoUrlORItemANDItem] | None = None
 
@@ -3449,7 +3449,7 @@ class AudienceWithoutUrlMatchingPermanent(_TypeTagged, tag_field="type", tag="pe
 
 
 class AudienceWithoutUrlMatchingTransientStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences_usage: float | None = None
 
@@ -3468,7 +3468,7 @@ class AudienceWithoutUrlMatchingTransient(_TypeTagged, tag_field="type", tag="tr
 
 
 class AudienceWithUrlMatchingStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences_usage: float | None = None
 
@@ -3476,7 +3476,7 @@ class AudienceWithUrlMatchingStats(ResponseModel):
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching(
     ResponseModel
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3497,7 +3497,7 @@ class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExist
 
 
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | None = None
     match_type: str | None = None
@@ -3571,13 +3571,13 @@ RuleElementAudience = (
 
 
 class RuleObjectAudienceORItemANDItem(ResponseModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[RuleElementAudience] | None = None
 
 
 class RuleObjectAudienceORItem(ResponseModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[RuleObjectAudienceORItemANDItem] | None = None
 
@@ -3612,7 +3612,7 @@ AudienceExpandable = int | Audience
 
 
 class LocationStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences_usage: float | None = None
 
@@ -3654,13 +3654,13 @@ LocationRuleElement = (
 
 
 class LocationRuleObjectORItemANDItem(ResponseModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[LocationRuleElement] | None = None
 
 
 class LocationRuleObjectORItem(ResponseModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[LocationRuleObjectORItemANDItem] | None = None
 
@@ -3781,13 +3781,13 @@ RuleElement = (
 
 
 class RuleObjectORItemANDItem(ResponseModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[RuleElement] | None = None
 
 
 class RuleObjectORItem(ResponseModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[RuleObjectORItemANDItem] | None = None
 
@@ -3799,7 +3799,7 @@ class RuleObject(ResponseModel, rename={"or_": "OR"}):
 
 
 class DomInteractionGoalSettingsTrackedItemsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector: str | None = None
     event: str | None = None
@@ -4039,7 +4039,7 @@ class UserCustomization(ResponseModel):
 
 
 class ExperienceStatsVariationsObservedResultsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variation_id: int | None = None
     improvement: float | None = None
@@ -4050,7 +4050,7 @@ class ExperienceStatsVariationsObservedResultsItem(ResponseModel):
 
 
 class ExperienceStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     goal_id: int | None = None
     conversions: int | None = None
@@ -4059,7 +4059,7 @@ class ExperienceStats(ResponseModel):
 
 
 class ExperienceChangeDefaultCodeDataData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     css: str | None = None
     js: str | None = None
@@ -4075,7 +4075,7 @@ class ExperienceChangeDefaultCodeData(_TypeTagged, tag_field="type", tag="defaul
 
 
 class ExperienceChangeDefaultCodeMultipageDataData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     css: str | None = None
     js: str | None = None
@@ -4094,7 +4094,7 @@ class ExperienceChangeDefaultCodeMultipageData(
 
 
 class ExperienceChangeDefaultRedirectDataData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     case_sensitive: bool | None = None
     original_pattern: str | None = None
@@ -4110,7 +4110,7 @@ class ExperienceChangeDefaultRedirectData(_TypeTagged, tag_field="type", tag="de
 
 
 class ExperienceChangeCustomCodeDataData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     css: str | None = None
     js: str | None = None
@@ -4126,7 +4126,7 @@ class ExperienceChangeCustomCodeData(_TypeTagged, tag_field="type", tag="customC
 
 
 class ExperienceChangeRichStructureDataData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     js: str | None = None
     selector: str | None = None
@@ -4142,7 +4142,7 @@ class ExperienceChangeRichStructureData(_TypeTagged, tag_field="type", tag="rich
 
 
 class ExperienceChangeFullStackFeatureData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     feature_id: int | None = None
     variables_data: dict[str, Any] | None = None
@@ -4167,7 +4167,7 @@ ExperienceChange = (
 
 
 class ExperienceVariationObject(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | None = None
     changes: list[int | ExperienceChange] | None = None
@@ -4184,7 +4184,7 @@ ExperienceVariation = int | ExperienceVariationObject
 
 
 class ExperienceSettingsSplitUrlSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     split_regex_support: bool | None = None
     split_add_query_params: bool | None = None
@@ -4192,27 +4192,27 @@ class ExperienceSettingsSplitUrlSettings(ResponseModel):
 
 
 class ExperienceSettingsMatchingOptions(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     audiences: str | None = None
     locations: str | None = None
 
 
 class ExperienceSettingsVisitorInsights(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     heatmaps: dict[str, str] | None = None
 
 
 class ExperienceSettingsOutliers(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     order_value: NumericOutlier | None = None
     products_ordered_count: NumericOutlier | None = None
 
 
 class ExperienceSettingsVisualEditor(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector_blacklist: str | None = None
     screen_width: float | None = None
@@ -4246,7 +4246,7 @@ class ExperienceSettings(ResponseModel):
 
 
 class ExperienceSiteArea(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     include: list[RuleElement] | None = None
     exclude: list[RuleElement] | None = None
@@ -4260,7 +4260,7 @@ class ExperienceIntegrationsItem(
         "property_id": "propertyId",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     provider: str | None = None
     enabled: bool | None = None
@@ -4274,7 +4274,7 @@ class ExperienceIntegrationsItem(
 
 
 class ExperienceScreenshotsInfoItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variation_id: float | None = None
     in_progress_since: float | None = None
@@ -4320,7 +4320,7 @@ class Experience(ResponseModel):
 
 
 class MainAccountDetailsSettingsBlockedIpsRangeItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -4328,33 +4328,33 @@ class MainAccountDetailsSettingsBlockedIpsRangeItem(ResponseModel):
 
 
 class MainAccountDetailsSettingsBlockedIpsSingleItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | None = None
 
 
 class MainAccountDetailsSettingsBlockedIps(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     range: list[MainAccountDetailsSettingsBlockedIpsRangeItem] | None = None
     single: list[MainAccountDetailsSettingsBlockedIpsSingleItem] | None = None
 
 
 class MainAccountDetailsSettingsSetupPlanSettingsInitiator(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class MainAccountDetailsSettingsSetupPlanSettingsConsumer(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class MainAccountDetailsSettingsSetupPlanSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     initiator: MainAccountDetailsSettingsSetupPlanSettingsInitiator | None = None
     consumer: MainAccountDetailsSettingsSetupPlanSettingsConsumer | None = None
@@ -4362,21 +4362,21 @@ class MainAccountDetailsSettingsSetupPlanSettings(ResponseModel):
 
 
 class MainAccountDetailsSettingsSetupPlan(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     settings: MainAccountDetailsSettingsSetupPlanSettings | None = None
     remind_in: int | None = None
 
 
 class MainAccountDetailsSettingsTrackingScript(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     available_versions: list[TrackingScriptAvailableVersionsItem] | None = None
     release: TrackingScriptRelease | None = None
 
 
 class MainAccountDetailsSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     blocked_ips: MainAccountDetailsSettingsBlockedIps | None = None
     setup_plan: MainAccountDetailsSettingsSetupPlan | None = None
@@ -4393,7 +4393,7 @@ class MainAccountDetailsBillingDetails(
         "billing_type": "billingType",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_paused_by_quota: bool | None = None
     next_billing_cycle_start: int | None = None
@@ -4413,7 +4413,7 @@ class MainAccountDetailsBillingDetails(
 
 
 class MainAccountDetailsBillingContract(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start_time: int | None = None
     end_time: int | None = None
@@ -4422,14 +4422,14 @@ class MainAccountDetailsBillingContract(ResponseModel):
 class MainAccountDetailsBillingSettings(
     ResponseModel, rename={"over_quota_charges": "overQuota_charges"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     over_quota_charges: bool | None = None
     subscription_paused_until: float | None = None
 
 
 class PaymentMethodCardData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     stripe_card_token: str | None = None
     name_on_card: str | None = None
@@ -4484,26 +4484,26 @@ PaymentMethod = (
 
 
 class MainAccountDetailsBillingProductsExperiences(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: BillingPlanData | None = None
 
 
 class MainAccountDetailsBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: BillingPlanData | None = None
 
 
 class MainAccountDetailsBillingProductsAddonsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: BillingPlanData | None = None
     quantity: int | None = None
 
 
 class MainAccountDetailsBillingProducts(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: MainAccountDetailsBillingProductsExperiences | None = None
     deploy: MainAccountDetailsBillingProductsDeploy | None = None
@@ -4511,7 +4511,7 @@ class MainAccountDetailsBillingProducts(ResponseModel):
 
 
 class MainAccountDetailsBilling(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: str | None = None
     details: MainAccountDetailsBillingDetails | None = None
@@ -4522,21 +4522,21 @@ class MainAccountDetailsBilling(ResponseModel):
 
 
 class MainAccountDetailsStatsUsage(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_tested_users: int | None = None
     used_tested_visitors: int | None = None
 
 
 class MainAccountDetailsStatsSubAccountsUsage(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_tested_users: int | None = None
     used_tested_visitors: int | None = None
 
 
 class MainAccountDetailsStats(ResponseModel, rename={"sub_accounts_usage": "subAccounts_usage"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     active_projects_count: float | None = None
     active_domains_count: float | None = None
@@ -4566,7 +4566,7 @@ class MainAccountDetails(
 
 
 class SubAccountDetailsSettingsBlockedIpsRangeItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -4574,33 +4574,33 @@ class SubAccountDetailsSettingsBlockedIpsRangeItem(ResponseModel):
 
 
 class SubAccountDetailsSettingsBlockedIpsSingleItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | None = None
 
 
 class SubAccountDetailsSettingsBlockedIps(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     range: list[SubAccountDetailsSettingsBlockedIpsRangeItem] | None = None
     single: list[SubAccountDetailsSettingsBlockedIpsSingleItem] | None = None
 
 
 class SubAccountDetailsSettingsSetupPlanSettingsInitiator(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class SubAccountDetailsSettingsSetupPlanSettingsConsumer(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class SubAccountDetailsSettingsSetupPlanSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     initiator: SubAccountDetailsSettingsSetupPlanSettingsInitiator | None = None
     consumer: SubAccountDetailsSettingsSetupPlanSettingsConsumer | None = None
@@ -4608,21 +4608,21 @@ class SubAccountDetailsSettingsSetupPlanSettings(ResponseModel):
 
 
 class SubAccountDetailsSettingsSetupPlan(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     settings: SubAccountDetailsSettingsSetupPlanSettings | None = None
     remind_in: int | None = None
 
 
 class SubAccountDetailsSettingsTrackingScript(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     available_versions: list[TrackingScriptAvailableVersionsItem] | None = None
     release: TrackingScriptRelease | None = None
 
 
 class SubAccountDetailsSettings(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     blocked_ips: SubAccountDetailsSettingsBlockedIps | None = None
     setup_plan: SubAccountDetailsSettingsSetupPlan | None = None
@@ -4630,32 +4630,32 @@ class SubAccountDetailsSettings(ResponseModel):
 
 
 class SubAccountDetailsBillingProductsExperiences(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: SubAccountBillingPlanData | None = None
 
 
 class SubAccountDetailsBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: SubAccountBillingPlanData | None = None
 
 
 class SubAccountDetailsBillingProducts(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: SubAccountDetailsBillingProductsExperiences | None = None
     deploy: SubAccountDetailsBillingProductsDeploy | None = None
 
 
 class SubAccountDetailsBilling(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     products: SubAccountDetailsBillingProducts | None = None
 
 
 class AccountGeneralStatsUsage(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_tested_users: int | None = None
     used_tested_visitors: int | None = None
@@ -4717,7 +4717,7 @@ class BillingPortal(ResponseModel):
 
 
 class BillingPlanSetupUsersReplyItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str | None = None
     email: str | None = None
@@ -4731,23 +4731,23 @@ class VariantResponseItem(ResponseModel):
 
 
 class GenerateTextVariantsReply(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variants: list[VariantResponseItem] | None = None
 
 
 class GenerateCodeVariantReply(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     content: str | None = None
 
 
 class AccountUserAccessesAccessesItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_access: bool | None = None
     status: str | None = None
-    project: int | None | Project | None = None
+    project: int | Project | None = None
     role: str | None = None
 
 
@@ -4787,7 +4787,7 @@ class Session(ResponseModel):
 
 
 class SignalSessionVisitedPagesItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     url: str | None = None
     duration: int | None = None
@@ -4855,7 +4855,7 @@ class BulkSuccessData(ResponseModel):
 
 
 class ImportProjectDataSuccessImported(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: list[int] | None = None
     audiences: list[int] | None = None
@@ -4881,14 +4881,14 @@ class ExperienceReportToken(ResponseModel):
 
 
 class GetExperienceReportSettingsReplyCampaignsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     name: str | None = None
     visitors_count: float | None = None
 
 
 class GetExperienceReportSettingsReply(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     campaigns: list[GetExperienceReportSettingsReplyCampaignsItem] | None = None
     custom_segments: list[SimpleAudienceSegment] | None = None
@@ -4908,7 +4908,7 @@ class ExperienceVariationBaseExtended(ResponseModel):
 
 
 class ExperienceAggregatedGoalReportFrequentistVariationsItemConversionData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     conversions: int | None = None
     conversion_rate: float | None = None
@@ -4919,7 +4919,7 @@ class ExperienceAggregatedGoalReportFrequentistVariationsItemConversionData(Resp
 
 
 class ExperienceAggregatedGoalReportFrequentistVariationsItemRevenueData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     revenue_per_visitor: float | None = None
     total_revenue: float | None = None
@@ -4930,7 +4930,7 @@ class ExperienceAggregatedGoalReportFrequentistVariationsItemRevenueData(Respons
 
 
 class ExperienceAggregatedGoalReportFrequentistVariationsItemProductsData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     products_per_visitor: float | None = None
     total_products: float | None = None
@@ -5033,7 +5033,7 @@ ExperienceAggregatedMetricReportFrequentist = (
 
 
 class ExperienceAggregatedGoalReportFrequentistVariationsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | None = None
     visitors: int | None = None
@@ -5067,7 +5067,7 @@ class ExperienceAggregatedReportFrequentist(
 
 
 class ExperienceAggregatedGoalBayesianVariationsItemConversionData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     conversions: int | None = None
     conversion_rate: float | None = None
@@ -5078,7 +5078,7 @@ class ExperienceAggregatedGoalBayesianVariationsItemConversionData(ResponseModel
 
 
 class ExperienceAggregatedGoalBayesianVariationsItemRevenueData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     revenue_per_visitor: float | None = None
     total_revenue: float | None = None
@@ -5089,7 +5089,7 @@ class ExperienceAggregatedGoalBayesianVariationsItemRevenueData(ResponseModel):
 
 
 class ExperienceAggregatedGoalBayesianVariationsItemProductsData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     products_per_visitor: float | None = None
     total_products: float | None = None
@@ -5163,7 +5163,7 @@ ExperienceAggregatedMetricReportBayesian = (
 
 
 class ExperienceAggregatedGoalBayesianVariationsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | None = None
     visitors: int | None = None
@@ -5200,7 +5200,7 @@ ExperienceAggregatedReport = (
 
 
 class ExperienceDailyReportReportDataVariationsItemStatsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     timestamp: float | None = None
     value: float | None = None
@@ -5209,7 +5209,7 @@ class ExperienceDailyReportReportDataVariationsItemStatsItem(ResponseModel):
 
 
 class ExperienceDailyReportReportDataVariationsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: float | None = None
     stats: list[ExperienceDailyReportReportDataVariationsItemStatsItem] | None = None
@@ -5230,7 +5230,7 @@ class ExperienceDailyReportExtraDataItem(ResponseModel):
 
 
 class ExperienceDailyReportReportData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations: list[ExperienceDailyReportReportDataVariationsItem] | None = None
     extra: list[ExperienceDailyReportExtraDataItem] | None = None
@@ -5244,14 +5244,14 @@ class ExperienceDailyReport(ResponseModel, rename={"report_data": "reportData"})
 
 
 class ExperienceDailyTrafficAllocationReportReportDataVariationsItem(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: float | None = None
     stats: list[StatsDataPoint] | None = None
 
 
 class ExperienceDailyTrafficAllocationReportReportData(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations: list[ExperienceDailyTrafficAllocationReportReportDataVariationsItem] | None = None
 
@@ -5264,14 +5264,14 @@ class ExperienceDailyTrafficAllocationReport(ResponseModel, rename={"report_data
 
 
 class ExportExperienceReportReply(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     download_url: str | None = None
     expire_at: float | None = None
 
 
 class ExportExperienceRawDataReply(ResponseModel, rename={"job_id": "jobId"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     job_id: str | None = None
 
@@ -5284,7 +5284,7 @@ class RemoveExperienceReportResponseDataItem(ResponseModel):
 
 
 class GetExperienceHeatmapBackgroundReply(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     heatmap_id: str | None = None
     device: str | None = None
@@ -5292,7 +5292,7 @@ class GetExperienceHeatmapBackgroundReply(ResponseModel):
 
 
 class GetExperienceHeatmapOverlayReply(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     heatmap_id: str | None = None
     device: str | None = None
@@ -5559,7 +5559,7 @@ class Observation(ResponseModel):
 
 
 class LocationPresetStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences_usage: float | None = None
 
@@ -5575,7 +5575,7 @@ class LocationPreset(ResponseModel):
 
 
 class AudiencePresetStats(ResponseModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences_usage: float | None = None
 

@@ -936,7 +936,7 @@ class UserPreferencesEditorSettings(
         "code_linter_on": "codeLinterOn",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     code_open: bool | UnsetType | None = UNSET
     code_box_id: (
@@ -969,7 +969,7 @@ AccountExperiencesListColumnNames = Literal[
 
 
 class AccountExperiencesListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: AccountExperiencesListColumnNames | UnsetType = UNSET
@@ -1038,7 +1038,7 @@ LiveDataExpandFields = Literal[
 
 
 class AccountLiveDataPersistentOptionsAutoRefresh(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     speed: Annotated[int, Meta(ge=0, le=5)] | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
@@ -1050,7 +1050,7 @@ AccountLiveDataColumnNames = Literal[
 
 
 class AccountLiveDataPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: AccountLiveDataColumnNames | UnsetType = UNSET
@@ -1096,7 +1096,7 @@ AccountHistoryColumnNames = Literal[
 
 
 class AccountHistoryPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: AccountHistoryColumnNames | UnsetType = UNSET
@@ -1121,7 +1121,7 @@ TrackingScriptReleaseTypes = Literal["manual", "latest", "scheduled"]
 class ProjectsListPersistentOptionsTrackingScriptVersion(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: str | UnsetType = UNSET
     is_not: str | UnsetType = UNSET
@@ -1133,7 +1133,7 @@ ProjectsListColumnNames = Literal[
 
 
 class ProjectsListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ProjectsListColumnNames | UnsetType = UNSET
@@ -1185,7 +1185,7 @@ ExperiencesListColumnNames = Literal[
 
 
 class ExperiencesListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ExperiencesListColumnNames | UnsetType = UNSET
@@ -1243,7 +1243,7 @@ HypothesesListColumnNames = Literal[
 
 
 class HypothesesListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: HypothesesListColumnNames | UnsetType = UNSET
@@ -1275,7 +1275,7 @@ KnowledgeBasesListColumnNames = Literal["name", "status", "created_by", "updated
 
 
 class KnowledgeBasesListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: KnowledgeBasesListColumnNames | UnsetType = UNSET
@@ -1302,7 +1302,7 @@ ObservationsListColumnNames = Literal["name", "created_by", "created_at", "updat
 
 
 class ObservationsListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ObservationsListColumnNames | UnsetType = UNSET
@@ -1345,7 +1345,7 @@ GoalsListColumnNames = Literal[
 
 
 class GoalsListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: GoalsListColumnNames | UnsetType = UNSET
@@ -1381,7 +1381,7 @@ AudiencesListColumnNames = Literal["name", "id", "type", "usage", "status", "key
 
 
 class AudiencesListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: AudiencesListColumnNames | UnsetType = UNSET
@@ -1409,7 +1409,7 @@ LocationsListColumnNames = Literal["name", "id", "usage", "status", "key"]
 
 
 class LocationsListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: LocationsListColumnNames | UnsetType = UNSET
@@ -1429,7 +1429,7 @@ class LocationsListPersistentOptions(RequestModel):
 
 
 class ProjectLiveDataPersistentOptionsAutoRefresh(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     speed: Annotated[int, Meta(ge=0, le=5)] | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
@@ -1439,7 +1439,7 @@ ProjectLiveDataColumnNames = Literal["time", "event", "experience", "variation",
 
 
 class ProjectLiveDataPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ProjectLiveDataColumnNames | UnsetType = UNSET
@@ -1467,7 +1467,7 @@ ProjectHistoryColumnNames = Literal[
 
 
 class ProjectHistoryPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ProjectHistoryColumnNames | UnsetType = UNSET
@@ -1493,7 +1493,7 @@ class ProjectHistoryPersistentOptions(RequestModel):
 
 
 class ExperienceLiveDataPersistentOptionsAutoRefresh(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     speed: Annotated[int, Meta(ge=0, le=5)] | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
@@ -1503,7 +1503,7 @@ ExperienceLiveDataColumnNames = Literal["time", "event", "variation", "more_info
 
 
 class ExperienceLiveDataPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ExperienceLiveDataColumnNames | UnsetType = UNSET
@@ -1528,7 +1528,7 @@ ExperienceHistoryColumnNames = Literal[
 
 
 class ExperienceHistoryPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ExperienceHistoryColumnNames | UnsetType = UNSET
@@ -1555,7 +1555,7 @@ ExperienceReportSectionNames = Literal[
 
 
 class ExperienceReportPersistentOptionsSectionsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ExperienceReportSectionNames | UnsetType = UNSET
@@ -1573,7 +1573,7 @@ ExperienceReportFirstViewColumnNames = Literal[
 
 
 class ExperienceReportFirstViewPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ExperienceReportFirstViewColumnNames | UnsetType = UNSET
@@ -1604,7 +1604,7 @@ ExperienceReportSecondViewColumnNames = Literal[
 
 
 class ExperienceReportSecondViewPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: ExperienceReportSecondViewColumnNames | UnsetType = UNSET
@@ -1620,7 +1620,7 @@ FeaturesListColumnNames = Literal["name", "id", "key", "status"]
 
 
 class FeaturesListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: FeaturesListColumnNames | UnsetType = UNSET
@@ -1642,7 +1642,7 @@ SdkKeysListColumnNames = Literal["name", "sdk_key", "environment", "status"]
 
 
 class SdkKeysListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: SdkKeysListColumnNames | UnsetType = UNSET
@@ -1655,7 +1655,7 @@ class SdkKeysListPersistentOptions(RequestModel):
 
 
 class SignalSessionsListPersistentOptionsExperience(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | UnsetType = UNSET
     variation_id: int | UnsetType = UNSET
@@ -1664,14 +1664,14 @@ class SignalSessionsListPersistentOptionsExperience(RequestModel):
 class SignalSessionsListPersistentOptionsCountry(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
 
 
 class SignalSessionsListPersistentOptionsOs(RequestModel, rename={"is_": "is", "is_not": "isNot"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
@@ -1680,7 +1680,7 @@ class SignalSessionsListPersistentOptionsOs(RequestModel, rename={"is_": "is", "
 class SignalSessionsListPersistentOptionsBrowser(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
@@ -1689,21 +1689,21 @@ class SignalSessionsListPersistentOptionsBrowser(
 class SignalSessionsListPersistentOptionsDevices(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
 
 
 class SignalSessionsListPersistentOptionsDuration(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     min: int | UnsetType = UNSET
     max: int | UnsetType = UNSET
 
 
 class SignalSessionsListPersistentOptionsPageCount(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     min: int | UnsetType = UNSET
     max: int | UnsetType = UNSET
@@ -1715,7 +1715,7 @@ SignalSessionsListColumnNames = Literal[
 
 
 class SignalSessionsListPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: SignalSessionsListColumnNames | UnsetType = UNSET
@@ -1769,7 +1769,7 @@ CompassColumnsNames = Literal["observations", "hypotheses", "knowledge_base"]
 
 
 class CompassColumnsPersistentOptionsColumnsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visible: bool | UnsetType = UNSET
     name: CompassColumnsNames | UnsetType = UNSET
@@ -1808,7 +1808,7 @@ class UserPreferencesDisplaySettings(
         "project_compass": "projectCompass",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     account_experiences_list: AccountExperiencesListPersistentOptions | UnsetType = UNSET
     account_live_data_list: AccountLiveDataPersistentOptions | UnsetType = UNSET
@@ -1835,13 +1835,13 @@ class UserPreferencesDisplaySettings(
 
 
 class UserPreferencesUiSettingsOnboard(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     remind_in: int | UnsetType | None = UNSET
 
 
 class UserPreferencesUiSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     hide_demo_project: bool | UnsetType = UNSET
     onboard: UserPreferencesUiSettingsOnboard | UnsetType | None = UNSET
@@ -1856,7 +1856,7 @@ class UserPreferencesGeneralSettings(
         "convert_labs_opt_in": "convertLabsOptIn",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     last_open_account: int | UnsetType | None = UNSET
     last_open_project: int | UnsetType | None = UNSET
@@ -1963,7 +1963,7 @@ class AccountExperiencesListRequestData(PagedRequest, rename={"only_count": "onl
 
 
 class MainAccountDetailsUpdateSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -1971,33 +1971,33 @@ class MainAccountDetailsUpdateSettingsBlockedIpsRangeItem(RequestModel):
 
 
 class MainAccountDetailsUpdateSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | UnsetType | None = UNSET
 
 
 class MainAccountDetailsUpdateSettingsBlockedIps(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     range: list[MainAccountDetailsUpdateSettingsBlockedIpsRangeItem] | UnsetType = UNSET
     single: list[MainAccountDetailsUpdateSettingsBlockedIpsSingleItem] | UnsetType = UNSET
 
 
 class MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class MainAccountDetailsUpdateSettingsSetupPlanSettingsConsumer(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class MainAccountDetailsUpdateSettingsSetupPlanSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     initiator: MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
     consumer: MainAccountDetailsUpdateSettingsSetupPlanSettingsConsumer | UnsetType | None = UNSET
@@ -2005,14 +2005,14 @@ class MainAccountDetailsUpdateSettingsSetupPlanSettings(RequestModel):
 
 
 class MainAccountDetailsUpdateSettingsSetupPlan(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     settings: MainAccountDetailsUpdateSettingsSetupPlanSettings | UnsetType | None = UNSET
     remind_in: int | UnsetType | None = UNSET
 
 
 class TrackingScriptAvailableVersionsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     version: str | UnsetType = UNSET
     changelog: str | UnsetType | None = UNSET
@@ -2047,14 +2047,14 @@ TrackingScriptRelease = (
 
 
 class MainAccountDetailsUpdateSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     available_versions: list[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
     release: TrackingScriptRelease | UnsetType = UNSET
 
 
 class MainAccountDetailsUpdateSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     blocked_ips: MainAccountDetailsUpdateSettingsBlockedIps | UnsetType = UNSET
     setup_plan: MainAccountDetailsUpdateSettingsSetupPlan | UnsetType | None = UNSET
@@ -2065,7 +2065,7 @@ class MainAccountDetailsUpdateSettings(RequestModel):
 
 
 class MainAccountDetailsUpdateBillingDetails(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     company: str | UnsetType | None = UNSET
     tax_code: str | UnsetType | None = UNSET
@@ -2081,14 +2081,14 @@ class MainAccountDetailsUpdateBillingDetails(RequestModel):
 class MainAccountDetailsUpdateBillingSettings(
     RequestModel, rename={"over_quota_charges": "overQuota_charges"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     over_quota_charges: bool | UnsetType = UNSET
     subscription_paused_until: float | UnsetType | None = UNSET
 
 
 class PaymentMethodCardData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     stripe_card_token: str | UnsetType = UNSET
     name_on_card: str | UnsetType | None = UNSET
@@ -2155,7 +2155,7 @@ class AddonPlanUpdateBody(RequestModel):
 
 
 class MainAccountDetailsUpdateBillingProducts(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: PlanUpdateBody | UnsetType = UNSET
     deploy: PlanUpdateBody | UnsetType = UNSET
@@ -2163,7 +2163,7 @@ class MainAccountDetailsUpdateBillingProducts(RequestModel):
 
 
 class MainAccountDetailsUpdateBilling(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     details: MainAccountDetailsUpdateBillingDetails | UnsetType = UNSET
     settings: MainAccountDetailsUpdateBillingSettings | UnsetType = UNSET
@@ -2181,7 +2181,7 @@ class MainAccountDetailsUpdate(_AccountTypeTagged, tag_field="accountType", tag=
 
 
 class SubAccountDetailsUpdateSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -2189,33 +2189,33 @@ class SubAccountDetailsUpdateSettingsBlockedIpsRangeItem(RequestModel):
 
 
 class SubAccountDetailsUpdateSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | UnsetType | None = UNSET
 
 
 class SubAccountDetailsUpdateSettingsBlockedIps(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     range: list[SubAccountDetailsUpdateSettingsBlockedIpsRangeItem] | UnsetType = UNSET
     single: list[SubAccountDetailsUpdateSettingsBlockedIpsSingleItem] | UnsetType = UNSET
 
 
 class SubAccountDetailsUpdateSettingsSetupPlanSettingsInitiator(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class SubAccountDetailsUpdateSettingsSetupPlanSettingsConsumer(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class SubAccountDetailsUpdateSettingsSetupPlanSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     initiator: SubAccountDetailsUpdateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
     consumer: SubAccountDetailsUpdateSettingsSetupPlanSettingsConsumer | UnsetType | None = UNSET
@@ -2223,21 +2223,21 @@ class SubAccountDetailsUpdateSettingsSetupPlanSettings(RequestModel):
 
 
 class SubAccountDetailsUpdateSettingsSetupPlan(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     settings: SubAccountDetailsUpdateSettingsSetupPlanSettings | UnsetType | None = UNSET
     remind_in: int | UnsetType | None = UNSET
 
 
 class SubAccountDetailsUpdateSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     available_versions: list[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
     release: TrackingScriptRelease | UnsetType = UNSET
 
 
 class SubAccountDetailsUpdateSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     blocked_ips: SubAccountDetailsUpdateSettingsBlockedIps | UnsetType = UNSET
     setup_plan: SubAccountDetailsUpdateSettingsSetupPlan | UnsetType | None = UNSET
@@ -2255,7 +2255,7 @@ AccountDetailsUpdate = MainAccountDetailsUpdate | SubAccountDetailsUpdate
 
 
 class SubAccountCreateSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -2263,33 +2263,33 @@ class SubAccountCreateSettingsBlockedIpsRangeItem(RequestModel):
 
 
 class SubAccountCreateSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | UnsetType | None = UNSET
 
 
 class SubAccountCreateSettingsBlockedIps(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     range: list[SubAccountCreateSettingsBlockedIpsRangeItem] | UnsetType = UNSET
     single: list[SubAccountCreateSettingsBlockedIpsSingleItem] | UnsetType = UNSET
 
 
 class SubAccountCreateSettingsSetupPlanSettingsInitiator(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class SubAccountCreateSettingsSetupPlanSettingsConsumer(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str
 
 
 class SubAccountCreateSettingsSetupPlanSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     initiator: SubAccountCreateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
     consumer: SubAccountCreateSettingsSetupPlanSettingsConsumer | UnsetType | None = UNSET
@@ -2297,21 +2297,21 @@ class SubAccountCreateSettingsSetupPlanSettings(RequestModel):
 
 
 class SubAccountCreateSettingsSetupPlan(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     settings: SubAccountCreateSettingsSetupPlanSettings | UnsetType | None = UNSET
     remind_in: int | UnsetType | None = UNSET
 
 
 class SubAccountCreateSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     available_versions: list[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
     release: TrackingScriptRelease | UnsetType = UNSET
 
 
 class SubAccountCreateSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     blocked_ips: SubAccountCreateSettingsBlockedIps | UnsetType = UNSET
     setup_plan: SubAccountCreateSettingsSetupPlan | UnsetType | None = UNSET
@@ -2335,7 +2335,7 @@ class SubAccountBillingPlanDataUsageLimits(
         "tested_users": "testedUsers",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domains: BillingUsageLimitBase
     goals: BillingUsageLimitBase
@@ -2355,19 +2355,19 @@ class SubAccountBillingPlanData(RequestModel, rename={"usage_limits": "usageLimi
 
 
 class SubAccountCreateBillingProductsExperiences(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     plan: SubAccountBillingPlanData
 
 
 class SubAccountCreateBillingProducts(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     experiences: SubAccountCreateBillingProductsExperiences
 
 
 class SubAccountCreateBilling(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     products: SubAccountCreateBillingProducts
 
@@ -2414,7 +2414,7 @@ class StartPaymentSetupRequestData(RequestModel, rename={"billing_plans": "billi
 class GenerateTextVariantsRequestDataNoneParameters(
     RequestModel, rename={"variations_number": "variationsNumber"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations_number: float | UnsetType = UNSET
 
@@ -2437,7 +2437,7 @@ class GenerateTextVariantsRequestDataNone(
 class GenerateTextVariantsRequestDataCialdiniParameters(
     RequestModel, rename={"variations_number": "variationsNumber"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations_number: float | UnsetType = UNSET
 
@@ -2472,7 +2472,7 @@ class GenerateTextVariantsRequestDataCialdini(
 class GenerateTextVariantsRequestDataFoggParameters(
     RequestModel, rename={"variations_number": "variationsNumber"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations_number: float | UnsetType = UNSET
 
@@ -2499,7 +2499,7 @@ class GenerateTextVariantsRequestDataFogg(
 class GenerateTextVariantsRequestDataAIDAParameters(
     RequestModel, rename={"variations_number": "variationsNumber"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations_number: float | UnsetType = UNSET
 
@@ -2526,7 +2526,7 @@ class GenerateTextVariantsRequestDataAIDA(
 class GenerateTextVariantsRequestDataPASParameters(
     RequestModel, rename={"variations_number": "variationsNumber"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations_number: float | UnsetType = UNSET
 
@@ -2553,7 +2553,7 @@ class GenerateTextVariantsRequestDataPAS(
 class GenerateTextVariantsRequestDataFABParameters(
     RequestModel, rename={"variations_number": "variationsNumber"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     variations_number: float | UnsetType = UNSET
 
@@ -2595,14 +2595,14 @@ class GenerateCodeVariantRequestData(RequestModel):
 
 
 class ProjectReportingSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | UnsetType | None = UNSET
 
 
 class ProjectReportingSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -2610,7 +2610,7 @@ class ProjectReportingSettingsBlockedIpsRangeItem(RequestModel):
 
 
 class ProjectReportingSettingsBlockedIps(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     single: list[ProjectReportingSettingsBlockedIpsSingleItem] | UnsetType = UNSET
     range: list[ProjectReportingSettingsBlockedIpsRangeItem] | UnsetType = UNSET
@@ -2683,7 +2683,7 @@ NumericOutlier = NumericOutlierNone | NumericOutlierMinMax | NumericOutlierPerce
 
 
 class ProjectReportingSettingsOutliers(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     order_value: NumericOutlier | UnsetType = UNSET
     products_ordered_count: NumericOutlier | UnsetType = UNSET
@@ -2715,7 +2715,7 @@ VisualEditorUserAgents = Literal[
 
 
 class ProjectReportingSettingsVisualEditor(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
@@ -2723,7 +2723,7 @@ class ProjectReportingSettingsVisualEditor(RequestModel):
 
 
 class ProjectReportingSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     tested_visitors_quota: int | UnsetType = UNSET
     currency_symbol: str | UnsetType = UNSET
@@ -2760,13 +2760,13 @@ class GenerateDebugTokenData(RequestModel):
 
 
 class ProjectSettingsPersonalization(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class ProjectSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     current_version: str | UnsetType = UNSET
     available_versions: list[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
@@ -2774,7 +2774,7 @@ class ProjectSettingsTrackingScript(RequestModel):
 
 
 class ProjectSettingsVisitorInsights(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
     obfuscate_text: bool | UnsetType = UNSET
@@ -2782,7 +2782,7 @@ class ProjectSettingsVisitorInsights(RequestModel):
 
 
 class ProjectSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     allow_crossdomain_tracking: bool | UnsetType = UNSET
     allow_gdpr: bool | UnsetType = UNSET
@@ -2807,7 +2807,7 @@ class ProjectSettings(RequestModel):
 
 
 class ProjectIntegrationsSettingsCrazyegg(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_key: str | UnsetType | None = UNSET
     api_secret: str | UnsetType | None = UNSET
@@ -2842,19 +2842,19 @@ GASettings = ProjectIntegrationGA3 | ProjectIntegrationGA4
 
 
 class ProjectIntegrationsSettingsKissmetrics(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class ProjectIntegrationsSettingsHotjar(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class ProjectIntegrationsSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     crazyegg: ProjectIntegrationsSettingsCrazyegg | UnsetType = UNSET
     google_analytics: GASettings | UnsetType = UNSET
@@ -2866,13 +2866,13 @@ ProjectStatuses = Literal["active", "inactive", "suspended"]
 
 
 class ProjectCustomDomain(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domain: str
 
 
 class ProjectEnvironmentsValue(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     label: str
     is_default: bool
@@ -2914,21 +2914,21 @@ AccessRoleNames = Literal[
 
 
 class ProjectUpdateMetadataPendingChanges(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     data: bool | UnsetType = UNSET
     js: bool | UnsetType = UNSET
 
 
 class ProjectUpdateMetadataLastInvalidation(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     js: int | UnsetType | None = UNSET
     data: int | UnsetType | None = UNSET
 
 
 class ProjectUpdateMetadataNextInvalidation(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     js: int | UnsetType | None = UNSET
     data: int | UnsetType | None = UNSET
@@ -2942,7 +2942,7 @@ class ProjectUpdateMetadata(
         "next_invalidation": "nextInvalidation",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     pending_changes: ProjectUpdateMetadataPendingChanges | UnsetType = UNSET
     last_invalidation: ProjectUpdateMetadataLastInvalidation | UnsetType = UNSET
@@ -2950,7 +2950,7 @@ class ProjectUpdateMetadata(
 
 
 class ProjectStatsVisitorData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_profiles_count: int | UnsetType = UNSET
     visitor_profiles_fields_count: int | UnsetType = UNSET
@@ -2958,28 +2958,28 @@ class ProjectStatsVisitorData(RequestModel):
 
 
 class ProjectStatsGoogleAnalytics(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_slots: list[int] | UnsetType = UNSET
     used_dimensions: list[int] | UnsetType = UNSET
 
 
 class ProjectStatsUsage(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     used_tested_users: int | UnsetType = UNSET
     used_tested_visitors: int | UnsetType = UNSET
 
 
 class ProjectStatsVisitorInsights(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     usage: float | UnsetType | None = UNSET
     reset_at: str | UnsetType | None = UNSET
 
 
 class ProjectStats(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_data: ProjectStatsVisitorData | UnsetType = UNSET
     google_analytics: ProjectStatsGoogleAnalytics | UnsetType = UNSET
@@ -3034,10 +3034,10 @@ AccessRoleNamesNoOwner = Literal["admin", "account_manager", "browse", "edit", "
 
 
 class AccountUserAccessesUpdateRequestDataAccessesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_access: bool | UnsetType = UNSET
-    project: int | None | Project | None | UnsetType = UNSET
+    project: int | Project | UnsetType | None = UNSET
     role: AccessRoleNamesNoOwner | UnsetType = UNSET
 
 
@@ -3045,7 +3045,7 @@ AccountUserAccessesExpandFields = Literal["accesses.project"]
 
 
 class AccountUserAccessesUpdateRequestData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str | UnsetType | None = UNSET
     first_name: str | UnsetType = UNSET
@@ -3057,10 +3057,10 @@ class AccountUserAccessesUpdateRequestData(RequestModel):
 
 
 class AccountUserAccessesCreateRequestDataAccessesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_access: bool | UnsetType = UNSET
-    project: int | None | Project | None | UnsetType = UNSET
+    project: int | Project | UnsetType | None = UNSET
     role: AccessRoleNamesNoOwner | UnsetType = UNSET
 
 
@@ -3076,13 +3076,13 @@ class AccountUserAccessesCreateRequestData(RequestModel):
 
 
 class AccountUserAccessesDeleteAccessesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
-    project: int | None | Project | None | UnsetType = UNSET
+    project: int | Project | UnsetType | None = UNSET
 
 
 class AccountUserAccessesDelete(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     user_id: str | UnsetType | None = UNSET
     accesses: list[AccountUserAccessesDeleteAccessesItem] | UnsetType = UNSET
@@ -3123,7 +3123,7 @@ class GetSessionsListRequestData(RequestModel):
 
 
 class GetSignalSessionsListRequestDataExperience(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | UnsetType = UNSET
     variation_id: int | UnsetType = UNSET
@@ -3132,14 +3132,14 @@ class GetSignalSessionsListRequestDataExperience(RequestModel):
 class GetSignalSessionsListRequestDataCountry(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
 
 
 class GetSignalSessionsListRequestDataOs(RequestModel, rename={"is_": "is", "is_not": "isNot"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
@@ -3148,7 +3148,7 @@ class GetSignalSessionsListRequestDataOs(RequestModel, rename={"is_": "is", "is_
 class GetSignalSessionsListRequestDataBrowser(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
@@ -3157,21 +3157,21 @@ class GetSignalSessionsListRequestDataBrowser(
 class GetSignalSessionsListRequestDataDevices(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: list[str] | UnsetType = UNSET
     is_not: list[str] | UnsetType = UNSET
 
 
 class GetSignalSessionsListRequestDataDuration(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     min: int | UnsetType = UNSET
     max: int | UnsetType = UNSET
 
 
 class GetSignalSessionsListRequestDataPageCount(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     min: int | UnsetType = UNSET
     max: int | UnsetType = UNSET
@@ -3252,7 +3252,7 @@ class GetVisitorDataListRequestData(PagedRequest, rename={"only_count": "onlyCou
 
 
 class CreateVisitorDataItemBody(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     visitor_id: str | UnsetType = UNSET
     source: str | UnsetType = UNSET
@@ -3260,7 +3260,7 @@ class CreateVisitorDataItemBody(RequestModel):
 
 
 class UpdateVisitorDataItemBody(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     data: dict[str, Any] | UnsetType = UNSET
 
@@ -3311,7 +3311,7 @@ class UpdatePlaceholderRequestData(RequestModel):
 class GetProjectsListRequestDataTrackingScriptVersion(
     RequestModel, rename={"is_": "is", "is_not": "isNot"}
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     is_: str | UnsetType = UNSET
     is_not: str | UnsetType = UNSET
@@ -3389,14 +3389,14 @@ class ProjectHistoryRequestData(PagedRequest, rename={"only_count": "onlyCount"}
 
 
 class CreateProjectRequestDataReportingSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | UnsetType | None = UNSET
 
 
 class CreateProjectRequestDataReportingSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -3404,21 +3404,21 @@ class CreateProjectRequestDataReportingSettingsBlockedIpsRangeItem(RequestModel)
 
 
 class CreateProjectRequestDataReportingSettingsBlockedIps(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     single: list[CreateProjectRequestDataReportingSettingsBlockedIpsSingleItem] | UnsetType = UNSET
     range: list[CreateProjectRequestDataReportingSettingsBlockedIpsRangeItem] | UnsetType = UNSET
 
 
 class CreateProjectRequestDataReportingSettingsOutliers(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     order_value: NumericOutlier | UnsetType = UNSET
     products_ordered_count: NumericOutlier | UnsetType = UNSET
 
 
 class CreateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
@@ -3426,7 +3426,7 @@ class CreateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
 
 
 class CreateProjectRequestDataReportingSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     tested_visitors_quota: int | UnsetType = UNSET
     currency_symbol: str | UnsetType = UNSET
@@ -3456,13 +3456,13 @@ class CreateProjectRequestDataReportingSettings(RequestModel):
 
 
 class CreateProjectRequestDataSettingsPersonalization(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class CreateProjectRequestDataSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     current_version: str | UnsetType = UNSET
     available_versions: list[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
@@ -3470,7 +3470,7 @@ class CreateProjectRequestDataSettingsTrackingScript(RequestModel):
 
 
 class CreateProjectRequestDataSettingsVisitorInsights(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
     obfuscate_text: bool | UnsetType = UNSET
@@ -3478,7 +3478,7 @@ class CreateProjectRequestDataSettingsVisitorInsights(RequestModel):
 
 
 class CreateProjectRequestDataSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     allow_crossdomain_tracking: bool | UnsetType = UNSET
     allow_gdpr: bool | UnsetType = UNSET
@@ -3503,26 +3503,26 @@ class CreateProjectRequestDataSettings(RequestModel):
 
 
 class CreateProjectRequestDataIntegrationsSettingsCrazyegg(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_key: str | UnsetType | None = UNSET
     api_secret: str | UnsetType | None = UNSET
 
 
 class CreateProjectRequestDataIntegrationsSettingsKissmetrics(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class CreateProjectRequestDataIntegrationsSettingsHotjar(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class CreateProjectRequestDataIntegrationsSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     crazyegg: CreateProjectRequestDataIntegrationsSettingsCrazyegg | UnsetType = UNSET
     google_analytics: GASettings | UnsetType = UNSET
@@ -3531,13 +3531,13 @@ class CreateProjectRequestDataIntegrationsSettings(RequestModel):
 
 
 class CreateProjectRequestDataCustomDomain(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domain: str
 
 
 class CreateProjectRequestDataEnvironmentsValue(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     label: str
     is_default: bool
@@ -3572,14 +3572,14 @@ class CreateProjectRequestData(RequestModel):
 
 
 class UpdateProjectRequestDataReportingSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     value: str
     name: str | UnsetType | None = UNSET
 
 
 class UpdateProjectRequestDataReportingSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     start: str
     end: str
@@ -3587,21 +3587,21 @@ class UpdateProjectRequestDataReportingSettingsBlockedIpsRangeItem(RequestModel)
 
 
 class UpdateProjectRequestDataReportingSettingsBlockedIps(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     single: list[UpdateProjectRequestDataReportingSettingsBlockedIpsSingleItem] | UnsetType = UNSET
     range: list[UpdateProjectRequestDataReportingSettingsBlockedIpsRangeItem] | UnsetType = UNSET
 
 
 class UpdateProjectRequestDataReportingSettingsOutliers(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     order_value: NumericOutlier | UnsetType = UNSET
     products_ordered_count: NumericOutlier | UnsetType = UNSET
 
 
 class UpdateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
@@ -3609,7 +3609,7 @@ class UpdateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
 
 
 class UpdateProjectRequestDataReportingSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     tested_visitors_quota: int | UnsetType = UNSET
     currency_symbol: str | UnsetType = UNSET
@@ -3639,13 +3639,13 @@ class UpdateProjectRequestDataReportingSettings(RequestModel):
 
 
 class UpdateProjectRequestDataSettingsPersonalization(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class UpdateProjectRequestDataSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     current_version: str | UnsetType = UNSET
     available_versions: list[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
@@ -3653,7 +3653,7 @@ class UpdateProjectRequestDataSettingsTrackingScript(RequestModel):
 
 
 class UpdateProjectRequestDataSettingsVisitorInsights(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
     obfuscate_text: bool | UnsetType = UNSET
@@ -3661,7 +3661,7 @@ class UpdateProjectRequestDataSettingsVisitorInsights(RequestModel):
 
 
 class UpdateProjectRequestDataSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     allow_crossdomain_tracking: bool | UnsetType = UNSET
     allow_gdpr: bool | UnsetType = UNSET
@@ -3686,26 +3686,26 @@ class UpdateProjectRequestDataSettings(RequestModel):
 
 
 class UpdateProjectRequestDataIntegrationsSettingsCrazyegg(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     api_key: str | UnsetType | None = UNSET
     api_secret: str | UnsetType | None = UNSET
 
 
 class UpdateProjectRequestDataIntegrationsSettingsKissmetrics(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class UpdateProjectRequestDataIntegrationsSettingsHotjar(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     enabled: bool | UnsetType = UNSET
 
 
 class UpdateProjectRequestDataIntegrationsSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     crazyegg: UpdateProjectRequestDataIntegrationsSettingsCrazyegg | UnsetType = UNSET
     google_analytics: GASettings | UnsetType = UNSET
@@ -3714,13 +3714,13 @@ class UpdateProjectRequestDataIntegrationsSettings(RequestModel):
 
 
 class UpdateProjectRequestDataCustomDomain(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     domain: str
 
 
 class UpdateProjectRequestDataEnvironmentsValue(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     label: str
     is_default: bool
@@ -3761,13 +3761,13 @@ class GetProjectLiveDataRequestData(RequestModel):
 
 
 class BulkUpdateProjectsRequestDataSettingsTrackingScript(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     current_version: str | UnsetType = UNSET
 
 
 class BulkUpdateProjectsRequestDataSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     tracking_script: BulkUpdateProjectsRequestDataSettingsTrackingScript | UnsetType = UNSET
 
@@ -3890,7 +3890,7 @@ class GetExperiencesListRequestData(
 
 
 class ExperienceSettingsSplitUrlSettings(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     split_regex_support: bool | UnsetType = UNSET
     split_add_query_params: bool | UnsetType = UNSET
@@ -3901,21 +3901,21 @@ GenericListMatchingOptions = Literal["any", "all"]
 
 
 class ExperienceSettingsMatchingOptions(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     audiences: GenericListMatchingOptions | UnsetType = UNSET
     locations: GenericListMatchingOptions | UnsetType = UNSET
 
 
 class ExperienceSettingsOutliers(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     order_value: NumericOutlier | UnsetType = UNSET
     products_ordered_count: NumericOutlier | UnsetType = UNSET
 
 
 class ExperienceSettingsVisualEditor(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
@@ -3951,7 +3951,7 @@ TextMatchingOptions = Literal["matches", "regexMatches", "contains", "endsWith",
 
 
 class GenericTextMatchRuleUrlMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -3965,7 +3965,7 @@ class GenericTextMatchRuleUrl(_RuleTypeTagged, tag_field="rule_type", tag="url")
 
 
 class GenericTextMatchRuleUrlWithQueryMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -3981,7 +3981,7 @@ class GenericTextMatchRuleUrlWithQuery(
 
 
 class GenericTextMatchRuleQueryStringMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -3995,7 +3995,7 @@ class GenericTextMatchRuleQueryString(_RuleTypeTagged, tag_field="rule_type", ta
 
 
 class GenericTextMatchRuleCampaignMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4009,7 +4009,7 @@ class GenericTextMatchRuleCampaign(_RuleTypeTagged, tag_field="rule_type", tag="
 
 
 class GenericTextMatchRuleKeywordMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4023,7 +4023,7 @@ class GenericTextMatchRuleKeyword(_RuleTypeTagged, tag_field="rule_type", tag="k
 
 
 class GenericTextMatchRuleMediumMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4037,7 +4037,7 @@ class GenericTextMatchRuleMedium(_RuleTypeTagged, tag_field="rule_type", tag="me
 
 
 class GenericTextMatchRuleSourceNameMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4051,7 +4051,7 @@ class GenericTextMatchRuleSourceName(_RuleTypeTagged, tag_field="rule_type", tag
 
 
 class GenericTextMatchRuleCityMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4065,7 +4065,7 @@ class GenericTextMatchRuleCity(_RuleTypeTagged, tag_field="rule_type", tag="city
 
 
 class GenericTextMatchRuleRegionMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4079,7 +4079,7 @@ class GenericTextMatchRuleRegion(_RuleTypeTagged, tag_field="rule_type", tag="re
 
 
 class GenericTextMatchRuleBrowserVersionMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4095,7 +4095,7 @@ class GenericTextMatchRuleBrowserVersion(
 
 
 class GenericTextMatchRuleUserAgentMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4109,7 +4109,7 @@ class GenericTextMatchRuleUserAgent(_RuleTypeTagged, tag_field="rule_type", tag=
 
 
 class GenericTextMatchRulePageTagPageTypeMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4125,7 +4125,7 @@ class GenericTextMatchRulePageTagPageType(
 
 
 class GenericTextMatchRulePageTagCategoryIdMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4141,7 +4141,7 @@ class GenericTextMatchRulePageTagCategoryId(
 
 
 class GenericTextMatchRulePageTagCategoryNameMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4157,7 +4157,7 @@ class GenericTextMatchRulePageTagCategoryName(
 
 
 class GenericTextMatchRulePageTagProductSkuMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4173,7 +4173,7 @@ class GenericTextMatchRulePageTagProductSku(
 
 
 class GenericTextMatchRulePageTagProductNameMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4189,7 +4189,7 @@ class GenericTextMatchRulePageTagProductName(
 
 
 class GenericTextMatchRulePageTagCustomerIdMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4205,7 +4205,7 @@ class GenericTextMatchRulePageTagCustomerId(
 
 
 class GenericTextMatchRulePageTagCustom1Matching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4221,7 +4221,7 @@ class GenericTextMatchRulePageTagCustom1(
 
 
 class GenericTextMatchRulePageTagCustom2Matching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4237,7 +4237,7 @@ class GenericTextMatchRulePageTagCustom2(
 
 
 class GenericTextMatchRulePageTagCustom3Matching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4253,7 +4253,7 @@ class GenericTextMatchRulePageTagCustom3(
 
 
 class GenericTextMatchRulePageTagCustom4Matching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4269,7 +4269,7 @@ class GenericTextMatchRulePageTagCustom4(
 
 
 class GenericTextMatchRuleVisitorIdMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4286,7 +4286,7 @@ NumericMatchingOptions = Literal["equalsNumber", "less", "lessEqual"]
 
 
 class GenericNumericMatchRuleAvgTimePageMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4302,7 +4302,7 @@ class GenericNumericMatchRuleAvgTimePage(
 
 
 class GenericNumericMatchRuleDaysSinceLastVisitMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4318,7 +4318,7 @@ class GenericNumericMatchRuleDaysSinceLastVisit(
 
 
 class GenericNumericMatchRulePagesVisitedCountMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4334,7 +4334,7 @@ class GenericNumericMatchRulePagesVisitedCount(
 
 
 class GenericNumericMatchRuleVisitDurationMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4350,7 +4350,7 @@ class GenericNumericMatchRuleVisitDuration(
 
 
 class GenericNumericMatchRuleVisitsCountMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4366,7 +4366,7 @@ class GenericNumericMatchRuleVisitsCount(
 
 
 class GenericNumericMatchRulePageTagProductPriceMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4385,7 +4385,7 @@ ChoiceMatchingOptions = Literal["equals"]
 
 
 class GenericBoolMatchRuleBucketedIntoExperienceMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4401,7 +4401,7 @@ class GenericBoolMatchRuleBucketedIntoExperience(
 
 
 class GenericBoolMatchRuleIsDesktopMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4415,7 +4415,7 @@ class GenericBoolMatchRuleIsDesktop(_RuleTypeTagged, tag_field="rule_type", tag=
 
 
 class GenericBoolMatchRuleIsMobileMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4429,7 +4429,7 @@ class GenericBoolMatchRuleIsMobile(_RuleTypeTagged, tag_field="rule_type", tag="
 
 
 class GenericBoolMatchRuleIsTabletMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4443,7 +4443,7 @@ class GenericBoolMatchRuleIsTablet(_RuleTypeTagged, tag_field="rule_type", tag="
 
 
 class GenericTextKeyValueMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4460,7 +4460,7 @@ class GenericTextKeyValueMatchRule(
 
 
 class GenericNumericKeyValueMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4479,7 +4479,7 @@ class GenericNumericKeyValueMatchRule(
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching(
     RequestModel
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4501,7 +4501,7 @@ class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExist
 
 
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4523,7 +4523,7 @@ CookieMatchingOptions = Literal[
 
 
 class CookieMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: CookieMatchingOptions | UnsetType = UNSET
@@ -4538,7 +4538,7 @@ class CookieMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="cookie"):
 
 
 class CountryMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4552,7 +4552,7 @@ class CountryMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="country"):
 
 
 class LanguageMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4566,7 +4566,7 @@ class LanguageMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="language"):
 
 
 class GoalTriggeredMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4580,7 +4580,7 @@ class GoalTriggeredMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="goal_t
 
 
 class SegmentBucketedMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4594,7 +4594,7 @@ class SegmentBucketedMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="buck
 
 
 class DayOfWeekMatchRuleLocalTimeDayOfWeekMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4610,7 +4610,7 @@ class DayOfWeekMatchRuleLocalTimeDayOfWeek(
 
 
 class DayOfWeekMatchRuleProjectTimeDayOfWeekMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4626,7 +4626,7 @@ class DayOfWeekMatchRuleProjectTimeDayOfWeek(
 
 
 class HourOfDayMatchRuleLocalTimeHourOfDayMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4642,7 +4642,7 @@ class HourOfDayMatchRuleLocalTimeHourOfDay(
 
 
 class HourOfDayMatchRuleProjectTimeHourOfDayMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4658,7 +4658,7 @@ class HourOfDayMatchRuleProjectTimeHourOfDay(
 
 
 class MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4674,7 +4674,7 @@ class MinuteOfHourMatchRuleLocalTimeMinuteOfHour(
 
 
 class MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: NumericMatchingOptions | UnsetType = UNSET
@@ -4690,7 +4690,7 @@ class MinuteOfHourMatchRuleProjectTimeMinuteOfHour(
 
 
 class BrowserNameMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4707,7 +4707,7 @@ class BrowserNameMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="browser_
 
 
 class OsMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4723,7 +4723,7 @@ class OsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="os"):
 
 
 class WeatherConditionMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: TextMatchingOptions | UnsetType = UNSET
@@ -4737,7 +4737,7 @@ class WeatherConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="wea
 
 
 class VisitorTypeMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4751,7 +4751,7 @@ class VisitorTypeMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="visitor_
 
 
 class JsConditionMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -4821,7 +4821,7 @@ RuleElement = (
 
 
 class CreateExperienceRequestDataSiteArea(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     include: list[RuleElement] | UnsetType = UNSET
     exclude: list[RuleElement] | UnsetType = UNSET
@@ -4858,7 +4858,7 @@ class CreateExperienceRequestDataIntegrationsItem(
         "property_id": "propertyId",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     provider: IntegrationProvider | UnsetType = UNSET
     enabled: bool | UnsetType | None = UNSET
@@ -4902,7 +4902,7 @@ class UserCustomization(RequestModel):
 
 
 class ExperienceChangeDefaultCodeDataAddData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     css: str | None
     js: str | None
@@ -4916,7 +4916,7 @@ class ExperienceChangeDefaultCodeDataAdd(_TypeTagged, tag_field="type", tag="def
 
 
 class ExperienceChangeDefaultCodeMultipageDataAddData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     page_id: str
     css: str | UnsetType | None = UNSET
@@ -4933,7 +4933,7 @@ class ExperienceChangeDefaultCodeMultipageDataAdd(
 
 
 class ExperienceChangeDefaultRedirectDataAddData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     original_pattern: str
     variation_pattern: str
@@ -4947,7 +4947,7 @@ class ExperienceChangeDefaultRedirectDataAdd(_TypeTagged, tag_field="type", tag=
 
 
 class ExperienceChangeCustomCodeDataAddData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     css: str | None
     js: str | None
@@ -4961,7 +4961,7 @@ class ExperienceChangeCustomCodeDataAdd(_TypeTagged, tag_field="type", tag="cust
 
 
 class ExperienceChangeRichStructureDataAddData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     js: str | None
     selector: str | UnsetType = UNSET
@@ -4975,7 +4975,7 @@ class ExperienceChangeRichStructureDataAdd(_TypeTagged, tag_field="type", tag="r
 
 
 class ExperienceChangeFullStackFeatureAddData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     feature_id: int
     variables_data: dict[str, Any]
@@ -5048,7 +5048,7 @@ class CloneExperienceRequestData(RequestModel):
 
 
 class UpdateExperienceRequestDataSiteArea(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     include: list[RuleElement] | UnsetType = UNSET
     exclude: list[RuleElement] | UnsetType = UNSET
@@ -5062,7 +5062,7 @@ class UpdateExperienceRequestDataIntegrationsItem(
         "property_id": "propertyId",
     },
 ):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     provider: IntegrationProvider | UnsetType = UNSET
     enabled: bool | UnsetType | None = UNSET
@@ -5079,14 +5079,14 @@ ExperienceVariationStatuses = Literal["stopped", "running"]
 
 
 class ExperienceVariationUpdateChangesItemData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     feature_id: int | UnsetType = UNSET
     variables_data: dict[str, Any] | UnsetType = UNSET
 
 
 class ExperienceVariationUpdateChangesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | UnsetType = UNSET
     type: Literal["fullStackFeature"] | UnsetType = UNSET
@@ -5272,7 +5272,7 @@ class ExportExperienceRawDataRequestData(RequestModel):
 
 
 class RemoveExperienceReportRequestDataEventsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     type: Literal["transaction"] | UnsetType = UNSET
     goals: list[int] | UnsetType | None = UNSET
@@ -5314,14 +5314,14 @@ class GetExperienceHeatmapOverlayRequestData(RequestModel):
 
 
 class UpdateExperienceVariationRequestDataChangesItemData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     feature_id: int | UnsetType = UNSET
     variables_data: dict[str, Any] | UnsetType = UNSET
 
 
 class UpdateExperienceVariationRequestDataChangesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     id: int | UnsetType = UNSET
     type: Literal["fullStackFeature"] | UnsetType = UNSET
@@ -5386,14 +5386,14 @@ class CreateSectionRequestData(RequestModel):
 
 
 class SectionVersionUpdateChangesItemData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     feature_id: int
     variables_data: dict[str, Any]
 
 
 class SectionVersionUpdateChangesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     type: Literal["fullStackFeature"] | UnsetType = UNSET
     data: SectionVersionUpdateChangesItemData | UnsetType = UNSET
@@ -5435,14 +5435,14 @@ class CreateSectionVersionRequestData(RequestModel):
 
 
 class UpdateSectionVersionRequestDataChangesItemData(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     feature_id: int
     variables_data: dict[str, Any]
 
 
 class UpdateSectionVersionRequestDataChangesItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     type: Literal["fullStackFeature"] | UnsetType = UNSET
     data: UpdateSectionVersionRequestDataChangesItemData | UnsetType = UNSET
@@ -5514,13 +5514,13 @@ class GoalStats(RequestModel):
 
 
 class RuleObjectORItemANDItem(RequestModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[RuleElement] | UnsetType = UNSET
 
 
 class RuleObjectORItem(RequestModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[RuleObjectORItemANDItem] | UnsetType = UNSET
 
@@ -5532,7 +5532,7 @@ class RuleObject(RequestModel, rename={"or_": "OR"}):
 
 
 class DomInteractionGoalSettingsTrackedItemsItem(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     selector: str | UnsetType = UNSET
     event: str | UnsetType = UNSET
@@ -6237,7 +6237,7 @@ class GetLocationsListRequestData(
 
 
 class GenericBoolKeyValueMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -6290,13 +6290,13 @@ LocationRuleElement = (
 
 
 class LocationRuleObjectORItemANDItem(RequestModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[LocationRuleElement] | UnsetType = UNSET
 
 
 class LocationRuleObjectORItem(RequestModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[LocationRuleObjectORItemANDItem] | UnsetType = UNSET
 
@@ -6399,7 +6399,7 @@ class GetAudiencesListRequestData(
 
 
 class VisitorDataExistsMatchRuleMatching(RequestModel):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     negated: bool | UnsetType = UNSET
     match_type: ChoiceMatchingOptions | UnsetType = UNSET
@@ -6469,13 +6469,13 @@ RuleElementNoUrl = (
 
 
 class RuleObjectNoUrlORItemANDItem(RequestModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[RuleElementNoUrl] | UnsetType = UNSET
 
 
 class RuleObjectNoUrlORItem(RequestModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[RuleObjectNoUrlORItemANDItem] | UnsetType = UNSET
 
@@ -6564,13 +6564,13 @@ RuleElementAudience = (
 
 
 class RuleObjectAudienceORItemANDItem(RequestModel, rename={"or_when": "OR_WHEN"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     or_when: list[RuleElementAudience] | UnsetType = UNSET
 
 
 class RuleObjectAudienceORItem(RequestModel, rename={"and_": "AND"}):
-    """An inline object of the spec.."""
+    """An inline object of the spec."""
 
     and_: list[RuleObjectAudienceORItemANDItem] | UnsetType = UNSET
 
