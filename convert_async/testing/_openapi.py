@@ -529,7 +529,8 @@ def _typed(value: str, kind: str) -> Any:
 
 def _refine(earlier: Schema | None, later: Schema) -> Schema:
     """An ``allOf`` property declared twice: a bare hint (``(override) ro``, ``required[...]``)
-    refines the earlier declaration instead of replacing it."""
+    refines the earlier declaration instead of replacing it, and two inline objects (or arrays
+    of inline objects) merge, since a value must satisfy both declarations."""
     if earlier is None:
         return later
     if later.kind == "any" and later.ref is None:
@@ -538,7 +539,40 @@ def _refine(earlier: Schema | None, later: Schema) -> Schema:
             read_only=earlier.read_only or later.read_only,
             required=earlier.required | later.required,
         )
+    if _inline_kind(earlier) == _inline_kind(later) == "object":
+        return _merged_objects(earlier, later)
+    old_items, new_items = earlier.items, later.items
+    if (
+        earlier.kind == later.kind == "array"
+        and old_items is not None
+        and new_items is not None
+        and _inline_kind(old_items) == _inline_kind(new_items) == "object"
+    ):
+        return replace(
+            later,
+            items=_merged_objects(old_items, new_items),
+            limits={**earlier.limits, **later.limits},
+        )
     return later
+
+
+def _inline_kind(schema: Schema) -> str | None:
+    """``schema.kind`` for a schema written in place (a component reference gives None)."""
+    return schema.kind if schema.ref in (None, "inline") else None
+
+
+def _merged_objects(earlier: Schema, later: Schema) -> Schema:
+    properties = dict(earlier.properties)
+    for name, prop in later.properties.items():
+        properties[name] = _refine(properties.get(name), prop)
+    return replace(
+        later,
+        properties=properties,
+        required=earlier.required | later.required,
+        closed=earlier.closed and later.closed,
+        nullable=earlier.nullable and later.nullable,
+        read_only=earlier.read_only or later.read_only,
+    )
 
 
 @functools.cache
