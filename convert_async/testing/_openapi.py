@@ -119,8 +119,10 @@ class Spec:
     @functools.cache  # noqa: B019 - one Spec per process; the cache is the point
     def schema(self, name: str) -> Schema:
         """Component schema ``name``, with ``allOf`` merged and references resolved lazily."""
-        raw = self._raw[name]
-        return replace(_Reader(self).component(raw), ref=name)
+        schema = _Reader(self).component(self._raw[name])
+        # An alias (a component that is only a ``$ref``) is its target under its own name; kept
+        # as a bare reference renamed ``name`` it would point to itself and never resolve.
+        return replace(self.resolve(schema), ref=name)
 
     def names(self) -> Iterator[str]:
         """Every component schema name."""
