@@ -189,14 +189,22 @@ def listing(
 def page_of(fake: FakeConvert, call: Call, found: list[Obj], *, default_sort: str = "id") -> Any:
     """``found`` filtered, sorted and paged as the request asks (see :func:`listing`)."""
     body = call.fields()
-    found = filtered(found, body)
-    order = str(body.get("sort_by") or default_sort)
-    found = sorted_objects(found, order, descending=body.get("sort_direction") == "desc")
     body_schema = fake.spec.resolve(call.op.body) if call.op.body is not None else None
-    if body_schema is None or "page" not in body_schema.properties:
+    declared = body_schema.properties if body_schema is not None else {}
+
+    def given(name: str, fallback: Any) -> Any:
+        # The body's value, else the default the spec documents for the field.
+        if body.get(name) is not None:
+            return body[name]
+        default = declared[name].default if name in declared else None
+        return fallback if default is None else default
+
+    found = filtered(found, body)
+    order = str(given("sort_by", default_sort))
+    found = sorted_objects(found, order, descending=given("sort_direction", "asc") == "desc")
+    if "page" not in declared:
         return items([fake.expanded(call, o) for o in found])
-    per_page = body.get("results_per_page")
-    per_page = DEFAULT_PAGE_SIZE if per_page is None else int(per_page)
+    per_page = int(given("results_per_page", DEFAULT_PAGE_SIZE))
     page = int(body.get("page") or 1)
     pagination = {
         "current_page": page,
