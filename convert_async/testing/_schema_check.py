@@ -40,6 +40,22 @@ _TYPE_WORDS = {
 }
 
 
+# Spec.resolve builds a new Schema on every call; the fake resolves the same few hundred
+# references for every reply, so resolutions are kept here. Entries hold the reference itself,
+# so its id() can never be reused by another object while the entry exists.
+_RESOLVED: dict[tuple[int, int], tuple[Spec, Schema, Schema]] = {}
+
+
+def _resolve(spec: Spec, schema: Schema) -> Schema:
+    if schema.kind != "any" or schema.ref is None:
+        return schema  # not a reference: nothing to resolve (and nothing to keep)
+    key = (id(spec), id(schema))
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _RESOLVED[key] = (spec, schema, spec.resolve(schema))
+    return found[2]
+
+
 def _is(kind: str, value: Any) -> bool:
     """Whether ``value`` has JSON type ``kind`` (a bool is never a number)."""
     if kind in ("object", "map"):
@@ -103,7 +119,7 @@ def problems(spec: Spec, schema: Schema, value: Any, path: str = "$") -> list[st
     the variant its tag names, any other union passes when one variant does. ``path`` is the
     JSONPath-like prefix of the messages (``$.variations[0].name``).
     """
-    schema = spec.resolve(schema)
+    schema = _resolve(spec, schema)
     if value is None:
         return [] if schema.nullable or schema.kind == "any" else [f"{path}: must not be null"]
     kind = schema.kind
@@ -212,7 +228,7 @@ class _Sampler:
         return (self.seed + depth) % count if self.mode == "full" else 0
 
     def value(self, schema: Schema, depth: int, name: str = "") -> Any:
-        schema = self.spec.resolve(schema)
+        schema = _resolve(self.spec, schema)
         full = self.mode == "full" and depth < _FULL_DEPTH
         if schema.nullable and not full:
             return None
@@ -255,7 +271,7 @@ class _Sampler:
         variant = tagged[index % len(tagged)]
         value = self.value(variant, depth)
         tags = discriminator.tags[variant.ref or ""]
-        own = self.spec.resolve(variant).properties.get(discriminator.field)
+        own = _resolve(self.spec, variant).properties.get(discriminator.field)
         if isinstance(value, dict):
             value[discriminator.field] = _typed_tag(self.spec, own, tags)
         return value
@@ -274,7 +290,7 @@ def _typed_enum(schema: Schema, value: Any) -> Any:
 
 def _typed_tag(spec: Spec, own: Schema | None, tags: tuple[str, ...]) -> Any:
     """The first tag the variant's own discriminator property accepts (typed like it)."""
-    resolved = None if own is None else spec.resolve(own)
+    resolved = None if own is None else _resolve(spec, own)
     if resolved is not None and resolved.kind == "enum":
         for tag in tags:
             if _enum_has(resolved, tag):
@@ -325,7 +341,7 @@ class _Fitter:
         return sample(self.spec, schema, mode="minimal")
 
     def fit(self, schema: Schema, value: Any) -> Any:
-        schema = self.spec.resolve(schema)
+        schema = _resolve(self.spec, schema)
         if value is None:
             return None if schema.nullable or schema.kind == "any" else self._fill(schema)
         kind = schema.kind
@@ -382,7 +398,7 @@ class _Fitter:
             if not problems(self.spec, variant, value):
                 return value
         for variant in schema.variants:
-            resolved = self.spec.resolve(variant)
+            resolved = _resolve(self.spec, variant)
             if resolved.kind not in ("union", "enum") and _is(resolved.kind, value):
                 return self.fit(resolved, value)
         return self._fill(schema.variants[0])

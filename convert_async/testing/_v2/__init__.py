@@ -110,6 +110,8 @@ class FakeConvert(LoopbackFake[_Target]):
         self._serving = FakeServing(self.store)
         #: Generated report exports by download token: (file name, content type, content).
         self.downloads: dict[str, tuple[str, str, bytes]] = {}
+        # Id order of long lists by (collection, scope): (membership fingerprint, objects).
+        self.list_orders: dict[tuple[str, Any], tuple[Any, list[Obj]]] = {}
         #: Raw-data export jobs by job id.
         self.raw_exports: dict[str, Obj] = {}
         #: Open cookie sessions, OAuth tokens and password reset codes.

@@ -166,28 +166,55 @@ _FILTER_FIELDS = {
 DEFAULT_PAGE_SIZE = 30
 
 
-def listing(
-    collection: str,
-    *,
-    keep: Callable[[Call, Obj], bool] | None = None,
-    sort_by: str = "id",
-) -> Handler:
+# Body fields that only page a list: such a request can reuse the previous request's order.
+_PAGE_ONLY = frozenset({"page", "results_per_page", "onlyCount", "sort_direction"})
+
+
+def listing(collection: str) -> Handler:
     """List ``collection``: filtered by the body's list-valued fields (``status``, ``tags``,
-    ...), ``search``, ``only`` / ``except`` and ``keep``; sorted by ``sort_by`` /
-    ``sort_direction``; paged by ``page`` / ``results_per_page``; ``onlyCount`` answers the
-    pagination alone. A list whose body has no paging fields is answered whole."""
+    ...), ``search`` and ``only`` / ``except``; sorted by ``sort_by`` / ``sort_direction``;
+    paged by ``page`` / ``results_per_page``; ``onlyCount`` answers the pagination alone. A
+    list whose body has no paging fields is answered whole."""
 
     def handler(fake: FakeConvert, call: Call) -> Any:
-        found = fake.store.items(collection, **scope_for(collection, call))
-        if keep is not None:
-            found = [o for o in found if keep(call, o)]
-        return page_of(fake, call, found, default_sort=sort_by)
+        scope = scope_for(collection, call)
+        body = call.fields()
+        if not _PAGE_ONLY.issuperset(body) or _default(fake, call, "sort_by") not in (None, "id"):
+            return page_of(fake, call, fake.store.items(collection, **scope))
+        # Paging through a long id-ordered list (the bulk case) reuses the order computed for
+        # the previous page while the collection's membership is unchanged.
+        slot = (collection, tuple(sorted(scope.items())))
+        version = fake.store.membership(collection, **scope)
+        cached = fake.list_orders.get(slot)
+        if cached is None or cached[0] != version:
+            ordered = sorted_objects(fake.store.items(collection, **scope), "id", descending=False)
+            cached = fake.list_orders[slot] = (version, ordered)
+        descending = (
+            body.get("sort_direction") or _default(fake, call, "sort_direction")
+        ) == "desc"
+        return page_of(fake, call, cached[1][::-1] if descending else cached[1], ordered=True)
 
     return handler
 
 
-def page_of(fake: FakeConvert, call: Call, found: list[Obj], *, default_sort: str = "id") -> Any:
-    """``found`` filtered, sorted and paged as the request asks (see :func:`listing`)."""
+def _default(fake: FakeConvert, call: Call, name: str) -> Any:
+    """The default the spec documents for body field ``name`` (None: none)."""
+    if call.op.body is None:
+        return None
+    declared = fake.spec.resolve(call.op.body).properties.get(name)
+    return None if declared is None else declared.default
+
+
+def page_of(
+    fake: FakeConvert,
+    call: Call,
+    found: list[Obj],
+    *,
+    default_sort: str = "id",
+    ordered: bool = False,
+) -> Any:
+    """``found`` filtered, sorted and paged as the request asks (see :func:`listing`);
+    ``ordered``: ``found`` is already the list to page."""
     body = call.fields()
     body_schema = fake.spec.resolve(call.op.body) if call.op.body is not None else None
     declared = body_schema.properties if body_schema is not None else {}
@@ -199,9 +226,10 @@ def page_of(fake: FakeConvert, call: Call, found: list[Obj], *, default_sort: st
         default = declared[name].default if name in declared else None
         return fallback if default is None else default
 
-    found = filtered(found, body)
-    order = str(given("sort_by", default_sort))
-    found = sorted_objects(found, order, descending=given("sort_direction", "asc") == "desc")
+    if not ordered:
+        found = filtered(found, body)
+        order = str(given("sort_by", default_sort))
+        found = sorted_objects(found, order, descending=given("sort_direction", "asc") == "desc")
     if "page" not in declared:
         return items([fake.expanded(call, o) for o in found])
     per_page = int(given("results_per_page", DEFAULT_PAGE_SIZE))
