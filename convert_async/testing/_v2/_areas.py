@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import copy
+import csv
 import hashlib
+import io
 import json
 import secrets
 import time
@@ -733,9 +735,6 @@ def push_visitors(fake: FakeConvert, call: Call) -> Any:
 
 def import_visitors_csv(fake: FakeConvert, call: Call) -> Any:
     """``importVisitorsDataCsv``: a CSV with a ``visitor_id`` column; other columns are data."""
-    import csv
-    import io
-
     text = call.upload("file").content.decode("utf-8", errors="replace")
     reader = csv.DictReader(io.StringIO(text))
     if "visitor_id" not in (reader.fieldnames or []):
