@@ -1,5 +1,8 @@
 """Tests of the fake Convert API through raw aiohttp requests (never the SDK client).
 
+Paths, operation names (the spec's operationIds), statuses and reply shapes are Convert's
+OpenAPI spec's; ``test_fake_v2_*.py`` cover every operation and the request checks.
+
 Signatures are computed here with hmac/hashlib straight from the documented recipe, so the fake's
 verification is checked against an independent implementation.
 """
@@ -91,7 +94,7 @@ async def test_signed_get_and_post_are_accepted(
     status, page = await call(http, fake_convert, "POST", EXPERIENCES, {"results_per_page": 5})
     assert status == 200
     assert len(page["data"]) == 5
-    assert [r.operation for r in fake_convert.requests] == ["get_experience", "list_experiences"]
+    assert [r.operation for r in fake_convert.requests] == ["getExperience", "getExperiencesList"]
 
 
 async def test_tampered_body_is_rejected(
@@ -164,7 +167,7 @@ async def test_pagination_covers_every_item_once(
         }
         seen += [item["id"] for item in reply["data"]]
     assert len(seen) == 120 == len(set(seen))
-    assert seen == sorted((e["id"] for e in created), reverse=True)  # default: id, desc
+    assert seen == sorted((e["id"] for e in created), reverse=True)  # the spec's default: desc
 
     _, again = await call(http, fake_convert, "POST", path, {"page": 2, "results_per_page": 50})
     assert [item["id"] for item in again["data"]] == seen[50:100]
@@ -203,8 +206,8 @@ async def test_only_count_and_page_size_limit(
     assert status == 422
     assert reply == {
         "code": 422,
-        "message": ["results_per_page must be between 0 and 50"],
-        "parameters": ["results_per_page"],
+        "message": ["$.results_per_page: must be at most 50"],
+        "fields": ["$.results_per_page"],
     }
 
 
@@ -231,10 +234,10 @@ async def test_literal_segments_win_and_keys_route_by_shape(
     assert by_key["id"] == exp["id"]
     await call(http, fake_convert, "GET", f"{EXPERIENCES}/{exp['id']}")
     assert [r.operation for r in fake_convert.requests] == [
-        "list_location_presets",
-        "get_location",
-        "get_experience_by_key",
-        "get_experience",
+        "getLocationsPresets",
+        "getLocation",
+        "getExperienceByKey",
+        "getExperience",
     ]
 
 
@@ -246,7 +249,7 @@ async def test_encoded_slash_stays_in_one_segment(
     status, got = await call(http, fake_convert, "GET", f"{EXPERIENCES}/promo%2Fsummer")
     assert status == 200
     assert got["id"] == exp["id"]
-    recorded = fake_convert.requests_for("get_experience_by_key")[-1]
+    recorded = fake_convert.requests_for("getExperienceByKey")[-1]
     assert recorded.path_params["experience_key"] == "promo/summer"
     assert recorded.raw_path.endswith("/experiences/promo%2Fsummer")
 
@@ -270,7 +273,8 @@ async def test_unknown_route_wrong_method_and_bad_json(
         http, fake_convert, "GET", f"{EXPERIENCES}/{exp['id']}?include=goals"
     )
     assert status == 422
-    assert reply["parameters"] == ["include"]
+    assert reply["message"] == ["$.include: The 'include' parameter must be a array."]
+    assert reply["fields"] == ["$.include"]
     status, _ = await call(http, fake_convert, "GET", f"{EXPERIENCES}/{exp['id']}?include[]=goals")
     assert status == 200
 
@@ -281,9 +285,14 @@ async def test_unknown_route_wrong_method_and_bad_json(
 async def test_experience_crud_round_trip(
     fake_convert: FakeConvert, http: aiohttp.ClientSession
 ) -> None:
-    new = {"name": "Pricing Page: Annual Toggle", "type": "a/b", "status": "draft"}
+    new = {
+        "name": "Pricing Page: Annual Toggle",
+        "type": "a/b",
+        "status": "draft",
+        "url": "https://www.acme-digital.com/pricing",
+    }
     status, created = await call(http, fake_convert, "POST", f"{EXPERIENCES}/add", new)
-    assert status == 200
+    assert status == 201
     assert created["name"] == new["name"]
     assert isinstance(created["id"], int)
     assert [v["is_baseline"] for v in created["variations"]] == [True, False]
@@ -312,14 +321,14 @@ async def test_clone_and_bulk_operations_touch_exactly_the_given_ids(
     experiences = store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT)
     source = first_experience(fake_convert)
     status, clone = await call(http, fake_convert, "POST", f"{EXPERIENCES}/{source['id']}/clone")
-    assert status == 200
+    assert status == 201
     assert clone["name"] == source["name"] + " (copy)"
     assert clone["id"] != source["id"]
     assert clone["id"] in experiences
 
     ids = sorted(experiences)[:3]
     untouched = {i: experiences[i]["status"] for i in sorted(experiences)[3:]}
-    body = {"id": ids, "status": "archived"}
+    body = {"id": ids, "status": "archived"}  # BulkExperienceStatuses: active, paused, archived
     status, reply = await call(http, fake_convert, "POST", f"{EXPERIENCES}/bulk-update", body)
     assert (status, reply["errors"]) == (200, [])
     assert all(experiences[i]["status"] == "archived" for i in ids)
@@ -344,7 +353,7 @@ async def test_reports_are_deterministic_per_seed(http: aiohttp.ClientSession) -
                 for e in fake.store.collection(
                     "experiences", account_id=ACCOUNT, project_id=PROJECT
                 ).values()
-                if e["goals"]
+                if e["goals"] and e["status"] not in ("draft", "scheduled")
             )
             path = f"{EXPERIENCES}/{exp['id']}"
             results = []
@@ -358,17 +367,14 @@ async def test_reports_are_deterministic_per_seed(http: aiohttp.ClientSession) -
     assert first == second
     aggregated, again, daily = first
     assert aggregated == again
-    assert len(aggregated["goals"]) >= 1
-    for goal in aggregated["goals"]:
-        baseline = [v for v in goal["variations"] if v["is_baseline"]]
-        assert len(baseline) == 1
-        assert baseline[0]["improvement"] is None
+    assert aggregated["reportData"]
+    baseline = {v["id"] for v in aggregated["variations_data"] if v["is_baseline"]}
+    assert len(baseline) == 1
+    for goal in aggregated["reportData"]:
         for row in goal["variations"]:
-            assert row["conversion_rate"] == round(row["conversions"] / row["visitors"] * 100, 2)
-            if not row["is_baseline"]:
-                assert 0 <= row["confidence"] <= 100
-    assert len(daily["days"]) == 14
-    assert daily["report_type"] == "cumulative"
+            rate = row["conversion_data"]["conversion_rate"]
+            assert rate == round(row["conversion_data"]["conversions"] / row["visitors"] * 100, 4)
+    assert all(len(v["stats"]) == 14 for v in daily["reportData"]["variations"])
     assert (await reports(8))[0] != aggregated
 
 
@@ -393,7 +399,7 @@ async def test_dropped_connection(fake_convert: FakeConvert, http: aiohttp.Clien
     with pytest.raises(aiohttp.ClientConnectionError):
         await call(http, fake_convert, "POST", EXPERIENCES)
     assert fake_convert.requests[-1].status == 0
-    assert fake_convert.requests[-1].operation == "list_experiences"
+    assert fake_convert.requests[-1].operation == "getExperiencesList"
 
 
 async def test_truncated_and_malformed_bodies(
@@ -417,14 +423,14 @@ async def test_fail_next_is_consumed_once_and_can_target_an_operation(
     fake_convert: FakeConvert, http: aiohttp.ClientSession
 ) -> None:
     exp = first_experience(fake_convert)
-    fake_convert.faults.fail_next(status=503, operation="list_experiences")
+    fake_convert.faults.fail_next(status=503, operation="getExperiencesList")
     status, _ = await call(http, fake_convert, "GET", f"{EXPERIENCES}/{exp['id']}")
     assert status == 200  # another operation: the queued fault waits
     status, reply = await call(http, fake_convert, "POST", EXPERIENCES)
     assert (status, reply["code"]) == (503, 503)
     status, _ = await call(http, fake_convert, "POST", EXPERIENCES)
     assert status == 200
-    assert [r.status for r in fake_convert.requests_for("list_experiences")] == [503, 200]
+    assert [r.status for r in fake_convert.requests_for("getExperiencesList")] == [503, 200]
     assert fake_convert.faults.pending == 0
 
 
@@ -433,7 +439,7 @@ async def test_random_faults_respect_operation_filter(
 ) -> None:
     faults = fake_convert.faults
     faults.error_rate, faults.error_status = 1.0, 502
-    faults.operations = {"list_goals"}
+    faults.operations = {"getGoalsList"}
     status, _ = await call(http, fake_convert, "POST", EXPERIENCES)
     assert status == 200
     status, _ = await call(
@@ -484,9 +490,9 @@ async def test_uploaded_file_is_stored_and_served_base64(
         f"{FILES}/add",
         form(file_name="report-2025.bin", file=("report-2025.bin", content)),
     )
-    assert status == 200
+    assert status == 201
     assert reply["file_size"] == len(content)
-    (request,) = fake_convert.requests_for("upload_file")
+    (request,) = fake_convert.requests_for("uploadFile")
     fields = request.form()
     assert fields["file_name"] == "report-2025.bin"
     upload = fields["file"]
@@ -496,7 +502,8 @@ async def test_uploaded_file_is_stored_and_served_base64(
     key = quote(reply["key"], safe="")
     status, got = await call(http, fake_convert, "GET", f"{FILES}/{key}")
     assert status == 200
-    assert base64.b64decode(got["data"]) == content
+    assert base64.b64decode(got["content"]) == content
+    assert got["file_name"] == "report-2025.bin"
 
 
 async def test_upload_without_its_file_or_with_a_broken_form_is_rejected(
@@ -504,13 +511,13 @@ async def test_upload_without_its_file_or_with_a_broken_form_is_rejected(
 ) -> None:
     status, reply = await send_form(http, fake_convert, f"{FILES}/add", form(file_name="x.txt"))
     assert status == 422
-    assert reply["parameters"] == ["file"]
+    assert reply["fields"] == ["$.file"]
 
     status, reply = await send_form(
         http, fake_convert, f"{FILES}/add", form(file_name="x.txt", file="not a file part")
     )
     assert status == 422
-    assert reply["parameters"] == ["file"]
+    assert reply["fields"] == ["$.file"]
 
     url = fake_convert.url + f"{FILES}/add"
     headers = {**sign(url, b"garbage"), "Content-Type": "application/json"}
@@ -524,7 +531,7 @@ async def test_project_export_is_a_raw_json_download(
     url = fake_convert.url + f"/accounts/{ACCOUNT}/projects/{PROJECT}/export"
     headers = {**sign(url, b"{}"), "Content-Type": "application/json"}
     async with http.post(URL(url, encoded=True), data=b"{}", headers=headers) as r:
-        assert r.status == 200
+        assert r.status == 201
         assert r.content_type == "application/json"
         document = json.loads(await r.read())
     project = fake_convert.store.get("projects", PROJECT, account_id=ACCOUNT)

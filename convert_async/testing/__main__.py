@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 
-from ._server import FakeConvert
+from ._v2 import FakeConvert
 
 
 async def _serve(host: str, port: int, seed: int) -> None:

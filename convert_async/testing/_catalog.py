@@ -1,25 +1,19 @@
-"""Operation catalog of the Convert REST API v2 and the fake's router built from it.
+"""Operation catalogs read into :class:`Operation` rows, and a router over their paths.
 
-The fake deliberately reads the packaged catalog JSON instead of the client's own tables: if the
-client and the catalog ever disagree about a method or a path, the client's requests land on a
-404/405 here and the disagreement shows up as a failing test.
+Used by the serving fake (config + tracking API), which routes from its packaged catalog rather
+than the client's tables. The REST v2 fake routes from Convert's OpenAPI spec instead
+(:mod:`convert_async.testing._v2`).
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["BASE_PATH", "Operation", "RouteMatch", "Router", "load_catalog"]
-
-#: Prefix of every REST v2 path on the fake; catalog paths are relative to it.
-BASE_PATH = "/api/v2"
+__all__ = ["Operation", "RouteMatch", "Router"]
 
 # Trailing literal segments that name an action on the collection or item before them.
 _ITEM_ACTIONS = {
@@ -158,17 +152,6 @@ def _operation(raw: Mapping[str, Any]) -> Operation:
     )
 
 
-@functools.cache
-def load_catalog() -> tuple[Operation, ...]:
-    """Load the packaged ``convert-v2-operations.json`` catalog (cached)."""
-    text = (
-        resources.files("convert_async.testing")
-        .joinpath("data/convert-v2-operations.json")
-        .read_text(encoding="utf-8")
-    )
-    return tuple(_operation(raw) for raw in json.loads(text))
-
-
 @dataclass(frozen=True, slots=True)
 class RouteMatch:
     """Result of routing one request: an operation, or the error status to answer with."""
@@ -205,7 +188,7 @@ class Router:
             self._by_length.setdefault(len(segments), []).append(route)
 
     def match(self, method: str, raw_path: str) -> RouteMatch:
-        """Route ``raw_path`` (relative to :data:`BASE_PATH`, no query string)."""
+        """Route ``raw_path`` (relative to the catalog's base path, no query string)."""
         path = raw_path.rstrip("/") if raw_path != "/" else raw_path
         candidates: list[tuple[tuple[int, ...], _Route, dict[str, str]]] = []
         path_known = False

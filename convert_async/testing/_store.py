@@ -1,12 +1,16 @@
 """In-memory data of the fake Convert API, seeded deterministically.
 
-Objects are plain ``dict``s shaped like the seed's schemas. Top-level collections are scoped by
-``account_id`` (and ``project_id``); resources that live inside another object (variations inside
-an experience, for instance) are plain lists on their parent and are not stored separately.
+Objects are plain ``dict``s shaped like the spec's schemas (the fake fits them to each reply's
+schema on the way out). Top-level collections are scoped by ``account_id`` (and ``project_id``);
+resources that live inside another object (variations inside an experience, for instance) are
+plain lists on their parent and are not stored separately. Report numbers are stored per
+experience and day (:meth:`FakeStore.traffic`), generated from the seed the first time a report
+asks for them, so resetting or removing report data changes what later reports show.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import random
@@ -40,6 +44,8 @@ _ID_BASES = {
     "features": 900_001,
     "change-history": 5_000_001,
     "changes": 6_000_001,
+    "placeholders": 7_000_001,
+    "sessions": 7_500_001,
 }
 _DEFAULT_ID_BASE = 9_000_001
 
@@ -50,7 +56,13 @@ def slugify(text: str, limit: int = 32) -> str:
 
 
 def _identifiers(obj: Obj) -> tuple[Any, ...]:
-    return (str(obj.get("id")), obj.get("key"), obj.get("sdk_key"), obj.get("key_id"))
+    return (
+        str(obj.get("id")),
+        obj.get("key"),
+        obj.get("sdk_key"),
+        obj.get("key_id"),
+        obj.get("visitor_id"),
+    )
 
 
 def _scope_key(scope: Mapping[str, int]) -> _ScopeKey:
@@ -76,6 +88,8 @@ class FakeStore:
         self._counters: dict[str, Iterator[int]] = {}
         #: Uploaded contents (images, files, screenshots) by storage key.
         self.blobs: dict[str, bytes] = {}
+        # Report data by experience id: per variation, per day (see traffic()).
+        self._traffic: dict[int, dict[int, list[Obj]]] = {}
         if populate:
             _Seeder(self, random.Random(seed)).run()
 
@@ -185,6 +199,61 @@ class FakeStore:
             if isinstance(change, dict) and not change.get("id"):
                 change["id"] = self.next_id("changes")
 
+    def remove(self, name: str, obj: Obj, **scope: int) -> None:
+        """Remove ``obj`` from ``name`` in ``scope`` (whatever its id's type)."""
+        objects = self.collection(name, **scope)
+        for key, stored in list(objects.items()):
+            if stored is obj:
+                del objects[key]
+
+    # -- report data ----------------------------------------------------------------------
+
+    #: Days of report data an experience that ran has (ending at its end or "now").
+    REPORT_DAYS = 14
+
+    def traffic(self, experience: Obj) -> dict[int, list[Obj]]:
+        """The stored report data of ``experience``: for each variation id, one entry per day
+        ``{"timestamp", "visitors", "goals": {goal_id: {"conversions", "revenue",
+        "products"}}}``. Generated from the seed on first use; an experience that never ran
+        (draft, scheduled) has no days."""
+        ident = int(experience["id"])
+        stored = self._traffic.get(ident)
+        if stored is None:
+            stored = self._traffic[ident] = self._generate_traffic(experience)
+        return stored
+
+    def report_goal(self, experience: Obj, goal_id: int) -> None:
+        """Make sure every stored day of ``experience`` has numbers for ``goal_id``."""
+        for variation_id, days in self.traffic(experience).items():
+            goal_rng = random.Random(f"{self.seed}:{experience['id']}:{goal_id}")
+            rate, order_value = goal_rng.uniform(0.02, 0.12), goal_rng.uniform(25, 140)
+            baseline = _baseline_id(experience)
+            rng = random.Random(f"{self.seed}:{experience['id']}:{goal_id}:{variation_id}")
+            lift = 1.0 if variation_id == baseline else rng.uniform(0.85, 1.25)
+            for day in days:
+                if goal_id in day["goals"]:
+                    continue
+                conversions = round(day["visitors"] * rate * lift * rng.uniform(0.7, 1.3))
+                day["goals"][goal_id] = {
+                    "conversions": conversions,
+                    "revenue": round(conversions * order_value * rng.uniform(0.9, 1.1), 2),
+                    "products": conversions + rng.randint(0, conversions // 3 + 1),
+                }
+
+    def _generate_traffic(self, experience: Obj) -> dict[int, list[Obj]]:
+        variations = [v for v in experience.get("variations") or [] if isinstance(v, dict)]
+        ran = experience.get("status") not in ("draft", "scheduled")
+        start = experience.get("start_time") or BASE_TIMESTAMP - self.REPORT_DAYS * _DAY
+        start -= start % _DAY
+        result: dict[int, list[Obj]] = {}
+        for variation in variations:
+            rng = random.Random(f"{self.seed}:{experience['id']}:{variation['id']}:traffic")
+            result[int(variation["id"])] = [
+                {"timestamp": start + n * _DAY, "visitors": rng.randint(100, 1_800), "goals": {}}
+                for n in range(self.REPORT_DAYS if ran else 0)
+            ]
+        return result
+
     # -- convenience ----------------------------------------------------------------------
 
     def add_experiences(self, account_id: int, project_id: int, count: int) -> list[Obj]:
@@ -216,6 +285,11 @@ class FakeStore:
         return created
 
 
+def _baseline_id(experience: Obj) -> int | None:
+    variations = [v for v in experience.get("variations") or [] if isinstance(v, dict)]
+    return next((int(v["id"]) for v in variations if v.get("is_baseline")), None)
+
+
 # Collections whose objects carry their project id in a "project" field.
 _PROJECT_CHILDREN = {"experiences", "hypotheses", "knowledge-bases", "observations"}
 
@@ -229,7 +303,7 @@ _DEFAULTS: dict[str, Obj] = {
         "settings": {},
         "reporting_settings": {},
         "integrations_settings": {},
-        "environments": {"production": "Production"},
+        "environments": {"production": {"label": "Production", "is_default": True}},
     },
     "experiences": {
         "name": "New experience",
@@ -353,6 +427,12 @@ def _experience(
     }
 
 
+# A 1x1 transparent PNG: the content of seeded images, screenshots and heatmaps.
+_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+_BRIEF = b"Test brief: simplify the checkout form and measure completed purchases.\n"
+
 _PAGES = (
     "Homepage",
     "Product Page",
@@ -468,8 +548,26 @@ class _Seeder:
                 "auth_type": "requestSigning",
                 "key_id": f"key-{account_id}",
             }
+            self._collaborators(account_id)
             for name, project_type, domain in projects:
                 self._project(account_id, name, project_type, domain)
+        store.collection("oauth-clients")[1] = {
+            "id": "oc-reporting-dashboard",
+            "name": "Reporting dashboard",
+            "callback_url": "https://dashboard.acme-digital.com/oauth/callback",
+            "description": "Internal KPI dashboard",
+            "embedded": False,
+            "created_at": BASE_TIMESTAMP - 90 * _DAY,
+        }
+        for n, client in enumerate(("Chrome on macOS", "Convert iOS app"), 1):
+            store.collection("user-sessions")[n] = {
+                "sid": f"sess-{n:04d}",
+                "authorized_type": "session_cookie" if n == 1 else "oauth",
+                "client": client,
+                "created_at": BASE_TIMESTAMP - n * 3 * _DAY,
+                "last_used_at": BASE_TIMESTAMP - n * 3600,
+                "expires_at": BASE_TIMESTAMP + 14 * _DAY,
+            }
         # Counters continue after the seeded ids so created objects never collide.
         for _ in _ACCOUNTS:
             store.next_id("accounts")
@@ -486,7 +584,10 @@ class _Seeder:
             "settings": {"time_zone": "UTC"},
             "reporting_settings": {"confidence_level": 95},
             "integrations_settings": {},
-            "environments": {"production": "Production", "staging": "Staging"},
+            "environments": {
+                "production": {"label": "Production", "is_default": True},
+                "staging": {"label": "Staging", "is_default": False},
+            },
         }
         scope = {"account_id": account_id, "project_id": project_id}
 
@@ -551,12 +652,14 @@ class _Seeder:
             "sdk_key": f"{account_id}-{project_id}-prod",
             "environment": "production",
         }
-        store.collection("locations/presets", **scope).update(
-            {1: {"id": 1, "name": "All Pages", "preset": True}}
+        store.collection("locations-presets", **scope).update(
+            {1: {"id": 1, "name": "All Pages", "preset": True, "status": "active"}}
         )
-        store.collection("audiences/presets", **scope).update(
-            {1: {"id": 1, "name": "All Visitors", "preset": True}}
+        store.collection("audiences-presets", **scope).update(
+            {1: {"id": 1, "name": "All Visitors", "preset": True, "type": "permanent"}}
         )
+        self._insights(scope, domain)
+        self._uploads(scope)
         self._experiences(project_id, project_type, domain, scope, goal_ids, location_ids)
         experiences = store.collection("experiences", **scope)
         for exp_id in sorted(experiences)[:5]:
@@ -564,17 +667,117 @@ class _Seeder:
                 "change-history",
                 {
                     "timestamp": BASE_TIMESTAMP - rng.randint(1, 60) * _DAY,
-                    "event": "update",
+                    "event": rng.choice(("update", "create", "status_change")),
+                    "method": rng.choice(("app", "api")),
                     "object": "experience",
-                    "object_id": exp_id,
-                    "project_id": project_id,
-                    "user": {"name": "Dana Whitfield"},
+                    "object_id": str(exp_id),
+                    "project": project_id,
+                    "user": "Dana Whitfield",
+                    "info": {"name": experiences[exp_id]["name"]},
+                    "changes": {},
                 },
                 **scope,
             )
+            for variation in experiences[exp_id]["variations"]:
+                heatmap = store.add(
+                    "heatmaps", {"experience_id": exp_id, "variation_id": variation["id"]}, **scope
+                )
+                heatmap["id"] = f"hm-{variation['id']}"  # heatmap ids are strings
+                store.blobs[f"screenshots/variations/{variation['id']}"] = _PNG
         for exp in experiences.values():
             exp["audiences"] = rng.sample(audience_ids, rng.randint(0, 1))
             exp["tags"] = rng.sample(tag_ids, rng.randint(0, 2))
+
+    def _collaborators(self, account_id: int) -> None:
+        people = (
+            ("Dana", "Whitfield", "owner@acme.example", "admin"),
+            ("Marco", "Silva", "marco.silva@acme.example", "edit"),
+            ("Priya", "Natarajan", "priya.n@agency.example", "browse"),
+        )
+        for n, (first, last, email, role) in enumerate(people, 1):
+            self.store.collection("users-accesses", account_id=account_id)[n] = {
+                "user_id": f"u-{account_id}-{n}",
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "accesses": [
+                    {
+                        "role": role,
+                        "status": "active" if n < 3 else "pending",
+                        "api_access": role == "admin",
+                        "project": None,
+                    }
+                ],
+            }
+
+    def _insights(self, scope: Mapping[str, int], domain: str) -> None:
+        """Visitor insights of a project: sessions, signal sessions, visitors data."""
+        store, rng = self.store, self.rng
+        pages = ["/", "/products/", "/cart", "/checkout", "/pricing"]
+        for n in range(6):
+            visited = rng.sample(pages, rng.randint(2, 4))
+            signal = store.add(
+                "signal-sessions",
+                {
+                    "duration": rng.randint(20, 900),
+                    "visited_pages": [{"url": domain + p} for p in visited],
+                    "visited_pages_count": len(visited),
+                    "entry_page": domain + visited[0],
+                    "exit_page": domain + visited[-1],
+                    "session_start_time": (BASE_TIMESTAMP - rng.randint(1, 20) * _DAY) * 1000,
+                    "device": rng.choice(("desktop", "mobile", "tablet")),
+                    "browser": rng.choice(("chrome", "safari", "firefox")),
+                    "country_code": rng.choice(("US", "GB", "DE", "RO")),
+                    "watched": n % 3 == 0,
+                },
+                **scope,
+            )
+            signal["id"] = f"sig-{signal['id']}"
+            store.add("sessions", {}, **scope)
+        for n, (segment, plan) in enumerate((("vip", "pro"), ("trial", "free"), ("b2b", "team"))):
+            store.add(
+                "visitors-data",
+                {
+                    "visitor_id": f"visitor-{scope['project_id']}-{n + 1}",
+                    "data": {"segment": segment, "plan": plan, "lifetime_orders": 3 * n + 1},
+                    "source": "api",
+                    "created_at": BASE_TIMESTAMP - (n + 2) * _DAY,
+                },
+                **scope,
+            )
+        for name, default in (("first_name", "there"), ("plan", "free"), ("city", "your city")):
+            store.add(
+                "placeholders",
+                {"placeholder": name, "default_value": default, "created_at": BASE_TIMESTAMP},
+                **scope,
+            )
+
+    def _uploads(self, scope: Mapping[str, int]) -> None:
+        """Images on the project's CDN and uploaded files, with their contents."""
+        store = self.store
+        project_id = scope["project_id"]
+        for name in ("hero-banner.png", "free-shipping-badge.png"):
+            key = f"{project_id}/images/{name}"
+            store.add(
+                "images",
+                {"key": key, "cdn_url": f"https://cdn.convert.example/{key}", "name": name},
+                **scope,
+            )
+            store.blobs[key] = _PNG
+        key = f"{project_id}/files/brief.txt"
+        store.add(
+            "files",
+            {
+                "key": key,
+                "url": f"https://cdn.convert.example/{key}",
+                "file_name": "brief.txt",
+                "file_size": len(_BRIEF),
+                "mime_type": "text/plain",
+                "status": "success",
+            },
+            **scope,
+        )
+        store.blobs[key] = _BRIEF
 
     def _experiences(
         self,
@@ -609,8 +812,13 @@ class _Seeder:
                 for i, v in enumerate(variation_names)
             ]
             variations[-1]["traffic_distribution"] = round(100 - share * (len(variations) - 1), 2)
+            for variation in variations[1:]:
+                css = f"#hero h1 {{ color: #{rng.randrange(0x1000000):06x}; }}"
+                change = {"type": "customCode", "data": {"css": css, "js": None, "page_id": "1"}}
+                variation["changes"] = [change]
+                store.number_changes(variation)
             goals = [] if exp_type == "deploy" else rng.sample(goal_ids, rng.randint(1, 3))
-            target[ident] = _experience(
+            target[ident] = obj = _experience(
                 ident,
                 project_id,
                 name=name,
@@ -624,3 +832,18 @@ class _Seeder:
                 locations=[rng.choice(location_ids)],
                 url=domain + "/",
             )
+            if exp_type == "mvt":
+                obj["sections"] = [
+                    {
+                        "id": str(n),
+                        "name": section,
+                        "versions": [
+                            {"id": "1", "name": "Original", "changes": []},
+                            {"id": "2", "name": f"New {section.lower()}", "changes": []},
+                        ],
+                    }
+                    for n, section in enumerate(("Headline", "Hero image"), 1)
+                ]
+            # Alternate stats engines, so both kinds of aggregated report are seeded.
+            methodology = ("frequentist", "bayesian")[ident % 2]
+            obj["settings"] = {"stats_engine_processing": {"stats_type": methodology}}

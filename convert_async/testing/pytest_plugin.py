@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from ._server import FakeConvert
+from ._v2 import FakeConvert
 
 __all__ = ["fake_convert"]
 
