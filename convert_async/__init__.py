@@ -3,7 +3,7 @@
 >>> from convert_async import ConvertClient, HmacAuth
 """
 
-from ._core.auth import CookieAuth, HmacAuth, SecretKeyAuth
+from ._convert import CookieAuth, HmacAuth, SecretKeyAuth
 from ._core.errors import (
     APIConnectionError,
     APIResponseValidationError,

@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import aiohttp
 import anyio
-import msgspec
 from multidict import CIMultiDictProxy
 from yarl import URL
 
@@ -48,7 +47,7 @@ __all__ = [
     "Response",
     "Timeout",
     "build_query",
-    "parse_convert_error",
+    "no_error_details",
 ]
 
 logger = logging.getLogger("convert_async")
@@ -93,13 +92,6 @@ class Response:
     body: bytes
 
 
-class _ErrorBody(msgspec.Struct):
-    code: int | None = None
-    message: str | list[str] | None = None
-    parameters: list[str] = []
-    errors: list[Any] = []
-
-
 @dataclass(frozen=True, slots=True)
 class ErrorDetails:
     """What an API's error body says, in the fields :class:`APIStatusError` carries."""
@@ -114,21 +106,9 @@ ErrorParser = Callable[[bytes], ErrorDetails]
 """Reads an error response body (any bytes, maybe not JSON) into :class:`ErrorDetails`."""
 
 
-def parse_convert_error(body: bytes) -> ErrorDetails:
-    """Convert's error body: ``{"code": 422, "message": "..." | [...], "parameters": [...],
-    "errors": [...]}``; anything else gives empty details.
-
-    >>> parse_convert_error(b'{"code": 404, "message": ["Not", "found"]}').message
-    'Not; found'
-    """
-    try:
-        parsed = msgspec.json.decode(body, type=_ErrorBody)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return ErrorDetails()
-    message = parsed.message
-    if isinstance(message, list):
-        message = "; ".join(message)
-    return ErrorDetails(parsed.code, message, parsed.parameters, parsed.errors)
+def no_error_details(body: bytes) -> ErrorDetails:
+    """The default error parser: an API whose error body the session cannot read."""
+    return ErrorDetails()
 
 
 def build_query(params: Mapping[str, QueryValue] | None, *, list_suffix: str = "[]") -> str:
@@ -179,7 +159,7 @@ class HttpSession:
         user_agent: str = USER_AGENT,
         verify_ssl: bool | ssl.SSLContext = True,
         default_headers: Mapping[str, str] | None = None,
-        error_parser: ErrorParser = parse_convert_error,
+        error_parser: ErrorParser = no_error_details,
         base_urls: Mapping[str, str] | None = None,
         rate_limiters: Mapping[str, AdaptiveRateLimiter] | None = None,
     ) -> None:
@@ -473,7 +453,7 @@ async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
 
 
 def _status_error(
-    response: Response, method: str, url: str, parser: ErrorParser = parse_convert_error
+    response: Response, method: str, url: str, parser: ErrorParser = no_error_details
 ) -> APIStatusError:
     try:
         parsed = parser(response.body)

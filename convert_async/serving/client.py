@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
+from .._convert import parse_convert_error
 from .._core._constants import DEFAULT_MAX_CONNECTIONS
 from .._core.client import ClientOptions
 from .._core.codec import decode_json, encode_json, validate_request
@@ -166,6 +167,7 @@ class TrackingClient:
             max_connections=max_connections,
             user_agent=CONVERT_AGENT,
             verify_ssl=verify_ssl,
+            error_parser=parse_convert_error,
         )
         options = ClientOptions.build(
             timeout=timeout,

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import msgspec
+
 from ._openapi import Discriminator, Schema, Spec
 
-__all__ = ["SampleMode", "conform", "problems", "sample"]
+__all__ = ["FitCache", "SampleMode", "conform", "problems", "sample"]
 
 SampleMode = Literal["full", "minimal"]
 
@@ -322,7 +324,11 @@ def _scalar(schema: Schema, name: str) -> Any:
 # -- fitting stored data to a reply schema -------------------------------------------------------
 
 
-def conform(spec: Spec, schema: Schema, value: Any) -> Any:
+FitCache = dict[tuple[int, int], tuple[bytes, Any]]
+"""Fitted list items by (item schema, stored object), with the object's JSON when it was fitted."""
+
+
+def conform(spec: Spec, schema: Schema, value: Any, cache: FitCache | None = None) -> Any:
     """``value`` fitted to ``schema`` so that :func:`problems` finds nothing.
 
     Valid parts are kept as they are (unknown properties of open objects too); properties a
@@ -330,12 +336,27 @@ def conform(spec: Spec, schema: Schema, value: Any) -> Any:
     or an unknown enum value is replaced by a minimal sample. The fake answers every success
     through this, so its stored objects never leak a shape the spec does not describe.
     """
-    return _Fitter(spec).fit(schema, value)
+    return _Fitter(spec, cache).fit(schema, value)
 
 
 class _Fitter:
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, cache: FitCache | None = None) -> None:
         self.spec = spec
+        self.cache = cache
+
+    def _fit_item(self, schema: Schema, item: Any) -> Any:
+        """One list item, fitted once while it stays the same: paging a long list through the
+        fake would otherwise walk every object's schema again on every page."""
+        if self.cache is None or not isinstance(item, dict):
+            return self.fit(schema, item)
+        key = (id(schema), id(item))
+        snapshot = msgspec.json.encode(item)
+        known = self.cache.get(key)
+        if known is not None and known[0] == snapshot:
+            return known[1]
+        fitted = self.fit(schema, item)
+        self.cache[key] = (snapshot, fitted)
+        return fitted
 
     def _fill(self, schema: Schema) -> Any:
         return sample(self.spec, schema, mode="minimal")
@@ -382,7 +403,7 @@ class _Fitter:
         if high is not None:
             items = items[: int(high)]
         item_schema = schema.items or Schema("any")
-        fitted = [self.fit(item_schema, item) for item in items]
+        fitted = [self._fit_item(item_schema, item) for item in items]
         while len(fitted) < schema.limits.get("min_items", 0):
             fitted.append(self._fill(item_schema))
         return fitted

@@ -7,6 +7,7 @@ import ssl
 import warnings
 from functools import cached_property
 
+from .._convert import parse_convert_error
 from .._core._constants import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY, USER_AGENT
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
@@ -66,6 +67,7 @@ class ConvertV1Client(BaseClient):
             max_connections=max_connections,
             user_agent=user_agent,
             verify_ssl=verify_ssl,
+            error_parser=parse_convert_error,
         )
         options = ClientOptions.build(
             timeout=timeout,

@@ -7,12 +7,13 @@ import ssl
 from collections.abc import Mapping
 from functools import cached_property
 
+from .._convert import HmacAuth, SecretKeyAuth, parse_convert_error
 from .._core._constants import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PAGE_CONCURRENCY,
     USER_AGENT,
 )
-from .._core.auth import Auth, HmacAuth, SecretKeyAuth
+from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
 from .._core.errors import ConvertError
 from .._core.retry import RetryPolicy
@@ -121,6 +122,7 @@ class ConvertClient(BaseClient):
             max_connections=max_connections,
             user_agent=user_agent,
             verify_ssl=verify_ssl,
+            error_parser=parse_convert_error,
         )
         options = ClientOptions.build(
             timeout=timeout,

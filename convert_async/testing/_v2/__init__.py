@@ -25,7 +25,7 @@ from .._catalog import RouteMatch as ServingRoute
 from .._loopback import Answer, LoopbackFake, Routed
 from .._multipart import FormFile, parse_form
 from .._openapi import Spec, SpecOperation, load_spec
-from .._schema_check import conform, problems
+from .._schema_check import FitCache, conform, problems
 from .._serving import SERVING_PATH, FakeServing
 from .._store import BASE_TIMESTAMP, FakeStore, Obj
 from ._call import ApiError, Call, Raw
@@ -108,6 +108,7 @@ class FakeConvert(LoopbackFake[_Target]):
         self.store = FakeStore(seed)
         self._router = SpecRouter(self.operations.values())
         self._serving = FakeServing(self.store)
+        self._fitted: FitCache = {}
         #: Generated report exports by download token: (file name, content type, content).
         self.downloads: dict[str, tuple[str, str, bytes]] = {}
         # Id order of long lists by (collection, scope): (membership fingerprint, objects).
@@ -254,7 +255,8 @@ class FakeConvert(LoopbackFake[_Target]):
             return err.status, err.body, {}
         if isinstance(payload, Raw) or op.response is None:
             return op.status, payload, call.response_headers
-        return op.status, conform(self.spec, op.response, payload), call.response_headers
+        fitted = conform(self.spec, op.response, payload, self._fitted)
+        return op.status, fitted, call.response_headers
 
     # -- authentication ---------------------------------------------------------------------
 
