@@ -150,7 +150,9 @@ class TypeWriter:
             return self._enum(schema)
         if kind == "array":
             item = self.annotation(schema.items or Schema("any"), context + "Item")
-            return self._limited(f"list[{item}]", schema, "items")
+            # A caller may send any sequence (a tuple, a range); a reply is always a list.
+            container = "Sequence" if self.mode == "request" else "list"
+            return self._limited(f"{container}[{item}]", schema, "items")
         if kind == "map":
             value = self.annotation(schema.items or Schema("any"), context + "Value")
             return f"dict[str, {value}]"
@@ -721,6 +723,8 @@ def render_method(method: Method, names: Names, shadowed_list: bool) -> str:
     head = f"    {prefix} {method.name}({signature_text}) -> {returns}:"
     doc = method.op.summary.rstrip(".") + "."
     doc_lines = [f'        """{doc}', "", f"        ``{method.op.method} {method.path}``"]
+    if method.kind != "call":
+        doc_lines.append("")
     if method.kind == "paged":
         doc_lines.append(
             "        Iterate for every item (pages fetched concurrently), ``await`` for the first"
@@ -805,7 +809,8 @@ def generate(spec: Spec) -> dict[Path, str]:
             "Enums, limits and required fields are checked before anything is sent; fields left\n"
             "``UNSET`` are not sent, so the server's defaults apply; read-only fields do not\n"
             "exist here.",
-            "from typing import Annotated, Any, Literal\n\nfrom msgspec import UNSET, Meta, "
+            "from collections.abc import Sequence\nfrom typing import Annotated, Any, Literal\n\n"
+            "from msgspec import UNSET, Meta, "
             "UnsetType\n\nfrom ._bodies import FileContent, PagedRequest\n"
             "from .._core.codec import RequestModel\n",
         ),

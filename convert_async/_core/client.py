@@ -12,22 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar, overload
+from typing import Any, Protocol, Self, TypeVar, overload
 from urllib.parse import urlsplit
 
 import anyio
 import msgspec
 from msgspec import UNSET
 
-from .codec import (
-    CursorEnvelope,
-    DataEnvelope,
-    PagedEnvelope,
-    Pagination,
-    RequestModel,
-    decode_json,
-    encode_json,
-)
+from .codec import CursorEnvelope, Pagination, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
 from .errors import APIResponseValidationError, RequestValidationError
 from .multipart import encode_multipart
@@ -36,7 +28,7 @@ from .pagination import AsyncPager, Page, PageLoader
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
 
-__all__ = ["BaseClient", "ClientOptions", "PagedBody", "RequestBody"]
+__all__ = ["BaseClient", "ClientOptions", "Envelopes", "PagedBody", "RequestBody"]
 
 T = TypeVar("T")
 
@@ -44,6 +36,23 @@ _JSON = "application/json"
 
 RequestBody = RequestModel | Sequence[RequestModel]
 """A request body: one model, or a JSON array of models (batch endpoints)."""
+
+
+class Envelopes(Protocol):
+    """How an API wraps its replies: the payload of an operation flagged ``data``, and one page
+    (with where it sits in the list) of a list whose ``page_shape`` is ``"envelope"``."""
+
+    def payload(self, body: bytes, type_: Any, *, operation: str) -> Any:
+        """The payload inside ``body``, decoded into ``type_``."""
+        ...
+
+    def page(self, body: bytes, item_type: Any, *, operation: str) -> tuple[list[Any], Pagination]:
+        """The items of one page and its pagination block."""
+        ...
+
+    def count(self, body: bytes, *, operation: str) -> int:
+        """The total a count-only request answered."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +92,12 @@ class BaseClient:
     """Owns one :class:`HttpSession` (opened on ``__aenter__``, closed on exit) and the options
     used for every call made through it."""
 
-    def __init__(self, http: HttpSession, options: ClientOptions) -> None:
+    def __init__(
+        self, http: HttpSession, options: ClientOptions, envelopes: Envelopes | None = None
+    ) -> None:
         self._http = http
         self._options = options
+        self._envelopes = envelopes
         self._owns_http = True
 
     async def open(self) -> Self:
@@ -134,7 +146,7 @@ class BaseClient:
             else page_concurrency,
         )
         clone = object.__new__(type(self))
-        BaseClient.__init__(clone, self._http, options)
+        BaseClient.__init__(clone, self._http, options, self._envelopes)
         clone._owns_http = False
         return clone
 
@@ -264,7 +276,7 @@ class BaseClient:
         declares; the body is ``body_type`` built from the arguments named like its fields.
         """
         response = await self._call_raw(op, arguments, _build_body(body_type, arguments))
-        return _decode(op, response.body, response_type)
+        return self._decode(op, response.body, response_type)
 
     async def _call_with(
         self,
@@ -276,7 +288,7 @@ class BaseClient:
         """Like :meth:`_call`, with a request body the caller built (a filter object, or a
         sequence of models for a JSON array body)."""
         response = await self._call_raw(op, arguments, body)
-        return _decode(op, response.body, response_type)
+        return self._decode(op, response.body, response_type)
 
     @overload
     async def _download(
@@ -311,7 +323,7 @@ class BaseClient:
         response = await self._call_raw(
             op, arguments, _build_body(body_type, arguments), stream_to=stream_to
         )
-        content = _decode(op, response.body, bytes) if op.envelope == "data" else response.body
+        content = self._decode(op, response.body, bytes) if op.envelope == "data" else response.body
         if target is None:
             return content
         if stream_to is None:
@@ -385,30 +397,37 @@ class BaseClient:
                 return load
 
             return AsyncPager(fetch_bare, concurrency=self._options.page_concurrency)
-        envelope = PagedEnvelope[item_type]  # type: ignore[valid-type]
+        envelopes = self._require_envelopes(op)
 
         async def fetch(page: int) -> PageLoader[T]:
             response = await self._call_raw(op, arguments, body.for_page(page, page_size))
 
             def load() -> Page[T]:
-                decoded: PagedEnvelope[T] = decode_json(
-                    response.body, envelope, operation=op.operation
-                )
-                return Page(decoded.data, decoded.extra.pagination)
+                items, pagination = envelopes.page(response.body, item_type, operation=op.operation)
+                return Page(items, pagination)
 
             return load
 
         async def count() -> int:
             response = await self._call_raw(op, arguments, body.for_count())
-            decoded = decode_json(response.body, PagedEnvelope[msgspec.Raw], operation=op.operation)
-            total = decoded.extra.pagination.items_count
-            if total is None:
-                raise APIResponseValidationError(
-                    op.operation, "$.extra.pagination.items_count", "missing from a count reply"
-                )
-            return total
+            return envelopes.count(response.body, operation=op.operation)
 
         return AsyncPager(fetch, count=count, concurrency=self._options.page_concurrency)
+
+    def _require_envelopes(self, op: Operation) -> Envelopes:
+        if self._envelopes is None:
+            raise TypeError(f"{op.operation} is wrapped, but this client knows no envelope")
+        return self._envelopes
+
+    def _decode(self, op: Operation, body: bytes, response_type: type[T]) -> T:
+        if response_type is type(None) and not body.strip():
+            return None  # T is None here
+        if op.envelope == "data":
+            payload: T = self._require_envelopes(op).payload(
+                body, response_type, operation=op.operation
+            )
+            return payload
+        return decode_json(body, response_type, operation=op.operation)
 
     def _list_once(
         self,
@@ -423,7 +442,7 @@ class BaseClient:
 
         async def fetch(page: int) -> Page[T]:
             response = await self._call_raw(op, arguments, body)
-            items: list[T] = _decode(op, response.body, list_type)
+            items: list[T] = self._decode(op, response.body, list_type)
             return Page(items, Pagination(current_page=1, pages_count=1, items_count=len(items)))
 
         async def count() -> int:
@@ -528,16 +547,3 @@ def _validate_item(item: RequestModel, index: int, operation: str) -> None:
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
-
-
-def _decode(op: Operation, body: bytes, response_type: type[T]) -> T:
-    if response_type is type(None) and not body.strip():
-        return None  # T is None here
-    if op.envelope == "data":
-        wrapped: DataEnvelope[T] = decode_json(
-            body,
-            DataEnvelope[response_type],  # type: ignore[valid-type]
-            operation=op.operation,
-        )
-        return wrapped.data
-    return decode_json(body, response_type, operation=op.operation)

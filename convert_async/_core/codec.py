@@ -16,8 +16,6 @@ from .errors import APIResponseValidationError, RequestValidationError
 
 __all__ = [
     "CursorEnvelope",
-    "DataEnvelope",
-    "PagedEnvelope",
     "RequestModel",
     "ResponseModel",
     "decode_json",
@@ -57,7 +55,7 @@ class RequestModel(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class Pagination(ResponseModel):
-    """Where a page sits in the whole list (``extra.pagination`` in Convert's replies)."""
+    """Where a page sits in the whole list."""
 
     current_page: int | None = None
     items_count: int | None = None
@@ -94,26 +92,6 @@ def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:
             operation, "$", f"body is not valid JSON ({exc})"
         ) from None
     return result
-
-
-class DataEnvelope(msgspec.Struct, Generic[T]):
-    """``{"data": ...}``: how many Convert replies wrap their payload."""
-
-    data: T
-
-
-class _Extra(msgspec.Struct):
-    pagination: Pagination = msgspec.field(default_factory=Pagination)
-
-
-class PagedEnvelope(msgspec.Struct, Generic[T]):
-    """``{"data": [...], "extra": {"pagination": {...}}}``: one page of a paged list.
-
-    ``data`` is absent when only the count was asked for.
-    """
-
-    data: list[T] = msgspec.field(default_factory=list)
-    extra: _Extra = msgspec.field(default_factory=_Extra)
 
 
 class CursorEnvelope(msgspec.Struct, Generic[T]):

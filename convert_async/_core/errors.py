@@ -80,8 +80,8 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(ConvertError):
     """The server answered with a 4xx or 5xx status.
 
-    ``code``, ``message``, ``parameters`` and ``errors`` come from Convert's error body when it
-    has one (``{"code": 422, "message": [...], "parameters": [...]}``).
+    ``code``, ``message``, ``parameters`` (the fields the error names) and ``errors`` come from
+    the API's error body, as its client's error parser reads it.
     """
 
     status: int

@@ -7,7 +7,7 @@ import ssl
 import warnings
 from functools import cached_property
 
-from .._convert import parse_convert_error
+from .._convert import CONVERT_ENVELOPES, parse_convert_error
 from .._core._constants import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY, USER_AGENT
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
@@ -76,7 +76,7 @@ class ConvertV1Client(BaseClient):
             retry_writes=retry_writes,
             page_concurrency=page_concurrency,
         )
-        super().__init__(http, options)
+        super().__init__(http, options, CONVERT_ENVELOPES)
 
     def __repr__(self) -> str:
         return f"ConvertV1Client(base_url={self.base_url!r}, auth={self._http.auth!r})"

@@ -7,7 +7,7 @@ import ssl
 from collections.abc import Mapping
 from functools import cached_property
 
-from .._convert import HmacAuth, SecretKeyAuth, parse_convert_error
+from .._convert import CONVERT_ENVELOPES, HmacAuth, SecretKeyAuth, parse_convert_error
 from .._core._constants import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PAGE_CONCURRENCY,
@@ -131,7 +131,7 @@ class ConvertClient(BaseClient):
             retry_writes=retry_writes,
             page_concurrency=page_concurrency,
         )
-        super().__init__(http, options)
+        super().__init__(http, options, CONVERT_ENVELOPES)
 
     def __repr__(self) -> str:
         return f"ConvertClient(base_url={self.base_url!r}, auth={self._http.auth!r})"

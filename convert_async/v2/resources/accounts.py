@@ -26,6 +26,7 @@ class Accounts(Resource):
         """List accounts accessible to the user.
 
         ``GET /accounts``
+
         The API returns the whole list in one reply.
         """
         arguments: dict[str, Any] = {}
@@ -38,6 +39,7 @@ class Accounts(Resource):
         """List available billing plans.
 
         ``GET /billing-plans``
+
         The API returns the whole list in one reply.
         """
         arguments: dict[str, Any] = {}
@@ -47,10 +49,10 @@ class Accounts(Resource):
         self,
         *,
         account_id: int,
-        event_types: builtins.list[requests.LiveDataEventTypes] | UnsetType | None = UNSET,
-        projects: builtins.list[int] | UnsetType | None = UNSET,
+        event_types: Sequence[requests.LiveDataEventTypes] | UnsetType | None = UNSET,
+        projects: Sequence[int] | UnsetType | None = UNSET,
         segments: requests.ReportingSegmentsFilters | UnsetType | None = UNSET,
-        expand: builtins.list[requests.LiveDataExpandFields] | UnsetType | None = UNSET,
+        expand: Sequence[requests.LiveDataExpandFields] | UnsetType | None = UNSET,
     ) -> builtins.list[models.LiveDataEvent]:
         """Get live tracking events for an account.
 
@@ -70,16 +72,17 @@ class Accounts(Resource):
         *,
         account_id: int,
         sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET,
-        methods: builtins.list[requests.ChangeHistoryMethods] | UnsetType | None = UNSET,
-        projects: builtins.list[int] | UnsetType | None = UNSET,
-        objects: builtins.list[requests.ChangeHistoryObjectTypes] | UnsetType | None = UNSET,
+        methods: Sequence[requests.ChangeHistoryMethods] | UnsetType | None = UNSET,
+        projects: Sequence[int] | UnsetType | None = UNSET,
+        objects: Sequence[requests.ChangeHistoryObjectTypes] | UnsetType | None = UNSET,
         sort_by: Literal["timestamp", "project_id", "event", "object"] | UnsetType | None = UNSET,
-        expand: builtins.list[requests.ChangeHistoryExpandFields] | UnsetType | None = UNSET,
+        expand: Sequence[requests.ChangeHistoryExpandFields] | UnsetType | None = UNSET,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.ChangeHistory]:
         """Get change history for an account.
 
         ``POST /accounts/{account_id}/change-history``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
@@ -101,7 +104,7 @@ class Accounts(Resource):
         *,
         account_id: int,
         sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET,
-        projects: builtins.list[int] | UnsetType | None = UNSET,
+        projects: Sequence[int] | UnsetType | None = UNSET,
         sort_by: Literal[
             "id",
             "conversions",
@@ -116,14 +119,15 @@ class Accounts(Resource):
         | UnsetType
         | None = UNSET,
         search: str | UnsetType | None = UNSET,
-        type: builtins.list[requests.ExperienceTypes] | UnsetType | None = UNSET,
-        include: builtins.list[requests.ExperienceIncludeFields] | UnsetType = UNSET,
-        expand: builtins.list[requests.ExperienceExpandFields] | UnsetType = UNSET,
+        type: Sequence[requests.ExperienceTypes] | UnsetType | None = UNSET,
+        include: Sequence[requests.ExperienceIncludeFields] | UnsetType = UNSET,
+        expand: Sequence[requests.ExperienceExpandFields] | UnsetType = UNSET,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.Experience]:
         """List active and completed experiences for an account.
 
         ``POST /accounts/{account_id}/experiences``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
@@ -215,7 +219,7 @@ class Accounts(Resource):
         return await self._call("request_account_addons", models.SuccessData, arguments, body)
 
     async def start_payment_method_setup(
-        self, *, account_id: int, billing_plans: builtins.list[int] | UnsetType = UNSET
+        self, *, account_id: int, billing_plans: Sequence[int] | UnsetType = UNSET
     ) -> models.StartPaymentSetupResponseData:
         """Initiate payment method setup.
 
@@ -242,6 +246,7 @@ class Accounts(Resource):
         """Get users for billing plan setup notification.
 
         ``GET /accounts/{account_id}/plan_setup/users``
+
         The API returns the whole list in one reply.
         """
         arguments: dict[str, Any] = {"account_id": account_id}

@@ -44,24 +44,25 @@ class Experiences(Resource):
         | UnsetType
         | None = UNSET,
         search: str | UnsetType | None = UNSET,
-        status: builtins.list[requests.ExperienceStatuses] | UnsetType | None = UNSET,
-        type: builtins.list[requests.ExperienceTypes] | UnsetType | None = UNSET,
-        tags: builtins.list[int] | UnsetType | None = UNSET,
-        audiences: builtins.list[int] | UnsetType | None = UNSET,
-        goals: builtins.list[int] | UnsetType | None = UNSET,
-        features: builtins.list[int] | UnsetType | None = UNSET,
-        hypotheses: builtins.list[int] | UnsetType | None = UNSET,
-        locations: builtins.list[int] | UnsetType | None = UNSET,
-        environments: builtins.list[str] | UnsetType | None = UNSET,
-        include: builtins.list[requests.ExperienceIncludeFields] | UnsetType = UNSET,
-        expand: builtins.list[requests.ExperienceExpandFields] | UnsetType = UNSET,
-        only: builtins.list[int] | UnsetType | None = UNSET,
-        except_: builtins.list[int] | UnsetType = UNSET,
+        status: Sequence[requests.ExperienceStatuses] | UnsetType | None = UNSET,
+        type: Sequence[requests.ExperienceTypes] | UnsetType | None = UNSET,
+        tags: Sequence[int] | UnsetType | None = UNSET,
+        audiences: Sequence[int] | UnsetType | None = UNSET,
+        goals: Sequence[int] | UnsetType | None = UNSET,
+        features: Sequence[int] | UnsetType | None = UNSET,
+        hypotheses: Sequence[int] | UnsetType | None = UNSET,
+        locations: Sequence[int] | UnsetType | None = UNSET,
+        environments: Sequence[str] | UnsetType | None = UNSET,
+        include: Sequence[requests.ExperienceIncludeFields] | UnsetType = UNSET,
+        expand: Sequence[requests.ExperienceExpandFields] | UnsetType = UNSET,
+        only: Sequence[int] | UnsetType | None = UNSET,
+        except_: Sequence[int] | UnsetType = UNSET,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.Experience]:
         """List experiences within a project.
 
         ``POST /accounts/{account_id}/projects/{project_id}/experiences``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
@@ -155,19 +156,19 @@ class Experiences(Resource):
         type: requests.ExperienceTypes,
         url: str,
         version: float | UnsetType = UNSET,
-        integrations: builtins.list[requests.CreateExperienceRequestDataIntegrationsItem]
+        integrations: Sequence[requests.CreateExperienceRequestDataIntegrationsItem]
         | UnsetType = UNSET,
-        environments: builtins.list[str] | UnsetType = UNSET,
+        environments: Sequence[str] | UnsetType = UNSET,
         environment: str | UnsetType = UNSET,
         concurrency_key: str | UnsetType | None = UNSET,
-        multipage_pages: builtins.list[requests.MultipageExperiencePage] | UnsetType = UNSET,
+        multipage_pages: Sequence[requests.MultipageExperiencePage] | UnsetType = UNSET,
         status: requests.ExperienceCreateUpdateStatuses,
-        audiences: builtins.list[int] | UnsetType = UNSET,
-        locations: builtins.list[int] | UnsetType = UNSET,
-        goals: builtins.list[int] | UnsetType = UNSET,
-        tags: builtins.list[requests.TagExpandableRequest] | UnsetType = UNSET,
-        customizations: builtins.list[requests.UserCustomization] | UnsetType = UNSET,
-        variations: builtins.list[requests.ExperienceVariationCreate] | UnsetType = UNSET,
+        audiences: Sequence[int] | UnsetType = UNSET,
+        locations: Sequence[int] | UnsetType = UNSET,
+        goals: Sequence[int] | UnsetType = UNSET,
+        tags: Sequence[requests.TagExpandableRequest] | UnsetType = UNSET,
+        customizations: Sequence[requests.UserCustomization] | UnsetType = UNSET,
+        variations: Sequence[requests.ExperienceVariationCreate] | UnsetType = UNSET,
     ) -> models.Experience:
         """Create a new experience.
 
@@ -257,19 +258,19 @@ class Experiences(Resource):
         type: requests.ExperienceTypes | UnsetType = UNSET,
         url: str | UnsetType = UNSET,
         version: float | UnsetType = UNSET,
-        integrations: builtins.list[requests.UpdateExperienceRequestDataIntegrationsItem]
+        integrations: Sequence[requests.UpdateExperienceRequestDataIntegrationsItem]
         | UnsetType = UNSET,
-        environments: builtins.list[str] | UnsetType = UNSET,
+        environments: Sequence[str] | UnsetType = UNSET,
         environment: str | UnsetType = UNSET,
         concurrency_key: str | UnsetType | None = UNSET,
-        multipage_pages: builtins.list[requests.MultipageExperiencePage] | UnsetType = UNSET,
+        multipage_pages: Sequence[requests.MultipageExperiencePage] | UnsetType = UNSET,
         status: requests.ExperienceCreateUpdateStatuses | UnsetType = UNSET,
-        audiences: builtins.list[int] | UnsetType = UNSET,
-        locations: builtins.list[int] | UnsetType = UNSET,
-        goals: builtins.list[int] | UnsetType = UNSET,
-        tags: builtins.list[int | requests.TagToCreate] | UnsetType = UNSET,
-        customizations: builtins.list[requests.UserCustomization] | UnsetType = UNSET,
-        variations: builtins.list[requests.ExperienceVariationUpdate] | UnsetType = UNSET,
+        audiences: Sequence[int] | UnsetType = UNSET,
+        locations: Sequence[int] | UnsetType = UNSET,
+        goals: Sequence[int] | UnsetType = UNSET,
+        tags: Sequence[int | requests.TagToCreate] | UnsetType = UNSET,
+        customizations: Sequence[requests.UserCustomization] | UnsetType = UNSET,
+        variations: Sequence[requests.ExperienceVariationUpdate] | UnsetType = UNSET,
     ) -> models.Experience:
         """Update an existing experience.
 
@@ -358,10 +359,10 @@ class Experiences(Resource):
         account_id: int,
         project_id: int,
         experience_id: int,
-        event_types: builtins.list[requests.LiveDataEventTypes] | UnsetType | None = UNSET,
-        goals: builtins.list[int] | UnsetType | None = UNSET,
+        event_types: Sequence[requests.LiveDataEventTypes] | UnsetType | None = UNSET,
+        goals: Sequence[int] | UnsetType | None = UNSET,
         segments: requests.ReportingSegmentsFilters | UnsetType | None = UNSET,
-        expand: builtins.list[requests.LiveDataExpandFields] | UnsetType | None = UNSET,
+        expand: Sequence[requests.LiveDataExpandFields] | UnsetType | None = UNSET,
     ) -> builtins.list[models.LiveDataEvent]:
         """Get live tracking events for a specific experience.
 
@@ -386,19 +387,20 @@ class Experiences(Resource):
         account_id: int,
         project_id: int,
         experience_id: int,
-        methods: builtins.list[requests.ChangeHistoryMethods] | UnsetType | None = UNSET,
-        objects: builtins.list[requests.ExperienceHistoryObjects] | UnsetType | None = UNSET,
+        methods: Sequence[requests.ChangeHistoryMethods] | UnsetType | None = UNSET,
+        objects: Sequence[requests.ExperienceHistoryObjects] | UnsetType | None = UNSET,
         sort_by: Literal["timestamp", "event", "object"] | UnsetType | None = UNSET,
-        variations: builtins.list[float] | UnsetType | None = UNSET,
-        changes: builtins.list[float] | UnsetType | None = UNSET,
+        variations: Sequence[float] | UnsetType | None = UNSET,
+        changes: Sequence[float] | UnsetType | None = UNSET,
         author_id: str | UnsetType | None = UNSET,
-        expand: builtins.list[requests.ChangeHistoryExpandFields] | UnsetType | None = UNSET,
+        expand: Sequence[requests.ChangeHistoryExpandFields] | UnsetType | None = UNSET,
         sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.ChangeHistory]:
         """Get change history for a specific experience.
 
         ``POST /accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/change-history``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
@@ -427,7 +429,7 @@ class Experiences(Resource):
         account_id: int,
         project_id: int,
         experience_id: int,
-        variations: builtins.list[float] | UnsetType = UNSET,
+        variations: Sequence[float] | UnsetType = UNSET,
         force_regenerate: bool | UnsetType = UNSET,
     ) -> models.SuccessData:
         """Trigger screenshot generation for experience variations.
@@ -451,7 +453,7 @@ class Experiences(Resource):
         *,
         account_id: int,
         project_id: int,
-        id: builtins.list[int],
+        id: Sequence[int],
         status: requests.BulkExperienceStatuses,
     ) -> models.BulkSuccessData:
         """Update multiple experiences at once.
@@ -463,7 +465,7 @@ class Experiences(Resource):
         return await self._call("bulk_update_experiences", models.BulkSuccessData, arguments, body)
 
     async def bulk_delete(
-        self, *, account_id: int, project_id: int, id: builtins.list[int]
+        self, *, account_id: int, project_id: int, id: Sequence[int]
     ) -> models.BulkSuccessData:
         """Delete multiple experiences at once.
 

@@ -32,6 +32,7 @@ class Images(Resource):
         """List uploaded images for a project.
 
         ``POST /accounts/{account_id}/projects/{project_id}/images``
+
         The API returns the whole list in one reply.
         """
         arguments: dict[str, Any] = {"account_id": account_id, "project_id": project_id}

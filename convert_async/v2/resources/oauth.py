@@ -43,6 +43,7 @@ class Oauth(Resource):
         """List OAuth clients.
 
         ``GET /auth/oauth/clients``
+
         The API returns the whole list in one reply.
         """
         arguments: dict[str, Any] = {}

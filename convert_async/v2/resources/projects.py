@@ -27,30 +27,31 @@ class Projects(Resource):
         *,
         account_id: int,
         sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET,
-        status: builtins.list[Literal["active", "inactive"]] | UnsetType | None = UNSET,
+        status: Sequence[Literal["active", "inactive"]] | UnsetType | None = UNSET,
         search: str | UnsetType | None = UNSET,
         legacy_script: Literal[True, False] | UnsetType | None = UNSET,
-        tracking_script_release_type: builtins.list[requests.TrackingScriptReleaseTypes]
+        tracking_script_release_type: Sequence[requests.TrackingScriptReleaseTypes]
         | UnsetType
         | None = UNSET,
         tracking_script_version: requests.GetProjectsListRequestDataTrackingScriptVersion
         | UnsetType
         | None = UNSET,
-        only: builtins.list[int] | UnsetType | None = UNSET,
-        except_: builtins.list[int] | UnsetType = UNSET,
+        only: Sequence[int] | UnsetType | None = UNSET,
+        except_: Sequence[int] | UnsetType = UNSET,
         sort_by: Literal[
             "id", "active_tests", "project_name", "project_type", "status", "used_visitors"
         ]
         | UnsetType
         | None = UNSET,
-        project_type: builtins.list[Literal["web", "fullstack"]] | UnsetType | None = UNSET,
-        include: builtins.list[requests.ProjectsListIncludeField] | UnsetType = UNSET,
-        expand: builtins.list[requests.ProjectsListExpandFields] | UnsetType = UNSET,
+        project_type: Sequence[Literal["web", "fullstack"]] | UnsetType | None = UNSET,
+        include: Sequence[requests.ProjectsListIncludeField] | UnsetType = UNSET,
+        expand: Sequence[requests.ProjectsListExpandFields] | UnsetType = UNSET,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.Project]:
         """List projects within an account.
 
         ``POST /accounts/{account_id}/projects``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
@@ -77,22 +78,23 @@ class Projects(Resource):
         account_id: int,
         project_id: int,
         sort_direction: Literal["asc", "desc"] | UnsetType | None = UNSET,
-        methods: builtins.list[requests.ChangeHistoryMethods] | UnsetType | None = UNSET,
-        objects: builtins.list[requests.ChangeHistoryObjects] | UnsetType | None = UNSET,
-        audiences: builtins.list[int] | UnsetType | None = UNSET,
-        goals: builtins.list[int] | UnsetType | None = UNSET,
-        locations: builtins.list[int] | UnsetType | None = UNSET,
-        hypotheses: builtins.list[int] | UnsetType | None = UNSET,
-        domains: builtins.list[int] | UnsetType | None = UNSET,
-        tags: builtins.list[int] | UnsetType | None = UNSET,
-        experiences: builtins.list[int] | UnsetType | None = UNSET,
+        methods: Sequence[requests.ChangeHistoryMethods] | UnsetType | None = UNSET,
+        objects: Sequence[requests.ChangeHistoryObjects] | UnsetType | None = UNSET,
+        audiences: Sequence[int] | UnsetType | None = UNSET,
+        goals: Sequence[int] | UnsetType | None = UNSET,
+        locations: Sequence[int] | UnsetType | None = UNSET,
+        hypotheses: Sequence[int] | UnsetType | None = UNSET,
+        domains: Sequence[int] | UnsetType | None = UNSET,
+        tags: Sequence[int] | UnsetType | None = UNSET,
+        experiences: Sequence[int] | UnsetType | None = UNSET,
         sort_by: Literal["timestamp", "project_id", "event", "object"] | UnsetType | None = UNSET,
-        expand: builtins.list[requests.ChangeHistoryExpandFields] | UnsetType | None = UNSET,
+        expand: Sequence[requests.ChangeHistoryExpandFields] | UnsetType | None = UNSET,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.ChangeHistory]:
         """Get change history for a specific project.
 
         ``POST /accounts/{account_id}/projects/{project_id}/change-history``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
@@ -150,12 +152,12 @@ class Projects(Resource):
         custom_domain: requests.CreateProjectRequestDataCustomDomain | UnsetType | None = UNSET,
         environments: dict[str, requests.CreateProjectRequestDataEnvironmentsValue]
         | UnsetType = UNSET,
-        default_goals: builtins.list[int | requests.SimpleGoal] | UnsetType = UNSET,
-        default_audiences: builtins.list[int | requests.SimpleAudience] | UnsetType = UNSET,
-        default_locations: builtins.list[int | requests.SimpleLocation] | UnsetType = UNSET,
-        domains: builtins.list[requests.DomainToCreate] | UnsetType = UNSET,
-        include: builtins.list[requests.ProjectsListIncludeField] | UnsetType = UNSET,
-        expand: builtins.list[requests.ProjectsListExpandFields] | UnsetType = UNSET,
+        default_goals: Sequence[int | requests.SimpleGoal] | UnsetType = UNSET,
+        default_audiences: Sequence[int | requests.SimpleAudience] | UnsetType = UNSET,
+        default_locations: Sequence[int | requests.SimpleLocation] | UnsetType = UNSET,
+        domains: Sequence[requests.DomainToCreate] | UnsetType = UNSET,
+        include: Sequence[requests.ProjectsListIncludeField] | UnsetType = UNSET,
+        expand: Sequence[requests.ProjectsListExpandFields] | UnsetType = UNSET,
     ) -> models.Project:
         """Create a new project.
 
@@ -197,12 +199,12 @@ class Projects(Resource):
         custom_domain: requests.UpdateProjectRequestDataCustomDomain | UnsetType | None = UNSET,
         environments: dict[str, requests.UpdateProjectRequestDataEnvironmentsValue]
         | UnsetType = UNSET,
-        default_goals: builtins.list[int | requests.SimpleGoal] | UnsetType = UNSET,
-        default_audiences: builtins.list[int | requests.SimpleAudience] | UnsetType = UNSET,
-        default_locations: builtins.list[int | requests.SimpleLocation] | UnsetType = UNSET,
-        domains: builtins.list[requests.DomainExpandableRequest] | UnsetType = UNSET,
-        include: builtins.list[requests.ProjectsListIncludeField] | UnsetType = UNSET,
-        expand: builtins.list[requests.ProjectsListExpandFields] | UnsetType = UNSET,
+        default_goals: Sequence[int | requests.SimpleGoal] | UnsetType = UNSET,
+        default_audiences: Sequence[int | requests.SimpleAudience] | UnsetType = UNSET,
+        default_locations: Sequence[int | requests.SimpleLocation] | UnsetType = UNSET,
+        domains: Sequence[requests.DomainExpandableRequest] | UnsetType = UNSET,
+        include: Sequence[requests.ProjectsListIncludeField] | UnsetType = UNSET,
+        expand: Sequence[requests.ProjectsListExpandFields] | UnsetType = UNSET,
     ) -> models.Project:
         """Update an existing project.
 
@@ -241,11 +243,11 @@ class Projects(Resource):
         *,
         account_id: int,
         project_id: int,
-        experiences: builtins.list[int] | UnsetType | None = UNSET,
-        event_types: builtins.list[requests.LiveDataEventTypes] | UnsetType | None = UNSET,
-        goals: builtins.list[int] | UnsetType | None = UNSET,
+        experiences: Sequence[int] | UnsetType | None = UNSET,
+        event_types: Sequence[requests.LiveDataEventTypes] | UnsetType | None = UNSET,
+        goals: Sequence[int] | UnsetType | None = UNSET,
         segments: requests.ReportingSegmentsFilters | UnsetType | None = UNSET,
-        expand: builtins.list[requests.LiveDataExpandFields] | UnsetType | None = UNSET,
+        expand: Sequence[requests.LiveDataExpandFields] | UnsetType | None = UNSET,
     ) -> builtins.list[models.LiveDataEvent]:
         """Get live tracking events for a specific project.
 
@@ -268,7 +270,7 @@ class Projects(Resource):
         self,
         *,
         account_id: int,
-        id: builtins.list[int],
+        id: Sequence[int],
         settings: requests.BulkUpdateProjectsRequestDataSettings | UnsetType = UNSET,
     ) -> models.BulkSuccessData:
         """Update multiple projects at once.

@@ -23,6 +23,7 @@ class SdkKeys(Resource):
         """List SDK keys for a project.
 
         ``GET /accounts/{account_id}/projects/{project_id}/sdk-keys``
+
         The API returns the whole list in one reply.
         """
         arguments: dict[str, Any] = {"account_id": account_id, "project_id": project_id}

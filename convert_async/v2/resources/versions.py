@@ -31,7 +31,7 @@ class Versions(Resource):
         id: str | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         concurrency_key: str | UnsetType | None = UNSET,
-        changes: list[requests.ExperienceChangeAdd] | UnsetType = UNSET,
+        changes: Sequence[requests.ExperienceChangeAdd] | UnsetType = UNSET,
     ) -> models.SectionVersion:
         """Add a new version to an MVT section.
 
@@ -63,7 +63,7 @@ class Versions(Resource):
         id: str | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         concurrency_key: str | UnsetType | None = UNSET,
-        changes: list[requests.UpdateSectionVersionRequestDataChangesItem] | UnsetType = UNSET,
+        changes: Sequence[requests.UpdateSectionVersionRequestDataChangesItem] | UnsetType = UNSET,
     ) -> models.SectionVersion:
         """Update a version within an MVT section.
 

@@ -31,6 +31,7 @@ class VisitorDataPlaceholders(Resource):
         """List Placeholders.
 
         ``POST /accounts/{account_id}/projects/{project_id}/visitors-data/placeholders``
+
         Iterate for every item (pages fetched concurrently), ``await`` for the first
         page, ``.count()`` for the total.
         """
