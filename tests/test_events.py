@@ -697,3 +697,49 @@ def test_a_sender_collected_with_queued_events_warns() -> None:
 def collect(held: list[EventSender[Event]]) -> None:
     held.clear()
     gc.collect()
+
+
+_OPEN_AS_ANOTHER_USER = """
+import os, sys
+from convert_async._core.spool import Spool, SpoolError
+if os.getuid() == 0:
+    os.setgid(65534)
+    os.setuid(65534)  # root ignores permissions: try as nobody
+for path in sys.argv[1:]:
+    try:
+        Spool.open(path).close()
+    except SpoolError as error:
+        print(f"SpoolError: {error}")
+    else:
+        print("opened")
+"""
+
+
+def test_a_spool_folder_without_permission_is_a_clear_error() -> None:
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    # Under /tmp, not pytest's private tmp_path: the other user must reach the folders.
+    base = Path(tempfile.mkdtemp(prefix="spool-permissions-"))
+    read_only = base / "spool"
+    read_only.mkdir()
+    # Writable by nobody but its owner (and, without root, not even by the owner).
+    base.chmod(0o755)
+    read_only.chmod(0o555)
+    try:
+        run = subprocess.run(  # noqa: S603 - this interpreter, running the script above
+            [sys.executable, "-c", _OPEN_AS_ANOTHER_USER, str(read_only), str(base / "new")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    finally:
+        read_only.chmod(0o755)
+        shutil.rmtree(base)
+    assert run.stdout.splitlines() == [
+        f"SpoolError: no permission to write in the spool folder {read_only}",
+        f"SpoolError: no permission to create the spool folder {base / 'new'}",
+    ], run.stderr
