@@ -1,452 +1,365 @@
-"""Every operation of the Convert v2 catalog, called through the SDK against ``FakeConvert``.
+"""Every operation of Convert's OpenAPI spec, called through the SDK against ``FakeConvert``.
 
-The test is parametrized by the *catalog* (the packaged operation JSON), not by the SDK's own
-table, so an operation the SDK lacks fails here. Each call is built from the catalog alone:
-path parameters name objects that exist in the fake (created through the SDK first where the
-fake seeds none), every required body field gets a valid sample, and the request the fake
-recorded is checked against the catalog's method, path template and field names.
+The test is parametrized by the *spec* (the packaged ``convert-v2-openapi.json``), never by the
+SDK's own table, so an operation the SDK lacks, or sends to the wrong place, fails here:
+
+1. the spec operation must map, by HTTP method and path alone, to exactly one SDK operation
+   whose parameters are the spec's, and that operation must be a method of ``ConvertClient``;
+2. the method is called with path parameters naming seeded objects and a body built from the
+   spec's *minimal* sample of the body schema (wire names mapped to the method's keywords);
+3. the request the fake recorded must carry the spec's method, a path of the spec's template,
+   query and header names the spec declares, a body the spec's schema accepts, and be answered
+   with the spec's success status, which the SDK must decode without error.
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
+import contextlib
+import inspect
 import json
 import re
+import types
 import typing
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
-from urllib.parse import quote
 
 import msgspec
 import pytest
+from test_fake_v2_support import ACCOUNT, PROJECT, SPEC, path_values
 
-from convert_async import AsyncPager, ConvertClient, HmacAuth, Page
-from convert_async.testing import FakeConvert, FakeStore, RecordedRequest
+from convert_async import AsyncPager, ConvertClient, CookieAuth, HmacAuth, Page
+from convert_async._core.operation import Operation
+from convert_async.testing import FakeConvert, RecordedRequest
+from convert_async.testing._multipart import FormFile
+from convert_async.testing._openapi import SpecOperation
+from convert_async.testing._schema_check import problems, sample
 from convert_async.v2 import OPERATIONS
+from convert_async.v2.requests import AuthRequestData
 
 pytestmark = pytest.mark.anyio
 
-CATALOG: list[dict[str, Any]] = json.loads(
-    resources.files("convert_async.testing")
-    .joinpath("data/convert-v2-operations.json")
-    .read_text(encoding="utf-8")
-)
 BASE_PATH = "/api/v2"
+#: Path parameters the spec spells two ways; the SDK uses the second spelling throughout.
+SPEC_SPELLINGS = {"placeholderId": "placeholder_id", "id": "client_id"}
+#: Body fields the pager sets on every page request; they are never keyword arguments.
+PAGING_FIELDS = {"page", "results_per_page", "onlyCount"}
+#: Spec tags whose operations belong to a signed-in user: they run over a cookie session.
+SESSION_TAGS = {"Cookie Authentication", "User"}
+#: Operations that need no credentials at all (they open a session or reset a password).
+OPEN_OPERATIONS = {"doAuth", "requestForgotPassword", "confirmPasswordReset"}
 
-# Paging controls of list bodies: the pager sets them, they are never keyword arguments.
-_PAGING = {"page", "results_per_page", "onlyCount"}
-# Catalog names whose snake_case is not mechanical.
-_KWARG_NAMES = {"referrerURLs": "referrer_urls", "openAI_Key": "open_ai_key"}
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
-
-
-def kwarg_name(name: str) -> str:
-    """The Python keyword argument for catalog field ``name`` (``firstName`` -> ``first_name``)."""
-    if name in _KWARG_NAMES:
-        return _KWARG_NAMES[name]
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-    return "except_" if snake == "except" else snake
+_CSV = b"visitor_id,plan\nvisitor-new-1,pro\n"
+_EXPORT = json.dumps({"project": {"name": "Imported"}, "goals": [{"id": 1, "name": "G"}]})
 
 
-def _fields(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return list((entry.get("body") or {}).get("fields") or [])
+# -- mapping a spec operation to the SDK ----------------------------------------------------------
 
 
-def _is_multipart(entry: Mapping[str, Any]) -> bool:
-    return str((entry.get("body") or {}).get("content_type")).startswith("multipart/")
+def sdk_path(spec_path: str) -> str:
+    """``spec_path`` with the spec's alternative parameter spellings unified."""
+    for spec_name, name in SPEC_SPELLINGS.items():
+        spec_path = spec_path.replace("{" + spec_name + "}", "{" + name + "}")
+    return spec_path
 
 
-# -- the world the calls run in -------------------------------------------------------------------
+def sdk_operation(op: SpecOperation) -> Operation:
+    """The one SDK operation with ``op``'s HTTP method and path."""
+    found = [
+        row
+        for row in OPERATIONS.values()
+        if row.http_method == op.method and row.path == sdk_path(op.path)
+    ]
+    assert len(found) == 1, f"{op.method} {op.path}: SDK operations {[r.operation for r in found]}"
+    return found[0]
 
 
-@dataclass
-class World:
-    """A fresh fake, a client pointed at it, and path parameter values of seeded objects."""
-
-    fake: FakeConvert
-    client: ConvertClient
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def scope(self) -> dict[str, int]:
-        return {"account_id": self.params["account_id"], "project_id": self.params["project_id"]}
-
-    def ids(self, collection: str) -> list[int]:
-        return sorted(self.fake.store.collection(collection, **self.scope))
+def test_the_sdk_has_no_operation_the_spec_lacks() -> None:
+    spec_routes = {(op.method, sdk_path(op.path)) for op in SPEC.operations.values()}
+    extra = [r.operation for r in OPERATIONS.values() if (r.http_method, r.path) not in spec_routes]
+    assert extra == []
+    assert len(SPEC.operations) == len(OPERATIONS) == 189
 
 
-def seeded_params(store: FakeStore) -> dict[str, Any]:
-    """Path parameter values naming seeded objects of the main account's first project."""
-    account_id = FakeStore.ACCOUNT_ID
-    project_id = min(store.collection("projects", account_id=account_id))
-    scope = {"account_id": account_id, "project_id": project_id}
-
-    def first(name: str) -> dict[str, Any]:
-        objects = store.collection(name, **scope)
-        return objects[min(objects)]
-
-    experiences = store.collection("experiences", **scope)
-    experience = next(
-        experiences[i]
-        for i in sorted(experiences)
-        if experiences[i]["status"] != "draft" and experiences[i]["goals"]
-    )
-    variation = next(v for v in experience["variations"] if not v["is_baseline"])
-    feature = first("features")
-    goal = first("goals")
-    api_key = next(iter(store.collection("api-keys", account_id=account_id).values()))
-    sdk_key = next(iter(store.collection("sdk-keys", **scope).values()))
-    return {
-        "account_id": account_id,
-        "project_id": project_id,
-        "experience_id": experience["id"],
-        "experience_key": experience["key"],
-        "variation_id": variation["id"],
-        "goal_id": goal["id"],
-        "goal_key": goal["key"],
-        "hypothesis_id": first("hypotheses")["id"],
-        "knowledge_base_id": first("knowledge-bases")["id"],
-        "observation_id": first("observations")["id"],
-        "location_id": first("locations")["id"],
-        "audience_id": first("audiences")["id"],
-        "domain_id": first("domains")["id"],
-        "tag_id": first("tags")["id"],
-        "feature_id": feature["id"],
-        "feature_key": feature["key"],
-        "key_id": api_key["key_id"],
-        "sdk_key": sdk_key["sdk_key"],
-    }
+def _key(name: str) -> str:
+    """A name compared across spellings: ``firstName`` ~ ``first_name``; ``except_`` too."""
+    return name.replace("_", "").lower()
 
 
-@pytest.fixture
-async def world(fake_convert: FakeConvert) -> AsyncIterator[World]:
-    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
-    async with ConvertClient(auth, base_url=fake_convert.url) as client:
-        yield World(fake_convert, client, seeded_params(fake_convert.store))
+def keyword_for(method: Callable[..., Any], wire_name: str) -> str:
+    """The keyword argument of ``method`` that carries the wire field/parameter ``wire_name``."""
+    names = [p for p in inspect.signature(method).parameters if _key(p) == _key(wire_name)]
+    assert len(names) == 1, f"no keyword argument of {method.__qualname__} for {wire_name!r}"
+    return names[0]
 
 
-# -- objects the fake does not seed, created through the SDK first --------------------------------
+def _without_unset(hint: Any) -> Any:
+    """``hint`` without ``UnsetType`` (the "not given" marker is no value to convert to)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        kept = [arg for arg in typing.get_args(hint) if arg is not msgspec.UnsetType]
+        return kept[0] if len(kept) == 1 else typing.Union[tuple(kept)]  # noqa: UP007
+    return hint
 
 
-async def _section(w: World) -> dict[str, Any]:
-    p = w.params
-    sections = await w.client.sections.create(
-        account_id=p["account_id"],
-        project_id=p["project_id"],
-        experience_id=p["experience_id"],
-        name="Hero area",
-        versions=[{"name": "Control"}],
-    )
-    return {"section_id": str(sections[-1].id)}
+def as_argument(value: Any, hint: Any) -> Any:
+    """A JSON sample value as the keyword argument typed ``hint`` takes it (Structs, enums)."""
+    return msgspec.convert(value, _without_unset(hint), strict=False)
 
 
-async def _section_version(w: World) -> dict[str, Any]:
-    p = w.params
-    section = await _section(w)
-    version = await w.client.versions.create(
-        account_id=p["account_id"],
-        project_id=p["project_id"],
-        experience_id=p["experience_id"],
-        section_id=section["section_id"],
-        name="Bold headline",
-    )
-    return {**section, "version_id": str(version.id)}
+# -- the world a call runs in ---------------------------------------------------------------------
 
 
-async def _change(w: World) -> dict[str, Any]:
-    p = w.params
-    variation = await w.client.variations.update(
-        account_id=p["account_id"],
-        project_id=p["project_id"],
-        experience_id=p["experience_id"],
-        variation_id=p["variation_id"],
-        changes=[{"type": "customCode", "data": {"js": "console.log(1)", "css": ""}}],
-    )
-    assert variation.changes
-    return {"change_id": variation.changes[-1].id}
+def _first(fake: FakeConvert, name: str, **scope: int) -> dict[str, Any]:
+    return fake.store.items(name, **scope)[0]
 
 
-async def _image(w: World) -> dict[str, Any]:
-    p = w.params
-    image = await w.client.images.upload(
-        account_id=p["account_id"], project_id=p["project_id"], image_name="hero.png", image=PNG
-    )
-    return {"image_key": image.key}
+def _reset_code(fake: FakeConvert) -> dict[str, Any]:
+    fake.reset_codes.add("reset-code")
+    return {"code": "reset-code", "newPassword": "n3w-pass", "confirmNewPassword": "n3w-pass"}
 
 
-async def _file(w: World) -> dict[str, Any]:
-    p = w.params
-    uploaded = await w.client.files.upload(
-        account_id=p["account_id"], project_id=p["project_id"], file_name="notes.txt", file=b"hi"
-    )
-    return {"file_key": uploaded.key}
+def _email_code(fake: FakeConvert) -> dict[str, Any]:
+    fake.pending_email = "new.owner@acme.example"
+    return {"code": "123456"}
 
 
-async def _screenshot(w: World) -> dict[str, Any]:
-    p = w.params
-    await w.client.variations.upload_screenshot(
-        account_id=p["account_id"],
-        project_id=p["project_id"],
-        experience_id=p["experience_id"],
-        variation_id=p["variation_id"],
-        image=PNG,
-    )
+def _proven_hypothesis(fake: FakeConvert) -> dict[str, Any]:
+    _first(fake, "hypotheses", account_id=ACCOUNT, project_id=PROJECT)["status"] = "proven"
     return {}
 
 
-async def _signal_session(w: World) -> dict[str, Any]:
-    # The API has no way to create a recorded visitor session: seed one (string id) in the store.
-    session = {"id": "5f3a9c", "recordingId": "rec-5f3a9c", "start_time": 1_748_000_000}
-    w.fake.store.collection("signal_sessions", **w.scope)[1] = session
-    return {"signal_session_id": session["id"]}
+def _collaborator(fake: FakeConvert) -> dict[str, Any]:
+    return {"email": _first(fake, "users-accesses", account_id=ACCOUNT)["email"]}
 
 
-SETUP: dict[str, Callable[[World], Awaitable[dict[str, Any]]]] = {
-    "update_experience_section": _section,
-    "create_section_version": _section,
-    "update_section_version": _section_version,
-    "delete_section_version": _section_version,
-    "get_variation_change": _change,
-    "update_variation_change": _change,
-    "delete_image": _image,
-    "get_file": _file,
-    "delete_file": _file,
-    "get_variation_screenshot": _screenshot,
-    "list_signal_sessions": _signal_session,
-    "delete_signal_session": _signal_session,
-}
-
-# -- sample body values ---------------------------------------------------------------------------
-
-# Values the generic sampler cannot guess (realistic shapes the fake or the SDK types need).
-_BODY_SAMPLES: dict[str, dict[str, Any]] = {
-    "create_sub_account": {"billing": {"plan": "Pro"}, "userEmail": "owner@example.com"},
-    "invite_collaborator": {
-        "email": "new.colleague@example.com",
-        "accesses": [{"role": "edit", "projects": []}],
-    },
-    "generate_ai_text_variations": {"parameters": {"tone": "friendly"}},
-    "create_goal": {"triggering_rule": None, "type": "visits_page"},
-    "create_location": {"rules": {"OR": [{"AND": [{"OR_WHEN": []}]}]}},
-    "create_audience": {"rules": None},
-    "create_hypothesis": {
-        "prioritization_score_type": "PIE",
-        "prioritization_score_attributes": {"potential": 5, "importance": 7, "ease": 3},
-    },
-    "create_feature": {"variables": [{"key": "enabled", "type": "boolean"}]},
-    "create_experience_section": {"versions": [{"name": "Control"}]},
-    "update_experience_section": {"versions": [{"name": "Control"}]},
-    "update_variation_change": {"type": "customCode", "data": {"js": "void 0", "css": ""}},
-    "create_sdk_key": {"environment": "production"},
-    "cookie_login": {
+#: Operations that need more than seeded ids: a step on the fake (a code it issued, a state an
+#: object must be in) and body fields (wire names) laid over the minimal sample.
+SETUP: dict[str, Callable[[FakeConvert], dict[str, Any]]] = {
+    "doAuth": lambda fake: {
         "requestType": "initiatePasswordAuth",
-        "username": FakeConvert.USERNAME,
-        "data": {"password": FakeConvert.PASSWORD},
+        "username": fake.USERNAME,
+        "data": {"password": fake.PASSWORD},
     },
-    "get_domain_by_url": {"url": lambda w: _seeded_domain_url(w) + "/pricing"},
+    "confirmPasswordReset": _reset_code,
+    "confirmEmail": _email_code,
+    "requestOauthToken": lambda fake: {
+        "grant_type": "authorization_code",
+        "code": "auth-code",
+        "client_id": _first(fake, "oauth-clients")["id"],
+        "code_verifier": "v" * 43,
+    },
+    "revokeUserSession": lambda fake: {"sid": _first(fake, "user-sessions")["sid"]},
+    "updateAccountUserAccesses": _collaborator,
+    "deleteAccountUserAccesses": _collaborator,
+    "getDomainByUrl": lambda fake: {
+        "url": _first(fake, "domains", account_id=ACCOUNT, project_id=PROJECT)["url"] + "/cart"
+    },
+    "convertHypothesis": _proven_hypothesis,
+}
+
+#: Files for upload fields, by operation (every other upload is a PNG).
+UPLOADS: dict[str, Any] = {
+    "importProject": ("export.json", _EXPORT.encode(), "application/json"),
+    "importProjectData": ("export.json", _EXPORT.encode(), "application/json"),
+    "importVisitorsDataCsv": ("visitors.csv", _CSV, "text/csv"),
 }
 
 
-def _seeded_domain_url(w: World) -> str:
-    domains = w.fake.store.collection("domains", **w.scope)
-    return str(domains[min(domains)]["url"])
+def upload_fields(op: SpecOperation) -> set[str]:
+    """The body fields of ``op`` that are files (format ``binary``, or a ``json`` document)."""
+    if op.body is None:
+        return set()
+    properties = SPEC.resolve(op.body).properties
+    return {name for name, prop in properties.items() if prop.format in ("binary", "json")}
 
 
-# Sample strings for the patterns the catalog states.
-_PATTERN_SAMPLES = {"^[0-9a-z]{1,2}$": "z9", "^(http|https)://": "https://www.example.org/"}
-
-
-def _sample(w: World, entry: Mapping[str, Any], spec: Mapping[str, Any]) -> Any:
-    name, kind = spec["name"], str(spec.get("type") or "any")
-    limits = spec.get("limits") or {}
-    enum = spec.get("enum")
-    min_items = int(limits.get("min_items", 0))
-    if kind == "file" or (_is_multipart(entry) and name in ("file", "image")):
-        if name == "file" and entry["operation"].startswith("import_project"):
-            return json.dumps({"name": "Imported project", "project_type": "web"}).encode()
-        return PNG
-    if enum:
-        value = enum[0]
-        return [value] if kind.startswith("array") else value
-    if kind.startswith("array<integer"):
-        if name == "id":
-            collection = entry["path"].split("/")[-2]
-            pool = (
-                w.ids(collection)
-                if collection != "projects"
-                else sorted(w.fake.store.collection("projects", account_id=w.params["account_id"]))
-            )
-            return pool[:2]
-        return []
-    if kind.startswith("array<object"):
-        return [{}] * min_items
-    if kind.startswith("array"):
-        return ["sample"] * min_items
-    if kind.startswith(("integer", "number")):
-        if name.endswith("_time"):
-            return 1_748_000_000
-        value = max(1, limits.get("minimum", 1))
-        return min(value, limits["maximum"]) if "maximum" in limits else value
-    if kind.startswith("boolean"):
-        return True
-    if kind.startswith("object"):
-        return {}
-    if "pattern" in limits:
-        return _PATTERN_SAMPLES[limits["pattern"]]
-    if "email" in name.lower():
-        return "someone@example.com"
-    if name == "url":
-        return "https://www.example.org/"
-    text = f"Sample {name}"
-    return text[: int(limits.get("max_length", len(text)))]
+def request_body(fake: FakeConvert, op: SpecOperation) -> dict[str, Any] | None:
+    """The body to send, by wire names: the spec's minimal sample plus what SETUP adds."""
+    overrides = SETUP[op.operation_id](fake) if op.operation_id in SETUP else {}
+    if op.body is None:
+        return None
+    body = sample(SPEC, op.body, mode="minimal") or {}  # a nullable body samples as null
+    assert isinstance(body, dict), f"{op.operation_id}: body sample {body!r}"
+    for name in upload_fields(op):
+        body[name] = UPLOADS.get(op.operation_id, FakeConvert.PNG)
+    return {**body, **overrides}
 
 
 @dataclass
 class Call:
     """Keyword arguments for one SDK call, and what they should put on the wire."""
 
-    kwargs: dict[str, Any]
-    body_fields: set[str]  # catalog names of the body fields passed
-    query: dict[str, list[str]]  # expected query string, key -> values
-    headers: dict[str, str] = field(default_factory=dict)  # expected extra headers
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)  # path parameter values, spec names
+    body_fields: set[str] = field(default_factory=set)  # wire names of the body fields given
 
 
-def build_call(w: World, entry: Mapping[str, Any]) -> Call:
-    """Path parameters, every required body field, the optional body fields whose valid values
-    the catalog tells, and one value of every query parameter with an enum."""
-    call = Call({p["name"]: w.params[p["name"]] for p in entry["path_params"]}, set(), {})
-    overrides = _BODY_SAMPLES.get(entry["operation"], {})
-    for spec in _fields(entry):
-        name = spec["name"]
-        if name in _PAGING and entry.get("paginated"):
-            continue
-        if name in overrides:
-            value = overrides[name]
-            value = value(w) if callable(value) else value
-        elif spec.get("required") or _easy_optional(spec):
-            value = _sample(w, entry, spec)
-        else:
-            continue
-        call.kwargs[kwarg_name(name)] = value
-        call.body_fields.add(name)
-    for param in entry["query_params"]:
-        name, enum = param["name"], param.get("enum")
-        if str(param.get("type")).startswith("array") and enum:
-            call.kwargs[kwarg_name(name)] = [enum[0]]
-            call.query[f"{name}[]"] = [enum[0]]
-        elif param.get("type") == "boolean":
-            call.kwargs[kwarg_name(name)] = True
-            call.query[name] = ["true"]
-        elif enum:
-            call.kwargs[kwarg_name(name)] = enum[0]
-            call.query[name] = [enum[0]]
-    for header in entry["header_params"]:
-        call.kwargs[kwarg_name(header["name"])] = call.headers[header["name"]] = "token-123"
+def build_call(fake: FakeConvert, op: SpecOperation, method: Callable[..., Any]) -> Call:
+    """Seeded ids for the path, a value for every query and header parameter, and the body."""
+    hints = typing.get_type_hints(method)
+    call = Call(paths=path_values(fake, op))
+    for name, value in call.paths.items():
+        keyword = keyword_for(method, SPEC_SPELLINGS.get(name, name))
+        call.kwargs[keyword] = as_argument(value, hints[keyword])
+    for name, schema in op.query_params:
+        keyword = keyword_for(method, name)
+        array = schema.kind == "array"
+        call.kwargs[keyword] = ["expand-me"] if array else _scalar(hints[keyword])
+    for name in op.header_params:
+        call.kwargs[keyword_for(method, name)] = "report-token-123"
+    body = request_body(fake, op)
+    if body is None:
+        return call
+    call.body_fields = set(body) - PAGING_FIELDS
+    if "body" in inspect.signature(method).parameters:  # a union body: one argument
+        call.kwargs["body"] = as_argument(body, hints["body"])
+        return call
+    uploads = upload_fields(op)
+    for name in call.body_fields:
+        keyword = keyword_for(method, name)
+        value = body[name]
+        call.kwargs[keyword] = value if name in uploads else as_argument(value, hints[keyword])
     return call
 
 
-def _easy_optional(spec: Mapping[str, Any]) -> bool:
-    """An optional field whose valid values the catalog tells (a known type, or an enum)."""
-    return bool(spec.get("enum")) or str(spec.get("type")) not in ("any", "unknown")
+def _scalar(hint: Any) -> Any:
+    """A value of a scalar query parameter typed ``hint`` (its first literal, else a string)."""
+    for arg in typing.get_args(_without_unset(hint)) or (hint,):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)[0]
+        if arg is bool:
+            return True
+    return "text"
 
 
-# -- checks on what was sent ----------------------------------------------------------------------
+@contextlib.asynccontextmanager
+async def client_for(fake: FakeConvert, op: SpecOperation) -> AsyncIterator[ConvertClient]:
+    """A client for ``op``: a signed-in cookie session for a user's own operations, else HMAC."""
+    if op.tag in SESSION_TAGS and op.operation_id not in OPEN_OPERATIONS:
+        async with ConvertClient(CookieAuth(), base_url=fake.url) as client:
+            login = msgspec.convert(SETUP["doAuth"](fake), AuthRequestData)
+            await client.cookie_auth.login(body=login)
+            yield client
+        return
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(auth, base_url=fake.url) as client:
+        yield client
 
 
-def sent_field_names(request: RecordedRequest) -> set[str]:
-    """Top-level JSON keys, or multipart field names, of the recorded request body."""
-    if not request.body:
-        return set()
-    content_type = request.headers.get("Content-Type", "")
-    if content_type.startswith("multipart/"):
-        head = f"Content-Type: {content_type}\r\n\r\n".encode()
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.body)
-        assert message.is_multipart()
-        return {
-            str(part.get_param("name", header="content-disposition"))
-            for part in message.iter_parts()
-        }
-    body = request.json()
-    assert isinstance(body, dict), f"body is not a JSON object: {body!r}"
-    return set(body)
+# -- checks on what was sent and what came back ---------------------------------------------------
 
 
-def expected_path(entry: Mapping[str, Any], params: Mapping[str, Any]) -> str:
-    encoded = {p["name"]: quote(str(params[p["name"]]), safe="") for p in entry["path_params"]}
-    return BASE_PATH + entry["path"].format_map(encoded)
+def path_pattern(op: SpecOperation) -> re.Pattern[str]:
+    """The spec's path template as a regular expression over the raw request path."""
+    parts = re.split(r"({\w+})", op.path)
+    regex = "".join("[^/?#]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(re.escape(BASE_PATH) + regex)
 
 
-async def check_result(result: Any, expected: Any) -> None:
-    origin = typing.get_origin(expected) or expected
-    if origin is AsyncPager:
-        (item_type,) = typing.get_args(expected)
-        assert isinstance(result, AsyncPager)
-        page = await result
+def sent_body(op: SpecOperation, request: RecordedRequest) -> Any:
+    """The recorded body as the spec's schema sees it: a file part stands in as its file name,
+    a text part where the spec wants a file as null (which the schema rejects)."""
+    if not (op.body_content_type or "").startswith("multipart/"):
+        return request.json()
+    uploads = upload_fields(op)
+    view: dict[str, Any] = {}
+    for name, value in request.form().items():
+        if isinstance(value, FormFile):
+            view[name] = value.filename
+        else:
+            view[name] = None if name in uploads else value
+    return view
+
+
+def is_instance(value: Any, hint: Any) -> bool:
+    """Whether ``value`` is of type ``hint`` (classes, unions, lists, ``Any``)."""
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(is_instance(value, arg) for arg in typing.get_args(hint))
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    if origin in (list, typing.get_origin(list[int])):
+        (item,) = typing.get_args(hint) or (Any,)
+        return isinstance(value, list) and all(is_instance(v, item) for v in value)
+    return isinstance(value, origin or hint)
+
+
+async def check_result(result: Any, hint: Any) -> None:
+    """The SDK decoded the reply into the type its method declares."""
+    if typing.get_origin(hint) is AsyncPager:
+        (item_type,) = typing.get_args(hint)
+        page = await result  # the first page only
         assert isinstance(page, Page)
-        assert all(isinstance(item, item_type) for item in page.items)
-    elif origin is list:
-        (item_type,) = typing.get_args(expected)
-        assert isinstance(result, list)
-        assert all(isinstance(item, item_type) for item in result)
-    elif bytes in typing.get_args(expected):
-        assert isinstance(result, bytes)  # ``bytes | Path``: bytes unless ``to=`` is given
-    else:
-        assert isinstance(origin, type)
-        assert isinstance(result, origin), f"{type(result).__name__} is not {origin.__name__}"
-        if issubclass(origin, msgspec.Struct):
-            msgspec.json.encode(result)  # a decoded reply re-encodes cleanly
+        assert all(is_instance(item, item_type) for item in page.items)
+        return
+    assert is_instance(result, hint), f"{type(result).__name__} is not {hint}"
+    if isinstance(result, msgspec.Struct):
+        msgspec.json.encode(result)  # a decoded reply re-encodes cleanly
 
 
-@pytest.mark.parametrize("entry", CATALOG, ids=[e["operation"] for e in CATALOG])
-async def test_operation_conforms_to_catalog(world: World, entry: dict[str, Any]) -> None:
-    name = entry["operation"]
-    assert name in OPERATIONS, f"the SDK has no operation {name!r}"
-    op = OPERATIONS[name]
-    assert (op.http_method, op.path) == (entry["method"], entry["path"])
-    assert op.paginated == bool(entry.get("paginated"))
-    assert (op.body_format == "multipart") == _is_multipart(entry)
-    assert set(op.query_params) == {q["name"] for q in entry["query_params"]}
-    assert set(op.header_params) == {h["name"] for h in entry["header_params"]}
-    assert (op.auth == "cookie") == (entry.get("auth") == "cookie")
-    if entry["response"]["envelope"] != "unknown":
-        assert (op.envelope == "data") == (entry["response"]["envelope"] == "data")
-    resource = getattr(world.client, op.resource)
-    method = getattr(resource, op.name)
-    expected_type = typing.get_type_hints(getattr(type(resource), op.name))["return"]
+@pytest.mark.parametrize("operation_id", sorted(SPEC.operations))
+async def test_operation_conforms_to_the_spec(fake_convert: FakeConvert, operation_id: str) -> None:
+    fake = fake_convert
+    op = SPEC.operations[operation_id]
 
-    if name in SETUP:
-        world.params.update(await SETUP[name](world))
-    call = build_call(world, entry)
-    before = len(world.fake.requests)
+    # 1. exactly one SDK operation with the spec's method and path, and the spec's parameters
+    row = sdk_operation(op)
+    assert row.path_params == tuple(SPEC_SPELLINGS.get(n, n) for n, _ in op.path_params)
+    assert set(row.query_params) == {name for name, _ in op.query_params}
+    assert set(row.array_params) == {n for n, s in op.query_params if s.kind == "array"}
+    assert set(row.header_params) == set(op.header_params)
+    multipart = (op.body_content_type or "").startswith("multipart/")
+    assert (row.body_format == "multipart") == multipart
+    body_schema = SPEC.resolve(op.body) if op.body is not None else None
+    paged = body_schema is not None and {"page", "results_per_page"} <= set(body_schema.properties)
+    assert row.paginated == paged
+    async with client_for(fake, op) as client:
+        method = getattr(getattr(client, row.resource), row.name)
+        assert callable(method)
 
-    result = method(**call.kwargs)
-    if not isinstance(result, AsyncPager):
-        result = await result
-    await check_result(result, expected_type)  # awaits a pager: its first page only
+        # 2. call it with seeded ids and the spec's minimal body
+        call = build_call(fake, op, method)
+        before = len(fake.requests_for(operation_id))
+        result = method(**call.kwargs)
+        if inspect.isawaitable(result) and not isinstance(result, AsyncPager):
+            result = await result
+        await check_result(result, typing.get_type_hints(method)["return"])
 
-    sent = world.fake.requests[before:]
-    assert len(sent) == 1, [r.raw_path for r in sent]
+    # 3. what the fake recorded
+    sent = fake.requests_for(operation_id)[before:]
+    assert len(sent) == 1, [r.raw_path for r in fake.requests]
     (request,) = sent
-    assert request.operation == name
-    assert request.status == 200, request.body
-    assert request.method == entry["method"]
-    path = request.raw_path.partition("?")[0]
-    assert path == expected_path(entry, call.kwargs)
-    assert request.query == call.query
-    for header, value in call.headers.items():
-        assert request.headers.get(header) == value
-
-    allowed = {f["name"] for f in _fields(entry)}
-    required = {f["name"] for f in _fields(entry) if f.get("required")}
-    names = sent_field_names(request)
-    assert names <= allowed, f"fields not in the catalog: {sorted(names - allowed)}"
-    assert required <= names, f"required fields not sent: {sorted(required - names)}"
-    # Every argument given arrived under its catalog name (a paged list adds its page fields).
-    assert names - _PAGING == call.body_fields
-    if entry.get("paginated"):
-        assert {"page", "results_per_page"} <= names
-    if _is_multipart(entry):
-        assert request.headers["Content-Type"].startswith("multipart/form-data")
+    assert request.status == op.status, request.body
+    assert request.method == op.method
+    path, _, _ = request.raw_path.partition("?")
+    assert path_pattern(op).fullmatch(path), path
+    assert {SPEC_SPELLINGS.get(k, k): v for k, v in call.paths.items()} == {
+        SPEC_SPELLINGS.get(k, k): v for k, v in request.path_params.items()
+    }
+    spec_query = {name: schema.kind == "array" for name, schema in op.query_params}
+    for key in request.query:
+        name = key.removesuffix("[]")
+        assert name in spec_query, f"query parameter {key!r} is not in the spec"
+        assert key.endswith("[]") == spec_query[name], f"{key!r}: array-ness differs"
+    assert {k.removesuffix("[]") for k in request.query} == set(spec_query)  # all given arrived
+    for name in op.header_params:
+        assert request.headers.get(name) == "report-token-123"
+    if op.body is None:
+        assert not request.body.strip()
+    else:
+        body = sent_body(op, request)
+        if body is None and not op.body_required:
+            body = {}
+        assert problems(SPEC, op.body, body) == []
+        sent_fields = set(body) if isinstance(body, dict) else set()
+        assert call.body_fields <= sent_fields, "given body fields did not arrive"
+        declared = SPEC.resolve(op.body).properties
+        if declared:
+            unknown = sent_fields - set(declared)
+            assert not unknown, f"fields not in the spec's body schema: {sorted(unknown)}"
+        if row.paginated:
+            assert {"page", "results_per_page"} <= sent_fields
+        if multipart:
+            assert request.headers["Content-Type"].startswith("multipart/form-data")

@@ -92,7 +92,7 @@ def test_full_sample_decodes_field_for_field(operation_id: str) -> None:
         schema = payload_schema(spec_op, wrapped)
         value = sample(SPEC, schema, mode="full", seed=seed)
         decoded = _decode(_with_unknown_fields(schema, value), declared)
-        assert msgspec.to_builtins(decoded) == _without_nulls(value)
+        assert _without_nulls(msgspec.to_builtins(decoded)) == _without_nulls(value)
 
 
 @pytest.mark.parametrize("operation_id", _json_operations())
@@ -101,11 +101,12 @@ def test_minimal_sample_with_nulls_decodes(operation_id: str) -> None:
     declared, wrapped = reply_type(spec_op)
     value = sample(SPEC, payload_schema(spec_op, wrapped), mode="minimal")
     decoded = _decode(value, declared)
-    assert msgspec.to_builtins(decoded) == _without_nulls(value)
+    assert _without_nulls(msgspec.to_builtins(decoded)) == _without_nulls(value)
 
 
 def _without_nulls(value: Any) -> Any:
-    """What decoding keeps of ``value``: a null field reads as the default and is not encoded."""
+    """``value`` without its null fields: a null optional field reads as the default and is not
+    encoded again, a null required one is encoded as null; both mean the same."""
     if isinstance(value, dict):
         return {k: _without_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

@@ -128,7 +128,10 @@ class TypeWriter:
     def annotation(self, schema: Schema, context: str) -> str:
         """The annotation for ``schema``; ``context`` names inline objects found inside it."""
         text = self._plain(schema, context)
-        if schema.nullable and text != "Any" and not text.endswith("| None"):
+        nullable = schema.nullable or (
+            schema.ref not in (None, "inline") and self.spec.schema(schema.ref).nullable
+        )
+        if nullable and text != "Any" and not text.endswith("| None"):
             text += " | None"
         return text
 
@@ -361,14 +364,33 @@ def _literal_value(value: object, kind: str) -> str:
 
 
 def _merged_object(spec: Spec, members: list[Schema]) -> Schema:
-    """Untagged object variants decoded as one object holding every variant's fields."""
+    """Untagged object variants decoded as one object holding every variant's fields; a field
+    several variants declare takes the widest of their declarations."""
     properties: dict[str, Schema] = {}
     for member in members:
         if member.kind == "union":
             inner = [spec.resolve(variant) for variant in member.variants]
             member = _merged_object(spec, [m for m in inner if m.kind == "object"])
-        properties.update(member.properties)
+        for name, declared in member.properties.items():
+            earlier = properties.get(name)
+            properties[name] = declared if earlier is None else _widest(spec, earlier, declared)
     return Schema("object", properties=properties)
+
+
+def _widest(spec: Spec, first: Schema, second: Schema) -> Schema:
+    """One declaration that accepts what either of two declarations of a field accepts."""
+    a, b = spec.resolve(first), spec.resolve(second)
+    flags = {
+        "nullable": a.nullable or b.nullable,
+        "read_only": a.read_only and b.read_only,
+    }
+    if a.kind == b.kind == "enum":
+        return replace(a, ref=None, enum=tuple(dict.fromkeys((*a.enum, *b.enum))), **flags)
+    if a.kind == b.kind == "object":
+        return replace(_merged_object(spec, [a, b]), **flags)
+    if a.kind == b.kind and a.kind not in {"union", "array", "map"}:
+        return replace(a, ref=None, **flags)
+    return Schema("any", nullable=True)
 
 
 def _msgspec_union_ok(parts: list[str]) -> bool:
@@ -575,7 +597,9 @@ def _query_type(name: str) -> str:
 
 
 def _is_upload(schema: Schema) -> bool:
-    return schema.kind == "string" and schema.format in {"binary", "byte"}
+    """A file part of a multipart body: the spec writes it ``string(binary)``, or
+    ``string(json)`` for a JSON file."""
+    return schema.kind == "string" and schema.format in {"binary", "json"}
 
 
 # -- writing files ------------------------------------------------------------------------------
@@ -769,7 +793,9 @@ def render_method(method: Method, names: Names, shadowed_list: bool) -> str:
             body.append("        return pager")
     elif reply == "None":
         body.append(f"        await self._call({name}, type(None), arguments, {body_expr})")
-    elif names.is_class(reply) or reply == "bytes":
+    elif reply == "bytes":  # a file, not JSON: the body as it came
+        body.append(f"        return await self._raw({name}, arguments, {body_expr})")
+    elif names.is_class(reply):
         body.append(f"        return await self._call({name}, {reply}, arguments, {body_expr})")
     else:
         body.append(

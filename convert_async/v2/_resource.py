@@ -53,6 +53,13 @@ class Resource:
     ) -> Any:
         return await self._client._call_with(OPERATIONS[operation], response_type, arguments, body)
 
+    async def _raw(
+        self, operation: str, arguments: Mapping[str, Any], body: RequestBody | None
+    ) -> bytes:
+        """The reply's body exactly as it came: a file the API answers with, not JSON."""
+        response = await self._client._call_raw(OPERATIONS[operation], arguments, body)
+        return response.body
+
     async def _fetch_link(self, url: str, to: StrPath | None) -> bytes | Path:
         return await self._client._fetch_link(url, to)
 

@@ -468,8 +468,6 @@ __all__ = [
     "SimpleAudienceSegment",
     "SimpleAudienceSegmentExpandable",
     "SimpleExperienceExpandable",
-    "SimpleExperienceVariation",
-    "SimpleExperienceVariationExpandable",
     "SimpleGoal",
     "SimpleGoalExpandable",
     "SimpleLocation",
@@ -2009,21 +2007,11 @@ class SimpleAudienceSegment(ResponseModel):
 SimpleAudienceSegmentExpandable = int | SimpleAudienceSegment
 
 
-class SimpleExperienceVariation(ResponseModel):
-    """``SimpleExperienceVariation``."""
-
-    id: int | None = None
-    name: str | None = None
-
-
-SimpleExperienceVariationExpandable = int | SimpleExperienceVariation
-
-
 class SimpleExperienceExpandable(ResponseModel):
     """An inline object of the spec."""
 
     id: int | None = None
-    variation: SimpleExperienceVariationExpandable | None = None
+    variation: Any = None
     name: str | None = None
 
 
@@ -4058,119 +4046,11 @@ class ExperienceStats(ResponseModel):
     visitors: int | None = None
 
 
-class ExperienceChangeDefaultCodeDataData(ResponseModel):
-    """An inline object of the spec."""
-
-    css: str | None = None
-    js: str | None = None
-    custom_js: str | None = None
-
-
-class ExperienceChangeDefaultCodeData(_TypeTagged, tag_field="type", tag="defaultCode"):
-    """``ExperienceChangeDefaultCodeData`` with ``type`` = ``'defaultCode'``."""
-
-    id: int | None = None
-    data: ExperienceChangeDefaultCodeDataData | None = None
-    concurrency_key: str | None = None
-
-
-class ExperienceChangeDefaultCodeMultipageDataData(ResponseModel):
-    """An inline object of the spec."""
-
-    css: str | None = None
-    js: str | None = None
-    custom_js: str | None = None
-    page_id: str | None = None
-
-
-class ExperienceChangeDefaultCodeMultipageData(
-    _TypeTagged, tag_field="type", tag="defaultCodeMultipage"
-):
-    """``ExperienceChangeDefaultCodeMultipageData`` with ``type`` = ``'defaultCodeMultipage'``."""
-
-    id: int | None = None
-    data: ExperienceChangeDefaultCodeMultipageDataData | None = None
-    concurrency_key: str | None = None
-
-
-class ExperienceChangeDefaultRedirectDataData(ResponseModel):
-    """An inline object of the spec."""
-
-    case_sensitive: bool | None = None
-    original_pattern: str | None = None
-    variation_pattern: str | None = None
-
-
-class ExperienceChangeDefaultRedirectData(_TypeTagged, tag_field="type", tag="defaultRedirect"):
-    """``ExperienceChangeDefaultRedirectData`` with ``type`` = ``'defaultRedirect'``."""
-
-    id: int | None = None
-    data: ExperienceChangeDefaultRedirectDataData | None = None
-    concurrency_key: str | None = None
-
-
-class ExperienceChangeCustomCodeDataData(ResponseModel):
-    """An inline object of the spec."""
-
-    css: str | None = None
-    js: str | None = None
-    page_id: str | None = None
-
-
-class ExperienceChangeCustomCodeData(_TypeTagged, tag_field="type", tag="customCode"):
-    """``ExperienceChangeCustomCodeData`` with ``type`` = ``'customCode'``."""
-
-    id: int | None = None
-    data: ExperienceChangeCustomCodeDataData | None = None
-    concurrency_key: str | None = None
-
-
-class ExperienceChangeRichStructureDataData(ResponseModel):
-    """An inline object of the spec."""
-
-    js: str | None = None
-    selector: str | None = None
-    page_id: str | None = None
-
-
-class ExperienceChangeRichStructureData(_TypeTagged, tag_field="type", tag="richStructure"):
-    """``ExperienceChangeRichStructureData`` with ``type`` = ``'richStructure'``."""
-
-    id: int | None = None
-    data: ExperienceChangeRichStructureDataData | None = None
-    concurrency_key: str | None = None
-
-
-class ExperienceChangeFullStackFeatureData(ResponseModel):
-    """An inline object of the spec."""
-
-    feature_id: int | None = None
-    variables_data: dict[str, Any] | None = None
-
-
-class ExperienceChangeFullStackFeature(_TypeTagged, tag_field="type", tag="fullStackFeature"):
-    """``ExperienceChangeFullStackFeature`` with ``type`` = ``'fullStackFeature'``."""
-
-    id: int | None = None
-    data: ExperienceChangeFullStackFeatureData | None = None
-    concurrency_key: str | None = None
-
-
-ExperienceChange = (
-    ExperienceChangeDefaultCodeData
-    | ExperienceChangeDefaultCodeMultipageData
-    | ExperienceChangeDefaultRedirectData
-    | ExperienceChangeCustomCodeData
-    | ExperienceChangeRichStructureData
-    | ExperienceChangeFullStackFeature
-)
-
-
 class ExperienceVariationObject(ResponseModel):
     """An inline object of the spec."""
 
     id: int | None = None
-    changes: list[int | ExperienceChange] | None = None
+    changes: Any = None
     status: str | None = None
     name: str | None = None
     description: str | None = None
@@ -5298,6 +5178,114 @@ class GetExperienceHeatmapOverlayReply(ResponseModel):
     device: str | None = None
     interaction: str | None = None
     overlay: str | None = None
+
+
+class ExperienceChangeDefaultCodeDataData(ResponseModel):
+    """An inline object of the spec."""
+
+    css: str | None = None
+    js: str | None = None
+    custom_js: str | None = None
+
+
+class ExperienceChangeDefaultCodeData(_TypeTagged, tag_field="type", tag="defaultCode"):
+    """``ExperienceChangeDefaultCodeData`` with ``type`` = ``'defaultCode'``."""
+
+    id: int | None = None
+    data: ExperienceChangeDefaultCodeDataData | None = None
+    concurrency_key: str | None = None
+
+
+class ExperienceChangeDefaultCodeMultipageDataData(ResponseModel):
+    """An inline object of the spec."""
+
+    css: str | None = None
+    js: str | None = None
+    custom_js: str | None = None
+    page_id: str | None = None
+
+
+class ExperienceChangeDefaultCodeMultipageData(
+    _TypeTagged, tag_field="type", tag="defaultCodeMultipage"
+):
+    """``ExperienceChangeDefaultCodeMultipageData`` with ``type`` = ``'defaultCodeMultipage'``."""
+
+    id: int | None = None
+    data: ExperienceChangeDefaultCodeMultipageDataData | None = None
+    concurrency_key: str | None = None
+
+
+class ExperienceChangeDefaultRedirectDataData(ResponseModel):
+    """An inline object of the spec."""
+
+    case_sensitive: bool | None = None
+    original_pattern: str | None = None
+    variation_pattern: str | None = None
+
+
+class ExperienceChangeDefaultRedirectData(_TypeTagged, tag_field="type", tag="defaultRedirect"):
+    """``ExperienceChangeDefaultRedirectData`` with ``type`` = ``'defaultRedirect'``."""
+
+    id: int | None = None
+    data: ExperienceChangeDefaultRedirectDataData | None = None
+    concurrency_key: str | None = None
+
+
+class ExperienceChangeCustomCodeDataData(ResponseModel):
+    """An inline object of the spec."""
+
+    css: str | None = None
+    js: str | None = None
+    page_id: str | None = None
+
+
+class ExperienceChangeCustomCodeData(_TypeTagged, tag_field="type", tag="customCode"):
+    """``ExperienceChangeCustomCodeData`` with ``type`` = ``'customCode'``."""
+
+    id: int | None = None
+    data: ExperienceChangeCustomCodeDataData | None = None
+    concurrency_key: str | None = None
+
+
+class ExperienceChangeRichStructureDataData(ResponseModel):
+    """An inline object of the spec."""
+
+    js: str | None = None
+    selector: str | None = None
+    page_id: str | None = None
+
+
+class ExperienceChangeRichStructureData(_TypeTagged, tag_field="type", tag="richStructure"):
+    """``ExperienceChangeRichStructureData`` with ``type`` = ``'richStructure'``."""
+
+    id: int | None = None
+    data: ExperienceChangeRichStructureDataData | None = None
+    concurrency_key: str | None = None
+
+
+class ExperienceChangeFullStackFeatureData(ResponseModel):
+    """An inline object of the spec."""
+
+    feature_id: int | None = None
+    variables_data: dict[str, Any] | None = None
+
+
+class ExperienceChangeFullStackFeature(_TypeTagged, tag_field="type", tag="fullStackFeature"):
+    """``ExperienceChangeFullStackFeature`` with ``type`` = ``'fullStackFeature'``."""
+
+    id: int | None = None
+    data: ExperienceChangeFullStackFeatureData | None = None
+    concurrency_key: str | None = None
+
+
+ExperienceChange = (
+    ExperienceChangeDefaultCodeData
+    | ExperienceChangeDefaultCodeMultipageData
+    | ExperienceChangeDefaultRedirectData
+    | ExperienceChangeCustomCodeData
+    | ExperienceChangeRichStructureData
+    | ExperienceChangeFullStackFeature
+)
 
 
 class ExpandedExperienceVariationData(ResponseModel):

@@ -40,10 +40,8 @@ __all__ = [
     "AccountUserAccessesCreateRequestData",
     "AccountUserAccessesCreateRequestDataAccessesItem",
     "AccountUserAccessesDelete",
-    "AccountUserAccessesDeleteAccessesItem",
     "AccountUserAccessesExpandFields",
     "AccountUserAccessesUpdateRequestData",
-    "AccountUserAccessesUpdateRequestDataAccessesItem",
     "AddonPlanUpdateBody",
     "AdvancedGoal",
     "ApiKeyRole",
@@ -391,7 +389,6 @@ __all__ = [
     "ImportVisitorsDataPushItem",
     "ImportVisitorsDataPushRequestData",
     "InitiatePasswordAuthRequestData",
-    "IntegrationProvider",
     "JsConditionMatchRule",
     "JsConditionMatchRuleMatching",
     "KnowledgeBaseStatuses",
@@ -2172,7 +2169,7 @@ class MainAccountDetailsUpdateBilling(RequestModel):
 
     details: MainAccountDetailsUpdateBillingDetails | UnsetType = UNSET
     settings: MainAccountDetailsUpdateBillingSettings | UnsetType = UNSET
-    payment: PaymentMethod | UnsetType = UNSET
+    payment: PaymentMethod | UnsetType | None = UNSET
     products: MainAccountDetailsUpdateBillingProducts | UnsetType = UNSET
     cancellation_reason: str | UnsetType = UNSET
 
@@ -2599,6 +2596,18 @@ class GenerateCodeVariantRequestData(RequestModel):
     stream: bool | UnsetType = UNSET
 
 
+class AccountUserAccessesUpdateRequestData(RequestModel):
+    """An inline object of the spec."""
+
+    user_id: str | UnsetType | None = UNSET
+    first_name: str | UnsetType = UNSET
+    last_name: str | UnsetType = UNSET
+    accesses: Any | UnsetType = UNSET
+    custom_message: str | UnsetType = UNSET
+    expand: Any | UnsetType = UNSET
+    email: str | UnsetType = UNSET
+
+
 class ProjectReportingSettingsBlockedIpsSingleItem(RequestModel):
     """An inline object of the spec."""
 
@@ -2724,7 +2733,7 @@ class ProjectReportingSettingsVisualEditor(RequestModel):
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType = UNSET
+    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
 
 
 class ProjectReportingSettings(RequestModel):
@@ -3038,7 +3047,7 @@ class Project(
 AccessRoleNamesNoOwner = Literal["admin", "account_manager", "browse", "edit", "publish", "review"]
 
 
-class AccountUserAccessesUpdateRequestDataAccessesItem(RequestModel):
+class AccountUserAccessesCreateRequestDataAccessesItem(RequestModel):
     """An inline object of the spec."""
 
     api_access: bool | UnsetType = UNSET
@@ -3047,26 +3056,6 @@ class AccountUserAccessesUpdateRequestDataAccessesItem(RequestModel):
 
 
 AccountUserAccessesExpandFields = Literal["accesses.project"]
-
-
-class AccountUserAccessesUpdateRequestData(RequestModel):
-    """An inline object of the spec."""
-
-    user_id: str | UnsetType | None = UNSET
-    first_name: str | UnsetType = UNSET
-    last_name: str | UnsetType = UNSET
-    accesses: Sequence[AccountUserAccessesUpdateRequestDataAccessesItem] | UnsetType = UNSET
-    custom_message: str | UnsetType = UNSET
-    expand: Sequence[AccountUserAccessesExpandFields] | UnsetType = UNSET
-    email: str | UnsetType = UNSET
-
-
-class AccountUserAccessesCreateRequestDataAccessesItem(RequestModel):
-    """An inline object of the spec."""
-
-    api_access: bool | UnsetType = UNSET
-    project: int | Project | UnsetType | None = UNSET
-    role: AccessRoleNamesNoOwner | UnsetType = UNSET
 
 
 class AccountUserAccessesCreateRequestData(RequestModel):
@@ -3080,17 +3069,11 @@ class AccountUserAccessesCreateRequestData(RequestModel):
     expand: Sequence[AccountUserAccessesExpandFields] | UnsetType = UNSET
 
 
-class AccountUserAccessesDeleteAccessesItem(RequestModel):
-    """An inline object of the spec."""
-
-    project: int | Project | UnsetType | None = UNSET
-
-
 class AccountUserAccessesDelete(RequestModel):
     """An inline object of the spec."""
 
     user_id: str | UnsetType | None = UNSET
-    accesses: Sequence[AccountUserAccessesDeleteAccessesItem] | UnsetType = UNSET
+    accesses: Any | UnsetType = UNSET
     email: str | UnsetType = UNSET
 
 
@@ -3431,7 +3414,7 @@ class CreateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType = UNSET
+    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
 
 
 class CreateProjectRequestDataReportingSettings(RequestModel):
@@ -3618,7 +3601,7 @@ class UpdateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType = UNSET
+    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
 
 
 class UpdateProjectRequestDataReportingSettings(RequestModel):
@@ -3813,7 +3796,7 @@ class ExportProjectRequestData(RequestModel, rename={"include_project": "include
 class ImportProjectRequestData(RequestModel):
     """``ImportProjectRequestData``."""
 
-    file: str
+    file: FileContent
 
 
 class GetDomainsListRequestData(
@@ -3932,7 +3915,7 @@ class ExperienceSettingsVisualEditor(RequestModel):
 
     selector_blacklist: str | UnsetType | None = UNSET
     screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType = UNSET
+    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
 
 
 class ExperienceSettings(RequestModel):
@@ -4840,29 +4823,6 @@ class CreateExperienceRequestDataSiteArea(RequestModel):
     exclude: Sequence[RuleElement] | UnsetType = UNSET
 
 
-IntegrationProvider = Literal[
-    "baidu",
-    "clicktale",
-    "clicky",
-    "cnzz",
-    "crazyegg",
-    "econda",
-    "eulerian",
-    "google_analytics",
-    "gosquared",
-    "heapanalytics",
-    "hotjar",
-    "microsoft_clarity",
-    "mixpanel",
-    "mouseflow",
-    "piwik",
-    "segmentio",
-    "sitecatalyst",
-    "woopra",
-    "ysance",
-]
-
-
 class CreateExperienceRequestDataIntegrationsItem(
     RequestModel,
     rename={
@@ -4873,10 +4833,33 @@ class CreateExperienceRequestDataIntegrationsItem(
 ):
     """An inline object of the spec."""
 
-    provider: IntegrationProvider | UnsetType = UNSET
+    provider: (
+        Literal[
+            "baidu",
+            "clicktale",
+            "clicky",
+            "cnzz",
+            "crazyegg",
+            "econda",
+            "eulerian",
+            "google_analytics",
+            "gosquared",
+            "heapanalytics",
+            "hotjar",
+            "microsoft_clarity",
+            "mixpanel",
+            "mouseflow",
+            "piwik",
+            "segmentio",
+            "sitecatalyst",
+            "woopra",
+            "ysance",
+        ]
+        | UnsetType
+    ) = UNSET
     enabled: bool | UnsetType | None = UNSET
     custom_dimension: str | UnsetType = UNSET
-    type: Literal["ga4"] | UnsetType = UNSET
+    type: Literal["ga3", "ga4"] | UnsetType = UNSET
     property_ua: str | UnsetType | None = UNSET
     measurement_id: str | UnsetType = UNSET
     property_id: str | UnsetType = UNSET
@@ -5077,10 +5060,33 @@ class UpdateExperienceRequestDataIntegrationsItem(
 ):
     """An inline object of the spec."""
 
-    provider: IntegrationProvider | UnsetType = UNSET
+    provider: (
+        Literal[
+            "baidu",
+            "clicktale",
+            "clicky",
+            "cnzz",
+            "crazyegg",
+            "econda",
+            "eulerian",
+            "google_analytics",
+            "gosquared",
+            "heapanalytics",
+            "hotjar",
+            "microsoft_clarity",
+            "mixpanel",
+            "mouseflow",
+            "piwik",
+            "segmentio",
+            "sitecatalyst",
+            "woopra",
+            "ysance",
+        ]
+        | UnsetType
+    ) = UNSET
     enabled: bool | UnsetType | None = UNSET
     custom_dimension: str | UnsetType = UNSET
-    type: Literal["ga4"] | UnsetType = UNSET
+    type: Literal["ga3", "ga4"] | UnsetType = UNSET
     property_ua: str | UnsetType | None = UNSET
     measurement_id: str | UnsetType = UNSET
     property_id: str | UnsetType = UNSET
@@ -5094,6 +5100,14 @@ ExperienceVariationStatuses = Literal["stopped", "running"]
 class ExperienceVariationUpdateChangesItemData(RequestModel):
     """An inline object of the spec."""
 
+    css: str | UnsetType | None = UNSET
+    js: str | UnsetType | None = UNSET
+    custom_js: str | UnsetType | None = UNSET
+    page_id: str | UnsetType = UNSET
+    case_sensitive: bool | UnsetType = UNSET
+    original_pattern: str | UnsetType = UNSET
+    variation_pattern: str | UnsetType = UNSET
+    selector: str | UnsetType = UNSET
     feature_id: int | UnsetType = UNSET
     variables_data: dict[str, Any] | UnsetType = UNSET
 
@@ -5102,7 +5116,17 @@ class ExperienceVariationUpdateChangesItem(RequestModel):
     """An inline object of the spec."""
 
     id: int | UnsetType = UNSET
-    type: Literal["fullStackFeature"] | UnsetType = UNSET
+    type: (
+        Literal[
+            "defaultCode",
+            "defaultCodeMultipage",
+            "defaultRedirect",
+            "customCode",
+            "richStructure",
+            "fullStackFeature",
+        ]
+        | UnsetType
+    ) = UNSET
     data: ExperienceVariationUpdateChangesItemData | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
 
@@ -5287,8 +5311,8 @@ class ExportExperienceRawDataRequestData(RequestModel):
 class RemoveExperienceReportRequestDataEventsItem(RequestModel):
     """An inline object of the spec."""
 
-    type: Literal["transaction"] | UnsetType = UNSET
-    goals: Sequence[int] | UnsetType | None = UNSET
+    type: Literal["view_experience", "conversion", "transaction"] | UnsetType = UNSET
+    goals: Any | UnsetType = UNSET
     revenue_start_value: float | UnsetType | None = UNSET
     revenue_end_value: float | UnsetType | None = UNSET
 
@@ -5330,6 +5354,14 @@ class GetExperienceHeatmapOverlayRequestData(RequestModel):
 class UpdateExperienceVariationRequestDataChangesItemData(RequestModel):
     """An inline object of the spec."""
 
+    css: str | UnsetType | None = UNSET
+    js: str | UnsetType | None = UNSET
+    custom_js: str | UnsetType | None = UNSET
+    page_id: str | UnsetType = UNSET
+    case_sensitive: bool | UnsetType = UNSET
+    original_pattern: str | UnsetType = UNSET
+    variation_pattern: str | UnsetType = UNSET
+    selector: str | UnsetType = UNSET
     feature_id: int | UnsetType = UNSET
     variables_data: dict[str, Any] | UnsetType = UNSET
 
@@ -5338,7 +5370,17 @@ class UpdateExperienceVariationRequestDataChangesItem(RequestModel):
     """An inline object of the spec."""
 
     id: int | UnsetType = UNSET
-    type: Literal["fullStackFeature"] | UnsetType = UNSET
+    type: (
+        Literal[
+            "defaultCode",
+            "defaultCodeMultipage",
+            "defaultRedirect",
+            "customCode",
+            "richStructure",
+            "fullStackFeature",
+        ]
+        | UnsetType
+    ) = UNSET
     data: UpdateExperienceVariationRequestDataChangesItemData | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
 
@@ -5402,14 +5444,33 @@ class CreateSectionRequestData(RequestModel):
 class SectionVersionUpdateChangesItemData(RequestModel):
     """An inline object of the spec."""
 
-    feature_id: int
-    variables_data: dict[str, Any]
+    css: str | UnsetType | None = UNSET
+    js: str | UnsetType | None = UNSET
+    custom_js: str | UnsetType | None = UNSET
+    page_id: str | UnsetType = UNSET
+    case_sensitive: bool | UnsetType = UNSET
+    original_pattern: str | UnsetType = UNSET
+    variation_pattern: str | UnsetType = UNSET
+    selector: str | UnsetType = UNSET
+    feature_id: int | UnsetType = UNSET
+    variables_data: dict[str, Any] | UnsetType = UNSET
 
 
 class SectionVersionUpdateChangesItem(RequestModel):
     """An inline object of the spec."""
 
-    type: Literal["fullStackFeature"] | UnsetType = UNSET
+    id: int | UnsetType = UNSET
+    type: (
+        Literal[
+            "defaultCode",
+            "defaultCodeMultipage",
+            "defaultRedirect",
+            "richStructure",
+            "customCode",
+            "fullStackFeature",
+        ]
+        | UnsetType
+    ) = UNSET
     data: SectionVersionUpdateChangesItemData | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
 
@@ -5451,14 +5512,33 @@ class CreateSectionVersionRequestData(RequestModel):
 class UpdateSectionVersionRequestDataChangesItemData(RequestModel):
     """An inline object of the spec."""
 
-    feature_id: int
-    variables_data: dict[str, Any]
+    css: str | UnsetType | None = UNSET
+    js: str | UnsetType | None = UNSET
+    custom_js: str | UnsetType | None = UNSET
+    page_id: str | UnsetType = UNSET
+    case_sensitive: bool | UnsetType = UNSET
+    original_pattern: str | UnsetType = UNSET
+    variation_pattern: str | UnsetType = UNSET
+    selector: str | UnsetType = UNSET
+    feature_id: int | UnsetType = UNSET
+    variables_data: dict[str, Any] | UnsetType = UNSET
 
 
 class UpdateSectionVersionRequestDataChangesItem(RequestModel):
     """An inline object of the spec."""
 
-    type: Literal["fullStackFeature"] | UnsetType = UNSET
+    id: int | UnsetType = UNSET
+    type: (
+        Literal[
+            "defaultCode",
+            "defaultCodeMultipage",
+            "defaultRedirect",
+            "richStructure",
+            "customCode",
+            "fullStackFeature",
+        ]
+        | UnsetType
+    ) = UNSET
     data: UpdateSectionVersionRequestDataChangesItemData | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
 

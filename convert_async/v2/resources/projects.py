@@ -12,8 +12,10 @@ from typing import Any, Literal
 from msgspec import UNSET, UnsetType
 
 from ..._core._constants import DEFAULT_PAGE_SIZE
+from ..._core.multipart import Upload
 from ..._core.pagination import AsyncPager
 from .. import models, requests
+from .._bodies import read_upload
 from .._resource import Resource
 
 __all__ = ["Projects"]
@@ -318,26 +320,26 @@ class Projects(Resource):
             goals=goals,
             hypothesis=hypothesis,
         )
-        return await self._call("export_project", bytes, arguments, body)
+        return await self._raw("export_project", arguments, body)
 
-    async def import_project(self, *, account_id: int, file: str) -> models.SuccessData:
+    async def import_project(self, *, account_id: int, file: Upload) -> models.SuccessData:
         """Import project data from a JSON file.
 
         ``POST /accounts/{account_id}/projects/import-project``
         """
         arguments: dict[str, Any] = {"account_id": account_id}
-        body = requests.ImportProjectRequestData(file=file)
+        body = requests.ImportProjectRequestData(file=await read_upload(file))
         return await self._call("import_project", models.SuccessData, arguments, body)
 
     async def import_data(
-        self, *, account_id: int, project_id: int, file: str
+        self, *, account_id: int, project_id: int, file: Upload
     ) -> models.ImportProjectDataSuccess:
         """Import associated data into an existing project.
 
         ``POST /accounts/{account_id}/projects/{project_id}/import-project-data``
         """
         arguments: dict[str, Any] = {"account_id": account_id, "project_id": project_id}
-        body = requests.ImportProjectRequestData(file=file)
+        body = requests.ImportProjectRequestData(file=await read_upload(file))
         return await self._call(
             "import_project_data", models.ImportProjectDataSuccess, arguments, body
         )
