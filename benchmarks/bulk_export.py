@@ -90,13 +90,13 @@ async def sequential_loop(server: FakeServer, out: Path, limit: int) -> tuple[fl
                     project_id=server.project_id,
                     experience_id=exp.id,
                 )
-                for goal in report.goals:
-                    for v in goal.variations:
+                for goal in report.report_data or ():
+                    for v in goal.variations or ():
+                        data = v.conversion_data
                         ids = (server.account_id, server.project_id, exp.id, exp.name)
-                        names = (goal.goal_id, goal.goal_name, v.variation_id, v.variation_name)
-                        numbers = (v.is_baseline, v.visitors, v.conversions, v.conversion_rate)
-                        extra = (v.revenue, v.improvement, v.confidence)
-                        writer.writerow((*ids, *names, *numbers, *extra))
+                        names = (report.stats_methodology, goal.goal_id, v.id, v.visitors)
+                        numbers = (data.conversions, data.conversion_rate) if data else (None, None)
+                        writer.writerow((*ids, *names, *numbers, goal.srm, goal.srm_pvalue))
         return time.perf_counter() - started, len(experiences)
 
 

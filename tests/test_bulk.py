@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from convert_async.v2 import (
 
 ACCOUNT = 1001
 SEEDED_PROJECT = 10001  # 12 seeded experiences
-REPORT_OP = "get_experience_aggregated_report"
+REPORT_OP = "getExperienceAggregatedReport"
 
 
 @pytest.fixture
@@ -174,14 +175,17 @@ async def test_jsonl_rows_have_the_documented_columns(
     assert all(tuple(row) == AggregatedRow.COLUMNS for row in rows)
     assert {row["account_id"] for row in rows} == {ACCOUNT}
     assert all(isinstance(row["is_baseline"], bool) for row in rows)
-    assert any(row["improvement"] is not None for row in rows)
+    assert any(row["conversion_rate_change"] for row in rows)  # a change against the baseline
+    assert {row["stats_methodology"] for row in rows} <= {"frequentist", "bayesian"}
     # status filter: only the seeded project's active experiences
     listed = [
         e async for e in client.experiences.list(account_id=ACCOUNT, project_id=SEEDED_PROJECT)
     ]
     active = {e.id for e in listed if e.status == "active"}
-    assert {row["experience_id"] for row in rows} == active
-    assert result.total == len(active)
+    with_goals = {e.id for e in listed if e.status == "active" and e.goals}
+    assert with_goals  # (an experience without goals, a deploy, has no report rows)
+    assert {row["experience_id"] for row in rows} == with_goals
+    assert result.total == result.exported == len(active)
 
 
 @pytest.mark.anyio
@@ -354,3 +358,198 @@ def test_arguments_are_checked() -> None:
         export_reports(fake_client, account_id=1, project_id=2, out="x.txt")
     with pytest.raises(ValueError, match="concurrency"):
         export_reports(fake_client, account_id=1, project_id=2, concurrency=0)
+
+
+# -- real reports: rows from the spec's ExperienceAggregatedReport / ExperienceDailyReport -----
+
+
+def seeded_experiences(fake: FakeConvert) -> dict[int, dict[str, object]]:
+    return fake.store.collection("experiences", account_id=ACCOUNT, project_id=SEEDED_PROJECT)
+
+
+def methodology_of(experience: dict[str, object]) -> str:
+    settings = experience["settings"]
+    assert isinstance(settings, dict)
+    return str(settings["stats_engine_processing"]["stats_type"])
+
+
+RAN = ("active", "paused", "completed")
+
+
+@pytest.mark.anyio
+async def test_real_aggregated_reports_of_both_methodologies_fill_every_row(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    """One row per experience x goal x variation, figures filled for both stats engines."""
+    out = tmp_path / "reports.csv"
+    result = await export_reports(
+        client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, status=list(RAN), out=out
+    )
+    assert result.ok
+    experiences = seeded_experiences(fake)
+    ran = {i: e for i, e in experiences.items() if e["status"] in RAN}
+    assert result.total == result.exported == len(ran)
+    expected = Counter(
+        (str(i), str(g), str(v["id"]))
+        for i, e in ran.items()
+        for g in e["goals"]  # type: ignore[attr-defined]
+        for v in e["variations"]  # type: ignore[attr-defined]
+    )
+    rows = read_csv(out)
+    assert row_keys(rows) == expected  # exactly once each, nothing else
+    assert len(rows) == result.rows == expected.total()
+    by_kind = {
+        kind: [r for r in rows if r["stats_methodology"] == kind]
+        for kind in ("frequentist", "bayesian")
+    }
+    for kind, kind_rows in by_kind.items():
+        assert kind_rows, f"no {kind} report in the seeded project"
+        assert {methodology_of(ran[int(r["experience_id"])]) for r in kind_rows} == {kind}
+    for row in rows:
+        for column in ("visitors", "conversions", "conversion_rate", "variation_name"):
+            assert row[column] != "", (column, row)
+        assert int(row["visitors"]) > 0  # these experiences ran: real traffic, not zeros
+        assert float(row["conversion_rate"]) == pytest.approx(
+            int(row["conversions"]) / int(row["visitors"]) * 100, abs=1e-3
+        )
+        assert row["srm"] in ("true", "false")
+        if row["is_baseline"] == "false":
+            assert row["conversion_rate_change"] != ""
+    for row in by_kind["frequentist"]:
+        assert row["confidence"] != ""
+        assert row["statistically_significant"] in ("true", "false")
+        assert row["chance_to_win"] == ""
+    for row in by_kind["bayesian"]:
+        assert row["chance_to_win"] != ""
+        assert 0 <= float(row["chance_to_win"]) <= 100
+        assert row["confidence"] == ""
+    # Visitors are the store's days summed, per variation: the rows carry the real figures.
+    for row in rows:
+        days = fake.store.traffic(ran[int(row["experience_id"])])[int(row["variation_id"])]
+        assert int(row["visitors"]) == sum(d["visitors"] for d in days)
+
+
+@pytest.mark.anyio
+async def test_aggregated_rows_equal_the_report_they_come_from(
+    fake: FakeConvert, client: ConvertClient
+) -> None:
+    """For one experience of each methodology, the rows restate its aggregated report."""
+    experiences = seeded_experiences(fake)
+    chosen = {}
+    for ident, experience in sorted(experiences.items()):
+        if experience["status"] in RAN and experience["goals"]:
+            chosen.setdefault(methodology_of(experience), ident)
+    assert set(chosen) == {"frequentist", "bayesian"}
+    export = export_reports(
+        client, account_id=ACCOUNT, experiences=[(SEEDED_PROJECT, i) for i in chosen.values()]
+    )
+    rows = [row async for row in export]
+    for kind, ident in chosen.items():
+        report = await client.reports.get_aggregated(
+            account_id=ACCOUNT, project_id=SEEDED_PROJECT, experience_id=ident
+        )
+        assert report.stats_methodology == kind
+        mine = {(r.goal_id, r.variation_id): r for r in rows if r.experience_id == ident}
+        assert len(mine) == sum(len(g.variations or ()) for g in report.report_data or ())
+        for goal in report.report_data or ():
+            for variation in goal.variations or ():
+                row = mine[(goal.goal_id, variation.id)]
+                (metric,) = [
+                    m for m in variation.metrics or () if m.metric_type == "conversion_rate"
+                ]
+                assert row.stats_methodology == kind
+                assert row.visitors == variation.visitors
+                assert row.conversions == metric.metric_total
+                assert row.conversion_rate == metric.metric_value
+                assert row.conversion_rate_change == metric.metric_change
+                assert (row.srm, row.srm_pvalue) == (goal.srm, goal.srm_pvalue)
+                if kind == "frequentist":
+                    assert row.confidence == metric.confidence  # type: ignore[union-attr]
+                    assert row.confidence is not None
+                else:
+                    assert row.chance_to_win == metric.chance_to_win  # type: ignore[union-attr]
+                    assert row.chance_to_win is not None
+
+
+@pytest.mark.anyio
+async def test_reports_without_a_conversion_rate_metric_use_conversion_data(
+    client: ConvertClient,
+) -> None:
+    """Asked for other metrics only, the rows fall back to the ``conversion_data`` block."""
+    rows = [
+        row
+        async for row in export_reports(
+            client,
+            account_id=ACCOUNT,
+            project_id=SEEDED_PROJECT,
+            status=["active"],
+            report_options={"metrics": ["avg_revenue_visitor"]},
+        )
+    ]
+    assert rows
+    assert all(isinstance(row, AggregatedRow) for row in rows)
+    for row in rows:
+        assert isinstance(row, AggregatedRow)
+        assert row.visitors
+        assert row.conversions is not None
+        assert row.conversion_rate is not None
+        assert row.conversion_rate == pytest.approx(row.conversions / row.visitors * 100, abs=1e-3)
+
+
+@pytest.mark.anyio
+async def test_real_daily_reports_give_a_row_per_day_and_variation(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    out = tmp_path / "daily.csv"
+    result = await export_reports(
+        client,
+        account_id=ACCOUNT,
+        project_id=SEEDED_PROJECT,
+        status=list(RAN),
+        report="daily",
+        out=out,
+    )
+    assert result.ok  # an experience without goals (a deploy) has no daily rows, no error
+    experiences = seeded_experiences(fake)
+    ran = {i: e for i, e in experiences.items() if e["status"] in RAN}
+    assert result.exported == len(ran)
+    rows = read_csv(out)
+    assert len(rows) == result.rows > 0
+    with_goals = {i for i, e in ran.items() if e["goals"]}
+    assert {int(r["experience_id"]) for r in rows} == with_goals
+    requested = {
+        int(r.path_params["experience_id"]) for r in fake.requests_for("getExperienceDailyReport")
+    }
+    assert requested == with_goals
+    days = fake.store.REPORT_DAYS
+    for ident in with_goals:
+        experience = ran[ident]
+        mine = [r for r in rows if int(r["experience_id"]) == ident]
+        assert len(mine) == days * len(experience["variations"])  # type: ignore[arg-type]
+        goal = experience.get("primary_goal") or experience["goals"][0]  # type: ignore[index]
+        assert {r["goal_id"] for r in mine} == {str(goal)}  # the goal is named in each row
+        for variation in experience["variations"]:  # type: ignore[attr-defined]
+            series = sorted(
+                (r for r in mine if r["variation_id"] == str(variation["id"])),
+                key=lambda r: int(r["timestamp"]),
+            )
+            assert len({r["date"] for r in series}) == days
+            assert all(r["visitors"] and r["conversions"] and r["value"] for r in series)
+            assert all(r["conversions"].isdigit() for r in series)  # counts, not 12.0
+            # cumulative by default: running totals never go down
+            visitors = [int(r["visitors"]) for r in series]
+            assert visitors == sorted(visitors)
+            stored = fake.store.traffic(experience)[int(variation["id"])]
+            assert visitors[-1] == sum(d["visitors"] for d in stored)
+
+
+def test_bulk_export_doc_lists_the_columns_in_order() -> None:
+    """docs/bulk-export.md documents every column, in the order the rows have them."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "bulk-export.md").read_text()
+    sections = {
+        AggregatedRow: doc.split("#### Aggregated (`AggregatedRow`)")[1].split("####")[0],
+        DailyRow: doc.split("#### Daily (`DailyRow`)")[1].split("##")[0],
+    }
+    for row_type, text in sections.items():
+        columns = re.findall(r"^\| `(\w+)` \| [^|]+ \| [^|]+ \|$", text, re.MULTILINE)
+        assert tuple(columns) == row_type.COLUMNS, row_type.__name__

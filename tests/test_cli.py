@@ -22,7 +22,7 @@ from convert_async.v2 import AggregatedRow, DailyRow
 
 ACCOUNT = 1001
 PROJECT = 10001  # 12 seeded experiences
-REPORT_OP = "get_experience_aggregated_report"
+REPORT_OP = "getExperienceAggregatedReport"
 COMMAND = [sys.executable, "-m", "convert_async.cli"]
 
 
@@ -198,7 +198,9 @@ async def test_reports_export_daily_jsonl_for_chosen_experiences(
     fake: FakeConvert, tmp_path: Path
 ) -> None:
     experiences = fake.store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT)
-    chosen = [i for i, e in experiences.items() if e["status"] == "active"][:2]
+    # (a daily report is one goal's: an experience without goals has no rows)
+    chosen = [i for i, e in experiences.items() if e["status"] == "active" and e["goals"]][:2]
+    assert len(chosen) == 2
     out = tmp_path / "daily.jsonl"
     run = await cli(
         "reports", "export", "--project", str(PROJECT), "--experience", str(chosen[0]),

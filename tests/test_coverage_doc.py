@@ -1,12 +1,16 @@
-"""docs/coverage.md is generated from the registry and the catalog, and must stay current."""
+"""docs/coverage.md is generated from Convert's spec (v2) and the registries, and stays current."""
 
 from __future__ import annotations
 
+import copy
 import importlib.util
+import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -15,6 +19,7 @@ from convert_async.v2 import OPERATIONS
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tools" / "coverage_doc.py"
 DOC = ROOT / "docs" / "coverage.md"
+SPEC_FILE = ROOT / "convert_async" / "testing" / "data" / "convert-v2-openapi.json"
 
 
 def _load_script() -> ModuleType:
@@ -42,47 +47,84 @@ def test_check_flag_passes_on_the_committed_file(script: ModuleType) -> None:
     assert script.main(["--check"]) == 0
 
 
-def test_every_catalog_operation_has_a_row(script: ModuleType) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    rows = set(re.findall(r"^\| `(\w+)` \|", text, flags=re.MULTILINE))
-    catalog = script.load_catalog()
-    assert {entry["operation"] for entry in catalog} <= rows
-    assert set(OPERATIONS) <= rows
-    for entry in catalog:
-        op = OPERATIONS[entry["operation"]]
-        assert f"`client.{op.resource}.{op.name}(...)`" in text
-        assert f"## {entry['tag']}\n" in text
+def _spec() -> dict[str, Any]:
+    """The packaged spec facts, read here directly (not through the script)."""
+    return json.loads(SPEC_FILE.read_text(encoding="utf-8"))
 
 
-def test_header_totals_match_the_catalog(script: ModuleType) -> None:
+def test_every_spec_operation_has_a_row_with_its_evidence(script: ModuleType) -> None:
     text = DOC.read_text(encoding="utf-8")
-    catalog = script.load_catalog()
-    confirmed = sum(entry["path_confidence"] == "confirmed" for entry in catalog)
-    inferred = sum(entry["path_confidence"] == "inferred" for entry in catalog)
+    spec = _spec()
+    assert len(spec["operations"]) == 189
+    by_shape = {(op.http_method, op.path): op for op in OPERATIONS.values()}
+    for spec_op in spec["operations"]:
+        op_id = spec_op["operationId"]
+        path = spec_op["path"].replace("{placeholderId}", "{placeholder_id}")
+        path = path.replace("{id}", "{client_id}")
+        op = by_shape[(spec_op["method"], path)]  # the SDK sends the spec's method and path
+        row = (
+            f"| `{op.operation}` | `client.{op.resource}.{op.name}(...)` | {spec_op['method']} "
+            f"| `{spec_op['path']}` | `{op_id}` @ 1170c14 |"
+        )
+        assert row in text, op_id
+        assert f"## {spec_op['tags'][0]}\n" in text
+    rows = re.findall(r"^\| `(\w+)` \| `client\.", text, flags=re.MULTILINE)
+    assert sorted(rows) == sorted(OPERATIONS)  # each SDK operation once
+
+
+def test_header_shows_189_of_189_and_names_the_spec(script: ModuleType) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert spec_source_commit() in text
+    assert "- **Operations:** 189/189 of the spec's operations implemented" in text
+    assert "`api-evangelist/convert` `openapi/_original/convert-openapi.yml` @ 1170c14" in text
+    assert "- **SDK vs spec mismatches:** 0\n" in text
     paginated = sum(op.paginated for op in OPERATIONS.values())
-    assert f"{len(OPERATIONS)} in the registry" in text
-    assert f"{confirmed} confirmed in public code, {inferred} inferred" in text
     assert f"**Paginated lists:** {paginated} " in text
+    methods = Counter(op["method"] for op in _spec()["operations"])
+    assert (
+        "- **HTTP methods:** " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())) in text
+    )
 
 
-def test_render_reports_a_registry_catalog_disagreement(script: ModuleType) -> None:
-    catalog = script.load_catalog()
-    moved = [dict(entry) for entry in catalog]
-    moved[0]["path"] = "/somewhere/else"
+def spec_source_commit() -> str:
+    found = re.search(r"@ ([0-9a-f]{40})", _spec()["source"])
+    assert found is not None
+    assert found[1].startswith("1170c14")
+    return found[1]
+
+
+def test_render_reports_sdk_spec_disagreements_as_failures(script: ModuleType) -> None:
+    spec = _spec()
+    moved = copy.deepcopy(spec)
+    first = moved["operations"][0]
+    first["path"] = "/somewhere/else"  # the spec says another path than the SDK sends
+    moved["operations"][5]["params"] = [*moved["operations"][5]["params"], "extra[q]"]
     text = script.render(moved)
-    assert "**Registry vs catalog mismatches:** 1" in text
-    assert "catalog POST `/somewhere/else`" in text
+    assert "- **SDK vs spec mismatches:** 3\n" in text
+    assert f"`{first['operationId']}`: spec POST `/somewhere/else`, no SDK operation sends it" in (
+        text
+    )
+    assert "`cookie_login`: SDK POST `/auth` is not in the spec" in text
+    op_id = moved["operations"][5]["operationId"]
+    assert f"`{op_id}` (`request_oauth_token`): query parameters: SDK [], spec ['extra']" in text
+    assert f"| `{first['operationId']}` | **missing** | POST | `/somewhere/else` |" in text
+    assert "- **Operations:** 188/189 " in text
+    # --check fails on a disagreement, whether or not the file is current.
+    original = script.load_spec
+    try:
+        script.load_spec = lambda: moved
+        assert script.main(["--check"]) == 1
+    finally:
+        script.load_spec = original
 
 
-def test_path_evidence_names_real_operations(script: ModuleType) -> None:
-    assert script.PATH_EVIDENCE
-    text = DOC.read_text(encoding="utf-8")
-    assert "## Path evidence" in text
-    for topic, finding in script.PATH_EVIDENCE.items():
-        assert finding.operations, topic
-        assert set(finding.operations) <= set(OPERATIONS), topic
-        assert finding.verdict in {"confirmed", "contradicted", "not found"}
-        assert f"| {topic} |" in text
+def test_an_sdk_operation_outside_the_spec_is_a_failure(script: ModuleType) -> None:
+    fewer = copy.deepcopy(_spec())
+    dropped = fewer["operations"].pop()
+    text = script.render(fewer)
+    assert "- **SDK vs spec mismatches:** 1\n" in text
+    assert "is not in the spec" in text
+    assert f"`{dropped['operationId']}`" not in text
 
 
 def test_every_other_api_operation_has_a_row(script: ModuleType) -> None:

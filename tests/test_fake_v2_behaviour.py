@@ -134,6 +134,16 @@ async def test_ids_and_keys_share_a_path_and_route_by_shape(
         assert [r.operation for r in fake.requests[-2:]] == [f"get{name}", f"get{name}ByKey"]
 
 
+async def test_an_optional_field_the_store_lacks_is_left_out_not_made_up(
+    fake: FakeConvert, http: aiohttp.ClientSession
+) -> None:
+    experience = next(e for e in stored(fake, "experiences").values() if not e.get("goals"))
+    assert experience.get("primary_goal") is None
+    _, reply = await send(http, fake, "GET", f"{P}/experiences/{experience['id']}")
+    assert reply["id"] == experience["id"]
+    assert "primary_goal" not in reply
+
+
 # -- lists --------------------------------------------------------------------------------------
 
 

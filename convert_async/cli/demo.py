@@ -51,9 +51,7 @@ async def run_demo(*, concurrency: int = 20, out: Path | None = None) -> int:
                 assert account.id is not None
                 print(f"Fake Convert API at {fake.url} (HMAC-signed requests)")
                 print(f"Account {account.id}: {account.name}")
-                projects = [
-                    p async for p in client.projects.list(account_id=account.id) if p.id
-                ]
+                projects = [p async for p in client.projects.list(account_id=account.id) if p.id]
                 experiences: dict[tuple[int, int], Experience] = {}
                 for project in projects:
                     assert project.id is not None

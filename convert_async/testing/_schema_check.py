@@ -328,6 +328,10 @@ FitCache = dict[tuple[int, int], tuple[bytes, Any]]
 """Fitted list items by (item schema, stored object), with the object's JSON when it was fitted."""
 
 
+def _nullable(spec: Spec, schema: Schema) -> bool:
+    return schema.nullable or _resolve(spec, schema).nullable
+
+
 def conform(spec: Spec, schema: Schema, value: Any, cache: FitCache | None = None) -> Any:
     """``value`` fitted to ``schema`` so that :func:`problems` finds nothing.
 
@@ -388,10 +392,15 @@ class _Fitter:
         result: dict[str, Any] = {}
         for name, item in value.items():
             declared = schema.properties.get(name)
-            if declared is not None:
+            if declared is None:
+                if not schema.closed:
+                    result[name] = item
+            elif (
+                item is None and name not in schema.required and not _nullable(self.spec, declared)
+            ):
+                continue  # nothing stored: an optional field is left out, not made up
+            else:
                 result[name] = self.fit(declared, item)
-            elif not schema.closed:
-                result[name] = item
         for name in schema.required - result.keys():
             declared = schema.properties.get(name)
             result[name] = "value" if declared is None else self._fill(declared)

@@ -215,6 +215,8 @@ class _Target:
     experience_id: int
     name: str | None = None
     variations: tuple[tuple[int | None, str | None, bool | None], ...] = ()
+    #: The experience's goal ids, primary goal first; None when it was not listed.
+    goals: tuple[int, ...] | None = None
 
     @property
     def key(self) -> tuple[int, int]:
@@ -593,11 +595,16 @@ class BulkExport:
             limiter.on_success()
             return self._rows(target, report)
 
-    async def _call(self, target: _Target) -> ReportReply:
+    async def _call(self, target: _Target) -> ReportReply | None:
         reports = self._fetch_client.reports
         account, project, experience = self.account_id, target.project_id, target.experience_id
         options = self._report_options
         if self.report == "daily":
+            goal = _daily_goal(target, options)
+            if goal is _NO_GOAL:
+                return None  # a daily report is one goal's: an experience without goals has none
+            if goal is not None:
+                options = {**options, "goal": goal}
             return await reports.get_daily(
                 account_id=account, project_id=project, experience_id=experience, **options
             )
@@ -605,7 +612,9 @@ class BulkExport:
             account_id=account, project_id=project, experience_id=experience, **options
         )
 
-    def _rows(self, target: _Target, report: ReportReply) -> list[ReportRow]:
+    def _rows(self, target: _Target, report: ReportReply | None) -> list[ReportRow]:
+        if report is None:
+            return []
         names = {vid: (name, baseline) for vid, name, baseline in target.variations}
         for known in report.variations_data or ():
             names[known.id] = (known.name, known.is_baseline)
@@ -642,6 +651,8 @@ class BulkExport:
         names: Mapping[int | None, tuple[str | None, bool | None]],
     ) -> list[ReportRow]:
         options = self._report_options
+        goal = _daily_goal(target, options)
+        goal_id = None if goal is None or goal is _NO_GOAL else int(goal)
         rows: list[ReportRow] = []
         variations = report.report_data.variations if report.report_data else None
         for variation in variations or ():
@@ -655,7 +666,7 @@ class BulkExport:
                         project_id=target.project_id,
                         experience_id=target.experience_id,
                         experience_name=target.name,
-                        goal_id=options.get("goal"),
+                        goal_id=goal_id,
                         report_type=options.get("report_type"),
                         metric=options.get("metric"),
                         date=None if stamp is None else _utc_date(stamp),
@@ -664,7 +675,7 @@ class BulkExport:
                         variation_name=name,
                         is_baseline=baseline,
                         visitors=None if point.visitors is None else int(point.visitors),
-                        conversions=point.totals,
+                        conversions=_whole(point.totals),
                         value=point.value,
                     )
                 )
@@ -750,7 +761,24 @@ def _target(project_id: int, exp: Experience) -> _Target:
         for v in exp.variations or ()
         if isinstance(v, ExperienceVariationObject)
     )
-    return _Target(project_id, exp.id or 0, exp.name, variations)
+    goals = [g if isinstance(g, int) else g.id for g in exp.goals or ()]
+    # The primary goal first, when it is one of the experience's goals.
+    ordered = sorted((g for g in goals if g is not None), key=lambda g: g != exp.primary_goal)
+    return _Target(project_id, exp.id or 0, exp.name, variations, tuple(ordered))
+
+
+_NO_GOAL: Any = object()
+
+
+def _daily_goal(target: _Target, options: Mapping[str, Any]) -> Any:
+    """The goal a daily report of ``target`` is asked for: the ``goal`` option, else the
+    experience's primary (or first) goal; ``_NO_GOAL`` for a listed experience without goals,
+    ``None`` when its goals are unknown (the server picks)."""
+    if options.get("goal") is not None:
+        return options["goal"]
+    if target.goals is None:
+        return None
+    return target.goals[0] if target.goals else _NO_GOAL
 
 
 def _utc_date(timestamp: int) -> str:
@@ -792,6 +820,13 @@ def _conversion_figures(
         elif isinstance(metric, ExperienceAggregatedMetricBayesianConversionRate):
             figures["chance_to_win"] = metric.chance_to_win
     return figures
+
+
+def _whole(value: float | None) -> float | None:
+    """A count the spec types as ``number``, written as ``12`` rather than ``12.0``."""
+    if value is not None and math.isfinite(value) and value == int(value):
+        return int(value)
+    return value
 
 
 def _first(value: Any, fallback: Any) -> Any:
