@@ -6,7 +6,16 @@ import pytest
 
 from convert_async import AuthenticationError, ConvertClient, CookieAuth, SecretKeyAuth
 from convert_async.testing import FakeConvert
+from convert_async.v2 import requests
 from tests.conftest import ScriptedServer, json_reply
+
+
+def _password_login(password: str) -> requests.InitiatePasswordAuthRequestData:
+    """The body of a password login (``requestType`` = ``initiatePasswordAuth``)."""
+    return requests.InitiatePasswordAuthRequestData(
+        username=FakeConvert.USERNAME,
+        data=requests.PasswordAuthData(username=FakeConvert.USERNAME, password=password),
+    )
 
 
 @pytest.mark.anyio
@@ -15,15 +24,11 @@ async def test_login_keeps_the_cookie_and_logout_forgets_it(fake_convert: FakeCo
     async with ConvertClient(auth, base_url=fake_convert.url) as client:
         with pytest.raises(AuthenticationError):
             await client.accounts.list()  # no session yet
-        reply = await client.cookie_auth.login(
-            request_type="initiatePasswordAuth",
-            username=FakeConvert.USERNAME,
-            data={"password": FakeConvert.PASSWORD},
-        )
+        reply = await client.cookie_auth.login(body=_password_login(FakeConvert.PASSWORD))
         assert reply.auth_code == "SUCCESS"
         assert auth.logged_in
-        assert [a.id for a in await client.accounts.list()]  # the cookie authenticates
-        sent = fake_convert.requests_for("list_accounts")[-1].headers
+        assert [a.id async for a in client.accounts.list()]  # the cookie authenticates
+        sent = fake_convert.requests_for("getAccountsList")[-1].headers
         assert sent["Cookie"].startswith(f"{FakeConvert.SESSION_COOKIE}=")
         assert "Authorization" not in sent
         assert (await client.cookie_auth.check_session()).code == 200
@@ -39,11 +44,7 @@ async def test_wrong_password_opens_no_session(fake_convert: FakeConvert) -> Non
     auth = CookieAuth()
     async with ConvertClient(auth, base_url=fake_convert.url) as client:
         with pytest.raises(AuthenticationError):
-            await client.cookie_auth.login(
-                request_type="initiatePasswordAuth",
-                username=FakeConvert.USERNAME,
-                data={"password": "nope"},
-            )
+            await client.cookie_auth.login(body=_password_login("nope"))
     assert not auth.logged_in
 
 
@@ -67,11 +68,7 @@ async def test_cookies_a_server_sets_are_not_sent_back(server: ScriptedServer) -
 
 
 async def _logged_in(client: ConvertClient) -> None:
-    await client.cookie_auth.login(
-        request_type="initiatePasswordAuth",
-        username=FakeConvert.USERNAME,
-        data={"password": FakeConvert.PASSWORD},
-    )
+    await client.cookie_auth.login(body=_password_login(FakeConvert.PASSWORD))
 
 
 @pytest.mark.anyio
@@ -96,7 +93,7 @@ async def test_logout_ends_the_sessions_asked_for(
         await one.cookie_auth.logout(request_type=request_type)
         for client, still_in in ((one, first_still_in), (two, second_still_in)):
             if still_in:
-                assert await client.accounts.list() is not None
+                assert (await client.accounts.list()).items
             else:
                 with pytest.raises(AuthenticationError):
                     await client.accounts.list()

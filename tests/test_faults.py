@@ -44,7 +44,7 @@ def first_project(fake: FakeConvert) -> int:
 
 @pytest.mark.anyio
 async def test_malformed_body_is_a_typed_error(fake_convert: FakeConvert) -> None:
-    fake_convert.faults.fail_next(kind="malformed", operation="get_project")
+    fake_convert.faults.fail_next(kind="malformed", operation="getProject")
     async with client_for(fake_convert) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await client.projects.get(account_id=ACCOUNT, project_id=first_project(fake_convert))
@@ -53,30 +53,30 @@ async def test_malformed_body_is_a_typed_error(fake_convert: FakeConvert) -> Non
 
 @pytest.mark.anyio
 async def test_truncated_body_is_retried_for_reads(fake_convert: FakeConvert) -> None:
-    fake_convert.faults.fail_next(kind="truncated", operation="get_project")
+    fake_convert.faults.fail_next(kind="truncated", operation="getProject")
     async with client_for(fake_convert) as client:
         project = await client.projects.get(
             account_id=ACCOUNT, project_id=first_project(fake_convert)
         )
     assert project.id == first_project(fake_convert)
-    assert [r.status for r in fake_convert.requests_for("get_project")] == [200, 200]
+    assert [r.status for r in fake_convert.requests_for("getProject")] == [200, 200]
 
 
 @pytest.mark.anyio
 async def test_truncated_reply_to_a_write_is_not_repeated(fake_convert: FakeConvert) -> None:
-    fake_convert.faults.fail_next(kind="truncated", operation="create_tag")
+    fake_convert.faults.fail_next(kind="truncated", operation="createTag")
     async with client_for(fake_convert) as client:
         with pytest.raises(APIConnectionError):
             await client.tags.create(
                 account_id=ACCOUNT, project_id=first_project(fake_convert), name="Q4"
             )
-    assert len(fake_convert.requests_for("create_tag")) == 1
+    assert len(fake_convert.requests_for("createTag")) == 1
 
 
 @pytest.mark.anyio
 async def test_429_retry_after_from_the_fake_is_honored(fake_convert: FakeConvert) -> None:
     sleep = RecordingSleep()
-    fake_convert.faults.fail_next(2, status=429, retry_after="2", operation="list_experiences")
+    fake_convert.faults.fail_next(2, status=429, retry_after="2", operation="getExperiencesList")
     async with client_for(fake_convert, sleep) as client:
         page = await client.experiences.list(
             account_id=ACCOUNT, project_id=first_project(fake_convert)
@@ -94,14 +94,14 @@ async def test_listing_survives_a_flaky_server_without_losing_items(
     stored = fake_convert.store.items("experiences", account_id=ACCOUNT, project_id=project_id)
     faults = fake_convert.faults
     faults.error_rate, faults.rate_limit_rate, faults.drop_rate = 0.15, 0.05, 0.05
-    faults.operations = {"list_experiences"}
+    faults.operations = {"getExperiencesList"}
     async with client_for(fake_convert, max_retries=10) as client:
         ids = [
             e.id async for e in client.experiences.list(account_id=ACCOUNT, project_id=project_id)
         ]
     assert sorted(ids) == sorted(e["id"] for e in stored)
     assert len(ids) == len(set(ids))
-    assert any(r.status != 200 for r in fake_convert.requests_for("list_experiences"))
+    assert any(r.status != 200 for r in fake_convert.requests_for("getExperiencesList"))
 
 
 @pytest.mark.anyio
@@ -118,7 +118,7 @@ async def test_expired_signature_and_wrong_key_are_401(fake_convert: FakeConvert
     async with ConvertClient(
         SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET), base_url=fake_convert.url
     ) as client:
-        assert [a.id for a in await client.accounts.list()]
+        assert [a.id async for a in client.accounts.list()]
 
 
 @pytest.mark.anyio
@@ -132,5 +132,5 @@ async def test_hostile_path_values_cannot_change_the_route(
                 account_id=ACCOUNT, project_id=first_project(fake_convert), experience_key=key
             )
     recorded = fake_convert.requests[-1]
-    assert recorded.operation == "get_experience_by_key"
+    assert recorded.operation == "getExperienceByKey"
     assert recorded.path_params["experience_key"] == key

@@ -49,7 +49,7 @@ def page_fetches() -> list[asyncio.Task[object]]:
 def page_numbers(fake: FakeConvert) -> list[int]:
     return [
         json.loads(r.body)["page"]
-        for r in fake.requests_for("list_experiences")
+        for r in fake.requests_for("getExperiencesList")
         if r.body and "page" in json.loads(r.body)
     ]
 
@@ -63,7 +63,8 @@ async def test_ten_thousand_items_over_two_hundred_pages_in_order(big: BigProjec
     assert len(expected) == TOTAL
     assert ids == expected  # in order, no duplicates, no gaps
     assert sorted(page_numbers(fake)) == list(range(1, 201))  # each page fetched exactly once
-    sizes = {json.loads(r.body)["results_per_page"] for r in fake.requests_for("list_experiences")}
+    sent = fake.requests_for("getExperiencesList")
+    sizes = {json.loads(r.body)["results_per_page"] for r in sent}
     assert sizes == {50}
 
 
@@ -91,7 +92,7 @@ async def test_count_asks_for_only_count(big: BigProject) -> None:
     total = await client.experiences.list(
         account_id=ACCOUNT, project_id=project_id, status=["active", "paused"]
     ).count()
-    sent = json.loads(fake.requests_for("list_experiences")[-1].body)
+    sent = json.loads(fake.requests_for("getExperiencesList")[-1].body)
     assert sent == {"status": ["active", "paused"], "onlyCount": True}
     matching = [
         e

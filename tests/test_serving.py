@@ -212,10 +212,10 @@ async def test_a_debug_token_made_through_the_rest_api_works_for_config(
         issued = await api.projects.create_debug_token(
             account_id=ACCOUNT, project_id=project_of(fake)
         )
-    assert issued.token
-    assert issued.expiration is not None
+    assert issued.value
+    assert issued.ttl
     async with tracker_for(fake) as tracker:
-        debug = await tracker.fetch_config(debug_token=issued.token)
+        debug = await tracker.fetch_config(debug_token=issued.value)
     drafts = experiences_by_status(fake, "draft", "paused")
     assert drafts
     assert drafts <= {e.id for e in debug.experiences}

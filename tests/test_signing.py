@@ -49,7 +49,7 @@ async def test_get_is_signed_over_the_full_url_and_empty_body(server: ScriptedSe
 
 @pytest.mark.anyio
 async def test_post_signature_covers_the_exact_body_bytes_sent(server: ScriptedServer) -> None:
-    server.then(json_reply({"data": {"experience_id": 3, "goals": []}}))
+    server.then(json_reply({"data": {"stats_methodology": "frequentist", "reportData": []}}))
     async with client_for(server) as client:
         await client.reports.get_aggregated(
             account_id=1, project_id=2, experience_id=3, goals=[10, 11], utc_offset=-18000

@@ -7,6 +7,7 @@ the fake's internals.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -28,7 +29,7 @@ from convert_async import (
 )
 from convert_async.testing import FakeConvert, FakeStore, RecordedRequest
 from convert_async.testing._multipart import FormFile
-from convert_async.v2.models import ReportExport
+from convert_async.v2 import models, requests
 
 pytestmark = pytest.mark.anyio
 
@@ -62,8 +63,26 @@ def last_request(env: Env, operation: str) -> RecordedRequest:
     return requests[-1]
 
 
-async def list_all(resource: Any, **scope: int) -> dict[int, Any]:
+async def list_all(resource: Any, **scope: Any) -> dict[int, Any]:
     return {item.id: item async for item in resource.list(**scope)}
+
+
+def holds(actual: Any, expected: Any) -> bool:
+    """``actual`` (a reply field) carries ``expected`` (what was sent): equal scalars and lists
+    of the same length; a sent object's fields all present and holding (the reply may add
+    fields the server fills in)."""
+    actual = msgspec.to_builtins(actual)
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            name in actual and holds(actual[name], value) for name, value in expected.items()
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(expected)
+            and all(holds(a, e) for a, e in zip(actual, expected, strict=True))
+        )
+    return bool(actual == expected)
 
 
 # -- create / get / update / delete ---------------------------------------------------------------
@@ -78,10 +97,32 @@ class Crud:
     update_method: str = "update"
     level: str = "project"
     bulk_update: dict[str, Any] = field(default_factory=dict)
+    #: The request union a body is converted to, where the method takes ``body=`` (a oneOf
+    #: in the spec) rather than keyword arguments.
+    create_body: Any = None
+    update_body: Any = None
+    #: The discriminator an update body needs to pick its variant (sent, not asserted on).
+    update_tag: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
         return self.resource
+
+    async def create_with(
+        self, resource: Any, scope: dict[str, int], fields: dict[str, Any]
+    ) -> Any:
+        if self.create_body is None:
+            return await resource.create(**scope, **fields)
+        return await resource.create(**scope, body=msgspec.convert(fields, self.create_body))
+
+    async def update_with(
+        self, resource: Any, scope: dict[str, int], ident: dict[str, Any], fields: dict[str, Any]
+    ) -> Any:
+        method = getattr(resource, self.update_method)
+        if self.update_body is None:
+            return await method(**scope, **ident, **fields)
+        body = msgspec.convert({**self.update_tag, **fields}, self.update_body)
+        return await method(**scope, **ident, body=body)
 
 
 CRUD = [
@@ -103,11 +144,15 @@ CRUD = [
         create={
             "name": "Clicked Buy Now",
             "type": "clicks_element",
+            "settings": {"selector": "#buy-now"},
             "triggering_rule": None,
             "description": "Main CTA on product pages",
         },
         update={"name": "Clicked Buy Now (all pages)", "status": "archived"},
         bulk_update={"status": "archived"},
+        create_body=requests.CreateGoalRequestData,
+        update_body=requests.UpdateGoalRequestData,
+        update_tag={"type": "clicks_element"},
     ),
     Crud(
         "hypotheses",
@@ -116,10 +161,13 @@ CRUD = [
             "name": "Trust badges lift checkout completion",
             "status": "draft",
             "prioritization_score_type": "PIE",
-            "prioritization_score_attributes": {"potential": 6, "importance": 8, "ease": 9},
+            "prioritization_score_attributes": {"potential": 3, "importance": 4, "ease": 5},
         },
         update={"objective": "Reduce checkout anxiety", "status": "applied"},
         bulk_update={"status": "archived"},
+        create_body=requests.CreateHypothesisRequestData,
+        update_body=requests.UpdateHypothesisRequestData,
+        update_tag={"prioritization_score_type": "PIE"},
     ),
     Crud(
         "knowledge_bases",
@@ -168,6 +216,8 @@ CRUD = [
         create={"name": "Tablet users", "type": "transient", "rules": None},
         update={"name": "Tablet and phone users", "type": "permanent"},
         bulk_update={"status": "archived"},
+        create_body=requests.CreateAudienceRequestData,
+        update_body=requests.UpdateAudienceRequestData,
     ),
     Crud(
         "domains",
@@ -198,7 +248,7 @@ CRUD = [
         create={"name": "Acme Careers", "project_type": "web"},
         update={"name": "Acme Careers Site", "global_javascript": "window.acme = 1;"},
         level="account",
-        bulk_update={"settings": {"time_zone": "Europe/Berlin"}},
+        bulk_update={"settings": {"tracking_script": {"current_version": "2.4.1"}}},
     ),
 ]
 
@@ -212,22 +262,22 @@ async def test_create_get_update_delete(env: Env, case: Crud) -> None:
     resource = getattr(env.client, case.resource)
     scope = _scope_for(env, case)
 
-    created = await resource.create(**scope, **case.create)
+    created = await case.create_with(resource, scope, case.create)
     for name, value in case.create.items():
-        assert getattr(created, name) == value, name
+        assert holds(getattr(created, name), value), name
     ident = {case.id_param: created.id}
     assert await resource.get(**scope, **ident) == created
 
-    updated = await getattr(resource, case.update_method)(**scope, **ident, **case.update)
+    updated = await case.update_with(resource, scope, ident, case.update)
     assert updated.id == created.id
     for name, value in case.update.items():
-        assert getattr(created, name) != value, f"{name} was already {value!r}"
-        assert getattr(updated, name) == value, name
+        assert not holds(getattr(created, name), value), f"{name} was already {value!r}"
+        assert holds(getattr(updated, name), value), name
     fetched = await resource.get(**scope, **ident)
     assert fetched == updated
     untouched = {k: v for k, v in case.create.items() if k not in case.update}
     for name, value in untouched.items():
-        assert getattr(fetched, name) == value, name
+        assert holds(getattr(fetched, name), value), name
 
     await resource.delete(**scope, **ident)
     with pytest.raises(NotFoundError):
@@ -243,17 +293,21 @@ async def test_sdk_key_round_trip(env: Env) -> None:
     assert created.sdk_key
     assert created.sdk_secret
     assert (created.name, created.environment) == ("Staging", "staging")
-    listed = {k.sdk_key: k for k in await keys.list(**scope)}
+    listed = {k.sdk_key: k async for k in keys.list(**scope)}
     assert listed[created.sdk_key].name == "Staging"
-    assert listed[created.sdk_key].sdk_secret is None  # the secret is shown once
+    shown_later = listed[created.sdk_key].sdk_secret
+    assert shown_later  # the key still has a secret ...
+    assert shown_later != created.sdk_secret  # ... but only the creation shows it in full
+    assert "*****" in shown_later
 
     updated = await keys.update(**scope, sdk_key=created.sdk_key, name="Staging EU")
     assert updated.name == "Staging EU"
-    listed = {k.sdk_key: k for k in await keys.list(**scope)}
+    assert updated.sdk_secret != created.sdk_secret
+    listed = {k.sdk_key: k async for k in keys.list(**scope)}
     assert listed[created.sdk_key].name == "Staging EU"
 
     await keys.delete(**scope, sdk_key=created.sdk_key)
-    assert created.sdk_key not in {k.sdk_key for k in await keys.list(**scope)}
+    assert created.sdk_key not in {k.sdk_key async for k in keys.list(**scope)}
     with pytest.raises(NotFoundError):
         await keys.update(**scope, sdk_key=created.sdk_key, name="Gone")
 
@@ -263,8 +317,11 @@ async def test_api_key_round_trip_and_the_new_key_authenticates(env: Env) -> Non
     created = await keys.create(account_id=ACCOUNT, name="Nightly export", auth_type="secretKey")
     assert created.key_id
     assert created.key_secret
-    listed = {k.key_id: k for k in await keys.list(account_id=ACCOUNT)}
+    listed = {k.key_id: k async for k in keys.list(account_id=ACCOUNT)}
     assert listed[created.key_id].name == "Nightly export"
+    shown_later = listed[created.key_id].key_secret
+    assert shown_later  # masked: only the creation shows the secret in full
+    assert shown_later != created.key_secret
 
     bearer = SecretKeyAuth(created.key_id, created.key_secret)
     async with ConvertClient(bearer, base_url=env.fake.url) as other:
@@ -272,7 +329,7 @@ async def test_api_key_round_trip_and_the_new_key_authenticates(env: Env) -> Non
         assert account.id == ACCOUNT
 
         await keys.delete(account_id=ACCOUNT, key_id=created.key_id)
-        assert created.key_id not in {k.key_id for k in await keys.list(account_id=ACCOUNT)}
+        assert created.key_id not in {k.key_id async for k in keys.list(account_id=ACCOUNT)}
         with pytest.raises(AuthenticationError):
             await other.accounts.get(account_id=ACCOUNT)
     with pytest.raises(NotFoundError):
@@ -288,7 +345,7 @@ CLONABLE = [c for c in CRUD if c.resource in ("experiences", "goals", "locations
 async def test_clone_copies_fields_under_a_new_id(env: Env, case: Crud) -> None:
     resource = getattr(env.client, case.resource)
     scope = env.scope()
-    original = await resource.create(**scope, **case.create)
+    original = await case.create_with(resource, scope, case.create)
 
     clone = await resource.clone(**scope, **{case.id_param: original.id})
     assert clone.id != original.id
@@ -331,7 +388,7 @@ async def _at_least_three(env: Env, case: Crud) -> dict[int, Any]:
             fields["name"] = f"{fields['name']} {n}"
         if "key" in fields:
             fields["key"] = f"{fields['key']}_{n}"
-        await resource.create(**scope, **fields)
+        await case.create_with(resource, scope, fields)
     return await list_all(resource, **scope)
 
 
@@ -343,17 +400,18 @@ async def test_bulk_update_touches_exactly_the_given_ids(env: Env, case: Crud) -
     chosen = sorted(before)[:2]
     for ident in chosen:
         for name, value in case.bulk_update.items():
-            assert getattr(before[ident], name) != value
+            assert not holds(getattr(before[ident], name), value)
 
     reply = await resource.bulk_update(**scope, id=[*chosen, 987_654_321], **case.bulk_update)
-    assert [e["id"] for e in reply.errors] == [987_654_321]
+    assert reply.errors is not None
+    assert [e.id for e in reply.errors] == [987_654_321]
 
     after = await list_all(resource, **scope)
     assert set(after) == set(before)
     for ident, obj in after.items():
         if ident in chosen:
             for name, value in case.bulk_update.items():
-                assert getattr(obj, name) == value
+                assert holds(getattr(obj, name), value), name
         else:
             assert obj == before[ident]
 
@@ -429,6 +487,37 @@ async def _experience_with_goals(env: Env, status: str) -> Any:
     return next(e for e in experiences.values() if e.goals)
 
 
+def goal_ids(experience: models.Experience) -> list[int]:
+    """The experience's goals by id (whether or not the reply expanded them)."""
+    found = [g if isinstance(g, int) else g.id for g in experience.goals or []]
+    assert all(isinstance(g, int) for g in found)
+    return [g for g in found if isinstance(g, int)]
+
+
+def report_rows(report: models.ExperienceAggregatedReport) -> list[tuple[Any, ...]]:
+    """(goal id, variation id, visitors, conversions) for every goal x variation."""
+    return [
+        (
+            goal.goal_id,
+            row.id,
+            row.visitors,
+            row.conversion_data.conversions if row.conversion_data else None,
+        )
+        for goal in report.report_data or []
+        for row in goal.variations or []
+    ]
+
+
+def daily_points(daily: models.ExperienceDailyReport) -> list[tuple[int, int, int]]:
+    """(day timestamp, variation id, visitors) for every data point of a daily report."""
+    series = daily.report_data.variations if daily.report_data else None
+    return [
+        (int(point.timestamp or 0), int(variation.id or 0), int(point.visitors or 0))
+        for variation in series or []
+        for point in variation.stats or []
+    ]
+
+
 async def test_reports_are_deterministic_per_experience(env: Env) -> None:
     scope = env.scope()
     reports = env.client.reports
@@ -436,20 +525,20 @@ async def test_reports_are_deterministic_per_experience(env: Env) -> None:
     ident = {"experience_id": experience.id}
 
     first = await reports.get_aggregated(**scope, **ident)
-    assert first.goals
-    assert all(g.variations for g in first.goals)
-    assert all(v.visitors > 0 for g in first.goals for v in g.variations)
+    assert first.report_data
+    assert all(g.variations for g in first.report_data)
+    rows = report_rows(first)
+    assert all(visitors > 0 for _, _, visitors, _ in rows)
     assert await reports.get_aggregated(**scope, **ident) == first
     daily = await reports.get_daily(**scope, **ident)
-    assert daily.days
+    assert daily_points(daily)
     assert await reports.get_daily(**scope, **ident) == daily
 
     # Another experience has numbers of its own.
     others = await list_all(env.client.experiences, **scope, status=["active", "paused"])
     other = next(e for e in others.values() if e.goals and e.id != experience.id)
     report = await reports.get_aggregated(**scope, experience_id=other.id)
-    visitors = [v.visitors for g in report.goals for v in g.variations]
-    assert visitors != [v.visitors for g in first.goals for v in g.variations]
+    assert [r[2] for r in report_rows(report)] != [r[2] for r in rows]
 
 
 async def test_a_report_export_link_downloads_the_csv_of_the_report(env: Env) -> None:
@@ -457,35 +546,43 @@ async def test_a_report_export_link_downloads_the_csv_of_the_report(env: Env) ->
     experience = await _experience_with_goals(env, "active")
     ident = {"experience_id": experience.id}
     export = await env.client.reports.export(**scope, **ident, report_type="csv_aggregated")
-    assert export.url
-    assert export.report_type == "csv_aggregated"
+    assert export.download_url
+    assert export.expire_at
 
     content = await env.client.reports.download(export=export)
     rows = list(csv.DictReader(io.StringIO(content.decode())))
     report = await env.client.reports.get_aggregated(**scope, **ident)
-    expected = [(g.goal_id, v.variation_id, v.visitors) for g in report.goals for v in g.variations]
-    got = [(int(r["goal_id"]), int(r["variation_id"]), int(r["visitors"])) for r in rows]
-    assert got == expected
+    got = [
+        (int(r["goal_id"]), int(r["variation_id"]), int(r["visitors"]), int(r["conversions"]))
+        for r in rows
+    ]
+    assert got == report_rows(report)
 
 
 async def test_a_daily_export_streams_to_a_file(env: Env, tmp_path: Path) -> None:
     scope = env.scope()
     experience = await _experience_with_goals(env, "active")
     ident = {"experience_id": experience.id}
+    goals = goal_ids(experience)
     export = await env.client.reports.export(
-        **scope, **ident, report_type="csv_daily", data_type="cumulative", goals=experience.goals
+        **scope, **ident, report_type="csv_daily", data_type="cumulative", goals=goals
     )
     target = tmp_path / "daily.csv"
     assert await env.client.reports.download(export=export, to=target) == target
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
-    goal = experience.goals[0]
+    goal = goals[0]
     daily = await env.client.reports.get_daily(
         **scope, **ident, goal=goal, report_type="cumulative"
     )
-    expected = [(d.date, v.variation_id, v.visitors) for d in daily.days for v in d.variations]
-    got = [(r["date"], int(r["variation_id"]), int(r["visitors"])) for r in rows]
-    assert got[: len(expected)] == expected
-    assert {int(r["goal_id"]) for r in rows} == set(experience.goals)
+    expected = daily_points(daily)
+    assert expected
+    got = [
+        (int(float(r["timestamp"])), int(r["variation_id"]), int(float(r["visitors"])))
+        for r in rows
+        if int(r["goal_id"]) == goal
+    ]
+    assert got == expected
+    assert {int(r["goal_id"]) for r in rows} == set(goals)
 
 
 async def test_credentials_go_only_to_links_on_the_api_host(env: Env) -> None:
@@ -500,8 +597,8 @@ async def test_credentials_go_only_to_links_on_the_api_host(env: Env) -> None:
     auth = SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET)
     async with ConvertClient(auth, base_url=other_host) as client:
         export = await client.reports.export(**scope, experience_id=experience.id)
-        assert export.url
-        assert export.url.startswith("http://127.0.0.1")
+        assert export.download_url
+        assert export.download_url.startswith("http://127.0.0.1")
         await client.reports.download(export=export)
     sent = last_request(env, "download_export")
     assert sent.status == 200
@@ -513,7 +610,9 @@ async def test_bad_download_links_fail_clearly(env: Env) -> None:
     with pytest.raises(RequestValidationError, match="url"):
         await env.client.reports.download(export="ftp://example.com/report.csv")
     with pytest.raises(RequestValidationError, match="export"):
-        await env.client.reports.download(export=ReportExport(url=None))
+        await env.client.reports.download(
+            export=models.ExportExperienceReportReply(download_url=None)
+        )
     with pytest.raises(NotFoundError):
         await env.client.reports.download(
             export=env.fake.base_url + "/downloads/missing/report.csv"
@@ -524,6 +623,7 @@ async def test_a_fresh_fake_with_the_same_seed_reports_the_same_numbers(env: Env
     scope = env.scope()
     experience = await _experience_with_goals(env, "completed")
     report = await env.client.reports.get_aggregated(**scope, experience_id=experience.id)
+    assert report_rows(report)
     async with FakeConvert(seed=env.fake.seed) as again:
         auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
         async with ConvertClient(auth, base_url=again.url) as client:
@@ -543,15 +643,22 @@ async def test_a_draft_experience_reports_no_visitors(env: Env) -> None:
         goals=goals,
     )
     report = await env.client.reports.get_aggregated(**scope, experience_id=draft.id)
-    assert [g.goal_id for g in report.goals] == goals
-    rows = [v for g in report.goals for v in g.variations]
+    assert [g.goal_id for g in report.report_data or []] == goals
+    rows = report_rows(report)
     assert rows
-    assert all(v.visitors == 0 and v.conversions == 0 for v in rows)
+    assert all(visitors == 0 and conversions == 0 for _, _, visitors, conversions in rows)
     daily = await env.client.reports.get_daily(**scope, experience_id=draft.id, goal=goals[0])
-    assert sum(v.visitors for d in daily.days for v in d.variations) == 0
+    assert sum(visitors for _, _, visitors in daily_points(daily)) == 0
 
 
 # -- uploads and downloads ------------------------------------------------------------------------
+
+
+async def file_content(files: Any, **where: Any) -> bytes:
+    """An uploaded file's bytes: ``getFile`` answers its details with the content base64."""
+    got = await files.get(**where)
+    assert got.content is not None
+    return base64.b64decode(got.content)
 
 
 def form_of(request: RecordedRequest) -> dict[str, Any]:
@@ -563,22 +670,22 @@ async def test_file_upload_then_download_returns_the_bytes(env: Env, tmp_path: P
     scope = env.scope()
     files = env.client.files
     uploaded = await files.upload(**scope, file_name="terms.pdf", file=("terms.pdf", PNG))
-    form = form_of(last_request(env, "upload_file"))
+    form = form_of(last_request(env, "uploadFile"))
     assert form["file_name"] == "terms.pdf"
     assert isinstance(form["file"], FormFile)
     assert form["file"].content == PNG
     assert uploaded.key
     assert uploaded.file_size == len(PNG)
-    assert await files.get(**scope, file_key=uploaded.key) == PNG
+    assert await file_content(files, **scope, file_key=uploaded.key) == PNG
 
     path = tmp_path / "notes.txt"
     path.write_bytes(b"line one\nline two\n")
     from_path = await files.upload(**scope, file_name="notes.txt", file=path)
-    form = form_of(last_request(env, "upload_file"))
+    form = form_of(last_request(env, "uploadFile"))
     assert isinstance(form["file"], FormFile)
     assert (form["file"].filename, form["file"].content_type) == ("notes.txt", "text/plain")
-    assert await files.get(**scope, file_key=from_path.key) == path.read_bytes()
-    assert await files.get(**scope, file_key=uploaded.key) == PNG
+    assert await file_content(files, **scope, file_key=from_path.key) == path.read_bytes()
+    assert await file_content(files, **scope, file_key=uploaded.key) == PNG
 
     await files.delete(**scope, file_key=uploaded.key)
     with pytest.raises(NotFoundError):
@@ -589,17 +696,17 @@ async def test_image_upload_list_and_delete(env: Env) -> None:
     scope = env.scope()
     images = env.client.images
     uploaded = await images.upload(**scope, image_name="hero.png", image=PNG)
-    form = form_of(last_request(env, "upload_image"))
+    form = form_of(last_request(env, "uploadCdnImage"))
     assert form["image_name"] == "hero.png"
     assert isinstance(form["image"], FormFile)
     assert form["image"].content == PNG
     assert uploaded.key
     assert uploaded.cdn_url
 
-    listed = {i.key: i for i in await images.list(**scope)}
+    listed = {i.key: i async for i in images.list(**scope)}
     assert listed[uploaded.key].cdn_url == uploaded.cdn_url
     await images.delete(**scope, image_key=uploaded.key)
-    assert uploaded.key not in {i.key for i in await images.list(**scope)}
+    assert uploaded.key not in {i.key async for i in images.list(**scope)}
 
 
 async def test_variation_screenshot_upload_then_download(env: Env) -> None:
@@ -609,11 +716,12 @@ async def test_variation_screenshot_upload_then_download(env: Env) -> None:
     ident = {**scope, "experience_id": experience.id}
 
     echoed = await env.client.variations.upload_screenshot(**ident, variation_id=first, image=PNG)
-    form = form_of(last_request(env, "upload_variation_screenshot"))
+    form = form_of(last_request(env, "uploadExperienceVariationScreenshot"))
     assert isinstance(form["image"], FormFile)
     assert form["image"].content == PNG
-    assert echoed == PNG
-    assert await env.client.variations.get_screenshot(**ident, variation_id=first) == PNG
+    assert base64.b64decode(echoed) == PNG  # the screenshot comes back base64
+    shown = await env.client.variations.get_screenshot(**ident, variation_id=first)
+    assert base64.b64decode(shown) == PNG
     with pytest.raises(NotFoundError):  # never uploaded
         await env.client.variations.get_screenshot(**ident, variation_id=second)
 
@@ -634,8 +742,8 @@ async def test_project_export_then_import(env: Env) -> None:
 
     before = await list_all(projects, account_id=ACCOUNT)
     reply = await projects.import_project(account_id=ACCOUNT, file=("export.json", exported))
-    assert reply.code == 200
-    form = form_of(last_request(env, "import_project"))
+    assert reply.code == 201  # the spec's success status for importProject
+    form = form_of(last_request(env, "importProject"))
     assert isinstance(form["file"], FormFile)
     assert form["file"].content == exported
 
@@ -656,11 +764,13 @@ async def test_project_import_data_reports_what_came_in(env: Env) -> None:
 
     target = await projects.create(account_id=ACCOUNT, name="Acme Staging")
     result = await projects.import_data(account_id=ACCOUNT, project_id=target.id, file=exported)
-    assert result.code == 200
+    assert result.code == 201  # the spec's success status for importProjectData
     assert result.imported is not None
     for collection in ("goals", "audiences", "locations", "experiences"):
-        assert result.imported[collection] == len(document[collection])
+        new_ids = getattr(result.imported, collection) or []
+        assert len(new_ids) == len(document[collection]), collection
     copied = await list_all(env.client.experiences, account_id=ACCOUNT, project_id=target.id)
+    assert sorted(copied) == sorted(result.imported.experiences or [])  # the ids it reports
     assert sorted(e.name for e in copied.values()) == sorted(
         e["name"] for e in document["experiences"]
     )

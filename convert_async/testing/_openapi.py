@@ -259,6 +259,13 @@ def _constraints(text: str) -> tuple[dict[str, float], Any, str | None]:
         if found:
             limits["minimum"], limits["maximum"] = float(found[1]), float(found[2])
             continue
+        pairs = re.findall(r"(\w+) (-?[\d.]+)(?= \w+ -?[\d.]|$)", piece)
+        if len(pairs) > 1 and all(word in _LIMIT_WORDS or word == "default" for word, _ in pairs):
+            # "min -43200 max 50400 default 0": several hints in one note
+            for word, value in pairs:
+                if word in _LIMIT_WORDS:
+                    limits[_LIMIT_WORDS[word]] = float(value)
+            continue
         word, _, value = piece.partition(" ")
         if word in _LIMIT_WORDS and re.fullmatch(r"-?[\d.]+", value):
             limits[_LIMIT_WORDS[word]] = float(value)
@@ -318,6 +325,9 @@ class _Reader:
                 schema = replace(schema, closed=False)
         else:
             schema = self.parse(raw.get("type", "any"))
+            if "note" in raw:  # a scalar's limits, when the spec states them only in a note
+                limits, _, _ = _constraints(raw["note"])
+                schema = replace(schema, limits={**schema.limits, **limits})
         return replace(
             schema,
             nullable=schema.nullable or bool(raw.get("nullable")),

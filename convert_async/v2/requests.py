@@ -1023,7 +1023,7 @@ class ReportingSegmentsFilters(RequestModel):
 
     devices: Sequence[ReportingSegmentsDeviceCategories] | UnsetType | None = UNSET
     browsers: Sequence[ReportingSegmentsBrowser] | UnsetType | None = UNSET
-    countries: Sequence[str] | UnsetType | None = UNSET
+    countries: Sequence[Annotated[str, Meta(min_length=2, max_length=2)]] | UnsetType | None = UNSET
     visitor_types: Sequence[ReportingSegmentsVisitorType] | UnsetType | None = UNSET
     campaigns: Sequence[str] | UnsetType | None = UNSET
     custom_segments: Sequence[int] | UnsetType | None = UNSET
@@ -1742,7 +1742,7 @@ class SignalSessionsListPersistentOptions(
 
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     page: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
     results_per_page: Annotated[int, Meta(ge=0, le=50)] | UnsetType | None = UNSET
     only_count: bool | UnsetType = UNSET
@@ -2808,7 +2808,7 @@ class ProjectSettings(RequestModel):
     disable_spa_functionality: bool | UnsetType = UNSET
     do_not_track_referral: bool | UnsetType = UNSET
     time_zone: str | UnsetType = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     time_format: Literal["12h", "24h"] | UnsetType = UNSET
     debug_token: GenerateDebugTokenData | UnsetType = UNSET
     disable_default_config: bool | UnsetType = UNSET
@@ -3106,7 +3106,7 @@ class GetSessionsListRequestData(RequestModel):
 
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     tags: dict[str, str] | UnsetType | None = UNSET
 
 
@@ -3184,7 +3184,7 @@ class GetSignalSessionsListRequestData(
 
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     page: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
     results_per_page: Annotated[int, Meta(ge=0, le=50)] | UnsetType | None = UNSET
     only_count: bool | UnsetType = UNSET
@@ -3482,7 +3482,7 @@ class CreateProjectRequestDataSettings(RequestModel):
     disable_spa_functionality: bool | UnsetType = UNSET
     do_not_track_referral: bool | UnsetType = UNSET
     time_zone: str | UnsetType = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     time_format: Literal["12h", "24h"] | UnsetType = UNSET
     debug_token: GenerateDebugTokenData | UnsetType = UNSET
     disable_default_config: bool | UnsetType = UNSET
@@ -3669,7 +3669,7 @@ class UpdateProjectRequestDataSettings(RequestModel):
     disable_spa_functionality: bool | UnsetType = UNSET
     do_not_track_referral: bool | UnsetType = UNSET
     time_zone: str | UnsetType = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     time_format: Literal["12h", "24h"] | UnsetType = UNSET
     debug_token: GenerateDebugTokenData | UnsetType = UNSET
     disable_default_config: bool | UnsetType = UNSET
@@ -5237,7 +5237,7 @@ class GetExperienceAggregatedReportRequestData(RequestModel):
 
     goals: Sequence[int] | UnsetType | None = UNSET
     metrics: Sequence[MetricTypes] | UnsetType | None = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
     segments: ReportingSegmentsFilters | UnsetType = UNSET
@@ -5263,7 +5263,7 @@ class GetExperienceDailyReportRequestData(RequestModel):
     report_type: DailyReportTypes | UnsetType = UNSET
     metric: DailyReportMetrics | UnsetType = UNSET
     segments: ReportingSegmentsFilters | UnsetType = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
     stats_engine_processing: SEProcSettings | UnsetType = UNSET
@@ -5272,7 +5272,7 @@ class GetExperienceDailyReportRequestData(RequestModel):
 class GetExperienceDailyTrafficAllocationRequestData(RequestModel):
     """``GetExperienceDailyTrafficAllocationRequestData``."""
 
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
 
@@ -5286,7 +5286,7 @@ class ExportExperienceReportRequestData(RequestModel):
     ) = UNSET
     data_type: Literal["cumulative", "non_cumulative"] | UnsetType | None = UNSET
     goals: Sequence[int] | UnsetType | None = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
     segments: ReportingSegmentsFilters | UnsetType = UNSET
@@ -5301,7 +5301,7 @@ class ExportExperienceRawDataRequestData(RequestModel):
 
     events: Sequence[ExportExperienceRawDataEvents] | UnsetType = UNSET
     goals: Sequence[int] | UnsetType | None = UNSET
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     start_time: float | UnsetType | None = UNSET
     end_time: float | UnsetType | None = UNSET
     segments: ReportingSegmentsFilters | UnsetType = UNSET
@@ -5322,7 +5322,7 @@ class RemoveExperienceReportRequestData(RequestModel):
 
     start_time: float | None
     end_time: float | None
-    utc_offset: int | UnsetType = UNSET
+    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
     segments: ReportingSegmentsFilters | UnsetType = UNSET
     stats_engine_processing: SEProcSettings | UnsetType = UNSET
     events: (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._store import BASE_TIMESTAMP, Obj
 from ._call import ApiError, Call, Raw, items, success
-from ._generic import create, page_of, scope_for, singular, without_ids
+from ._generic import create, page_of, scope_for, singular, without_ids, writable_fields
 
 if TYPE_CHECKING:
     from . import FakeConvert
@@ -348,6 +348,21 @@ def create_api_key(fake: FakeConvert, call: Call) -> Any:
     return key
 
 
+def api_keys(fake: FakeConvert, call: Call) -> Any:
+    """``getApiKeysList``: Convert's docs say "the full key_secret is only returned at the time
+    of API key creation ... subsequent retrievals ... show this field masked"."""
+    keys = fake.store.items("api-keys", account_id=call.scope["account_id"])
+    return items([_masked(k, "key_secret") for k in keys])
+
+
+def _masked(obj: Obj, name: str) -> Obj:
+    """``obj`` with its secret ``name`` partially redacted (as in "abc12*****123")."""
+    secret = obj.get(name)
+    if not isinstance(secret, str) or not secret:
+        return obj
+    return {**obj, name: f"{secret[:5]}*****{secret[-3:]}"}
+
+
 def delete_api_key(fake: FakeConvert, call: Call) -> Any:
     """``deleteApiKey``: the key stops working."""
     key = call.obj("key_id")
@@ -393,11 +408,33 @@ def update_project(fake: FakeConvert, call: Call) -> Any:
 
 
 def create_sdk_key(fake: FakeConvert, call: Call) -> Any:
-    """``createSdkKey``: a secret is generated when ``has_secret`` asks for one."""
+    """``createSdkKey``: a secret is generated when ``has_secret`` asks for one. This reply is
+    the only one that shows it in full (see :func:`redacted_sdk_key`)."""
     key = create("sdk-keys")(fake, call)
     if key.pop("has_secret", False):
         key["sdk_secret"] = f"sdk-secret-{secrets.token_hex(8)}"
     return key
+
+
+def redacted_sdk_key(key: Obj) -> Obj:
+    """An SDK key as replies after its creation show it: Convert's docs say the secret "is only
+    returned in full when the SDK key is first created. In subsequent GET requests, the secret
+    will be partially redacted (e.g., "abc12*****123")". The store keeps it whole (the serving
+    fake checks signatures with it)."""
+    return _masked(key, "sdk_secret")
+
+
+def sdk_keys(fake: FakeConvert, call: Call) -> Any:
+    """``getSdkKeysList``: the project's keys, secrets redacted."""
+    return items([redacted_sdk_key(k) for k in fake.store.items("sdk-keys", **call.scope)])
+
+
+def update_sdk_key(fake: FakeConvert, call: Call) -> Any:
+    """``updateSdkKey``: name, environment, status; the secret stays redacted."""
+    key = call.item()
+    key.update(writable_fields(fake, call))
+    fake.stamp(key)
+    return redacted_sdk_key(key)
 
 
 # -- live data and change history ---------------------------------------------------------------

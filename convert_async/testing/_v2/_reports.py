@@ -332,8 +332,12 @@ def export_report(fake: FakeConvert, call: Call) -> Any:
     if report_type.startswith("csv_daily"):
         writer.writerow(["timestamp", "goal_id", "variation_id", "visitors", "value"])
         experience = call.obj("experience_id")
+        # The export's data_type is the daily report's report_type (the spec's default for an
+        # export: non_cumulative); the export's own report_type only names the file kind.
+        data_type = body.get("data_type") or "non_cumulative"
         for goal_id in _goals(experience, body):
-            daily_call = Call(call.op, call.params, {**body, "goal": goal_id}, call.query)
+            daily_body = {**body, "goal": goal_id, "report_type": data_type}
+            daily_call = Call(call.op, call.params, daily_body, call.query)
             daily_call.objects, daily_call.scope = call.objects, call.scope
             for series in daily_report(fake, daily_call)["data"]["reportData"]["variations"]:
                 for point in series["stats"]:
