@@ -9,6 +9,7 @@ but :class:`APIResponseValidationError`.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import re
 import typing
@@ -182,7 +183,5 @@ _JSON = st.recursive(
 @given(operation_id=st.sampled_from(_json_operations()), value=_JSON)
 def test_arbitrary_input_decodes_or_raises_validation_error(operation_id: str, value: Any) -> None:
     declared, _ = reply_type(SPEC.operations[operation_id])
-    try:
+    with contextlib.suppress(APIResponseValidationError):  # any other exception fails
         _decode(value, declared)
-    except APIResponseValidationError:
-        pass
