@@ -115,3 +115,11 @@ def entity(spec: Spec, op: SpecOperation, obj: Any, message: str = "OK") -> Any:
     if "data" in names and names <= _ENVELOPE_KEYS:
         return {"data": obj}
     return obj
+
+
+def masked(obj: Obj, name: str) -> Obj:
+    """``obj`` with its secret ``name`` partially redacted (as in "abc12*****123")."""
+    secret = obj.get(name)
+    if not isinstance(secret, str) or not secret:
+        return obj
+    return {**obj, name: f"{secret[:5]}*****{secret[-3:]}"}
