@@ -144,6 +144,20 @@ async def test_an_optional_field_the_store_lacks_is_left_out_not_made_up(
     assert "primary_goal" not in reply
 
 
+async def test_signal_sessions_keep_to_the_time_range(
+    fake: FakeConvert, http: aiohttp.ClientSession
+) -> None:
+    sessions = list(stored(fake, "signal-sessions").values())
+    starts = sorted(s["session_start_time"] // 1000 for s in sessions)
+    middle = starts[len(starts) // 2]
+    _, after = await send(http, fake, "POST", f"{P}/signal_sessions", {"start_time": middle})
+    _, before = await send(http, fake, "POST", f"{P}/signal_sessions", {"end_time": middle - 1})
+    assert after["extra"]["pagination"]["items_count"] == sum(t >= middle for t in starts)
+    assert before["extra"]["pagination"]["items_count"] == sum(t < middle for t in starts)
+    _, none = await send(http, fake, "POST", f"{P}/signal_sessions", {"start_time": starts[-1] + 1})
+    assert none["data"] == []
+
+
 # -- lists --------------------------------------------------------------------------------------
 
 

@@ -34,7 +34,8 @@ class Faults:
     Random faults fire with the configured probabilities (drawn from a ``random.Random(seed)`` of
     their own, so a given request sequence always fails the same way); ``fail_next`` queues
     deterministic faults that take precedence. ``operations`` restricts random faults to those
-    catalog operation names.
+    operations, named as the fake records them (the spec's operationId for REST v2, the
+    catalog name for the other APIs).
     """
 
     def __init__(self, seed: int = 0) -> None:

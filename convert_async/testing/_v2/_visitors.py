@@ -42,6 +42,11 @@ def signal_sessions(fake: FakeConvert, call: Call) -> Any:
                 found = [s for s in found if s.get(field) in rule["is"]]
             if rule.get("isNot"):
                 found = [s for s in found if s.get(field) not in rule["isNot"]]
+    start, end = body.get("start_time"), body.get("end_time")  # seconds; sessions keep ms
+    if isinstance(start, int | float):
+        found = [s for s in found if s["session_start_time"] >= start * 1000]
+    if isinstance(end, int | float):
+        found = [s for s in found if s["session_start_time"] <= end * 1000]
     duration = body.get("duration")
     if isinstance(duration, dict):
         low, high = duration.get("min", 0), duration.get("max")
