@@ -730,7 +730,10 @@ class Names:
         return annotation.removeprefix("models.") in self.classes
 
 
-def render_method(method: Method, names: Names, shadowed_list: bool) -> str:
+def _signature(
+    method: Method, names: Names, shadowed_list: bool, pager: str
+) -> tuple[str, str, str, str | None]:
+    """The parameter list, the return annotation, and the reply and item annotations."""
     reply = names.reply(method.reply)
     item = names.reply(method.item) if method.item else None
     signature = ["self", "*"] if method.params else ["self"]
@@ -738,11 +741,16 @@ def render_method(method: Method, names: Names, shadowed_list: bool) -> str:
         signature.append(
             f"{name}: {names.request(annotation)}" + (f" = {default}" if default else "")
         )
-    returns = f"AsyncPager[{item}]" if method.kind != "call" else reply
+    returns = f"{pager}[{item}]" if method.kind != "call" else reply
     signature_text = _without_limits(", ".join(signature))
     if shadowed_list:  # a method named ``list`` hides the builtin inside the class body
         signature_text = re.sub(r"(?<![\w.])list\[", "builtins.list[", signature_text)
         returns = re.sub(r"(?<![\w.])list\[", "builtins.list[", returns)
+    return signature_text, returns, reply, item
+
+
+def render_method(method: Method, names: Names, shadowed_list: bool) -> str:
+    signature_text, returns, reply, item = _signature(method, names, shadowed_list, "AsyncPager")
     prefix = "def" if method.kind != "call" else "async def"
     head = f"    {prefix} {method.name}({signature_text}) -> {returns}:"
     doc = method.op.summary.rstrip(".") + "."
@@ -847,7 +855,88 @@ def generate(spec: Spec) -> dict[Path, str]:
     for resource, group in by_resource.items():
         files[package / "resources" / f"{resource}.py"] = render_resource(resource, group, names)
     files[package / "resources" / "__init__.py"] = render_resources_init(by_resource)
+    files[ROOT / "convert_async" / "sync" / "_resources.py"] = render_sync_resources(
+        by_resource, names
+    )
     return files
+
+
+def render_sync_resources(by_resource: dict[str, list[Method]], names: Names) -> str:
+    """Blocking twins of the resource classes: same methods and types, run on the portal."""
+    classes = []
+    uses = ""
+    for resource, methods in sorted(by_resource.items()):
+        class_name = RESOURCE_CLASSES.get(resource, pascal(resource))
+        extras = RESOURCE_EXTRAS.get(resource)
+        base = f"Sync{extras[1]}" if extras else "SyncResource"
+        lines = [
+            f"class {class_name}({base}[resources.{class_name}]):",
+            f'    """``client.{resource}`` (:class:`~convert_async.v2.resources.{class_name}`), '
+            'blocking."""',
+        ]
+        shadowed = any(method.name == "list" for method in methods)
+        for method in methods:
+            signature_text, returns, _, _ = _signature(method, names, shadowed, "SyncPager")
+            uses += signature_text + returns
+            forward = ", ".join(f"{name}={name}" for name, _, _ in method.params)
+            call = f"self._resource.{method.name}({forward})"
+            run = f"self._pager({call})" if method.kind != "call" else f"self._run({call})"
+            summary = method.op.summary.rstrip(".") + "."
+            lines += [
+                "",
+                f"    def {method.name}({signature_text}) -> {returns}:",
+                f'        """{summary}"""',
+                f"        return {run}",
+            ]
+        classes.append("\n".join(lines) + "\n")
+    properties = [
+        "class SyncResources:",
+        '    """One blocking resource per API group, as on '
+        ':class:`convert_async.v2.ConvertClient`."""',
+        "",
+        "    _portal: Portal",
+        "    _client: v2.ConvertClient",
+    ]
+    for resource in sorted(by_resource):
+        class_name = RESOURCE_CLASSES.get(resource, pascal(resource))
+        properties += [
+            "",
+            "    @cached_property",
+            f"    def {resource}(self) -> {class_name}:",
+            f'        """``client.{resource}``, blocking."""',
+            f"        return {class_name}(self._portal, self._client.{resource})",
+        ]
+    classes.append("\n".join(properties) + "\n")
+    imports = [
+        "from __future__ import annotations",
+        "",
+        "import builtins" if "builtins." in uses else "",
+        "from functools import cached_property",
+        "from collections.abc import Sequence" if "Sequence[" in uses else "",
+        "from typing import Any, Literal" if "Literal[" in uses else "from typing import Any",
+        "",
+        "from msgspec import UNSET, UnsetType",
+        "",
+        "from .._core._constants import DEFAULT_PAGE_SIZE",
+        "from .._core.multipart import Upload" if "Upload" in uses else "",
+        "from .. import v2",
+        "from ..v2 import models, requests, resources",
+        "from ._base import Portal, SyncPager, SyncReportsExtras, SyncResource",
+    ]
+    exports = "\n".join(
+        f"    {name!r},"
+        for name in sorted(
+            [*(RESOURCE_CLASSES.get(r, pascal(r)) for r in by_resource), "SyncResources"]
+        )
+    )
+    return (
+        HEADER.format(
+            doc="The blocking resource classes of :class:`convert_async.sync.ConvertClient`."
+        )
+        + "\n".join(line for line in imports if line is not None)
+        + f"\n\n__all__ = [\n{exports}\n]\n\n\n"
+        + "\n\n".join(classes)
+    )
 
 
 def render_resources_init(by_resource: dict[str, list[Method]]) -> str:

@@ -1,0 +1,152 @@
+"""The blocking clients, against FakeConvert running on a loop of its own (as a real server)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from convert_async import ClientStateError, HmacAuth, NotFoundError
+from convert_async.sync import ConvertClient, SyncPager, TrackingClient
+from convert_async.testing import FakeConvert
+from convert_async.v2 import models
+
+ACCOUNT, PROJECT = 1001, 10001
+AUTH = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeConvert]:
+    """FakeConvert served from a thread of its own, so the test itself can block."""
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    stop = asyncio.Event()
+    holder: list[FakeConvert] = []
+
+    async def serve() -> None:
+        async with FakeConvert() as server:
+            holder.append(server)
+            started.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    assert started.wait(30)
+    yield holder[0]
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(30)
+    loop.close()
+
+
+def client_for(fake: FakeConvert) -> ConvertClient:
+    return ConvertClient(AUTH, base_url=fake.url, page_concurrency=4)
+
+
+def test_lists_are_plain_iterators_with_pages_and_counts(fake: FakeConvert) -> None:
+    stored = fake.store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT)
+    with client_for(fake) as client:
+        pager = client.experiences.list(account_id=ACCOUNT, project_id=PROJECT, page_size=5)
+        assert isinstance(pager, SyncPager)
+        listed = list(pager)
+        assert all(isinstance(e, models.Experience) for e in listed)
+        assert sorted(e.id for e in listed if e.id) == sorted(stored)
+        assert pager.count() == len(stored)
+        first = pager.first_page()
+        assert len(first.items) == 5
+        assert sum(len(page.items) for page in pager.pages()) == len(stored)
+
+
+def test_leaving_a_list_early_stops_the_fetching(fake: FakeConvert) -> None:
+    with client_for(fake) as client:
+        fake.requests.clear()
+        pager = client.experiences.list(account_id=ACCOUNT, project_id=PROJECT, page_size=1)
+        for n, _ in enumerate(pager):
+            if n == 2:
+                break
+        sent = len(fake.requests_for("getExperiencesList"))
+    total = len(fake.store.collection("experiences", account_id=ACCOUNT, project_id=PROJECT))
+    assert 3 <= sent < total
+
+
+def test_calls_return_the_async_clients_types(fake: FakeConvert) -> None:
+    with client_for(fake) as client:
+        tag = client.tags.create(account_id=ACCOUNT, project_id=PROJECT, name="from a script")
+        assert isinstance(tag, models.Tag)
+        assert tag.id is not None
+        fetched = client.tags.get(account_id=ACCOUNT, project_id=PROJECT, tag_id=tag.id)
+        assert (fetched.id, fetched.name) == (tag.id, "from a script")
+        raw = client.request("GET", f"/accounts/{ACCOUNT}/projects/{PROJECT}/tags/{tag.id}")
+        assert raw["name"] == "from a script"
+        with pytest.raises(NotFoundError):
+            client.tags.get(account_id=ACCOUNT, project_id=PROJECT, tag_id=999_999)
+
+
+def test_report_export_downloads_to_a_file(fake: FakeConvert, tmp_path: Path) -> None:
+    experience = next(
+        e["id"]
+        for e in fake.store.items("experiences", account_id=ACCOUNT, project_id=PROJECT)
+        if e.get("goals") and e.get("status") == "active"
+    )
+    with client_for(fake) as client:
+        export = client.reports.export(
+            account_id=ACCOUNT,
+            project_id=PROJECT,
+            experience_id=experience,
+            report_type="csv_aggregated",
+        )
+        saved = client.reports.download(export, to=tmp_path / "report.csv")
+    assert saved.read_text().splitlines()[0].count(",") > 2
+
+
+def test_many_threads_share_one_client(fake: FakeConvert) -> None:
+    with client_for(fake) as client, ThreadPoolExecutor(8) as pool:
+        names = list(
+            pool.map(
+                lambda n: (
+                    client.tags.create(
+                        account_id=ACCOUNT, project_id=PROJECT, name=f"thread {n}"
+                    ).name
+                ),
+                range(16),
+            )
+        )
+    assert sorted(names) == sorted(f"thread {n}" for n in range(16))
+
+
+def test_a_closed_client_stops_its_thread_and_refuses_calls(fake: FakeConvert) -> None:
+    client = client_for(fake).open()
+    thread = client._portal._thread
+    assert thread.is_alive()
+    client.close()
+    assert not thread.is_alive()
+    with pytest.raises(ClientStateError, match="closed"):
+        client.tags.get(account_id=ACCOUNT, project_id=PROJECT, tag_id=1)
+
+
+def test_tracking_from_worker_threads_is_delivered(fake: FakeConvert) -> None:
+    key = fake.serving.sdk_key(ACCOUNT, PROJECT)
+    with TrackingClient(
+        key.sdk_key,
+        key.secret,
+        account_id=ACCOUNT,
+        project_id=PROJECT,
+        config_base_url=fake.serving_url,
+        track_base_url=fake.serving_url,
+    ) as tracker:
+        config = tracker.fetch_config()
+        assert config is not None
+
+        def track(worker: int) -> None:
+            for n in range(50):
+                goal = 100 + n % 3
+                assert tracker.track_conversion(f"visitor-{worker}-{n}", goal_id=goal)
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(track, range(4)))
+        assert tracker.flush(timeout=30)
+        assert tracker.stats.sent == 200
+    assert len(fake.serving.events) == 200
