@@ -346,3 +346,11 @@ async def test_sigkill_mid_export_then_resume(fake: FakeConvert, tmp_path: Path)
     fetched_twice = [i for i, n in total.items() if n > 1]
     # only those in flight (or fetched but not yet recorded) when the process died
     assert len(fetched_twice) <= 2 * concurrency
+
+
+@pytest.mark.anyio
+async def test_version_names_the_package_version() -> None:
+    from convert_async import __version__
+
+    run = await cli("--version")
+    assert (run.returncode, run.stdout.strip()) == (0, f"convert-async {__version__}")

@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from .._version import __version__
 from ..v2.client import ENV_BASE_URL
 from ._commands import (
     ENV_ACCOUNT_ID,
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert Experiences from the command line (asyncio SDK).",
         epilog="Run 'convert-async COMMAND --help' for the options of a command.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_connection_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -1,4 +1,10 @@
-"""pytest plugin (registered through the ``pytest11`` entry point): the ``fake_convert`` fixture."""
+"""pytest plugin with the ``fake_convert`` fixture; opt in from your ``conftest.py``::
+
+    pytest_plugins = ["convert_async.testing.pytest_plugin"]
+
+(or ``pytest -p convert_async.testing.pytest_plugin``). It is not loaded into every pytest
+session of a project that merely installs the SDK.
+"""
 
 from __future__ import annotations
 
