@@ -13,6 +13,7 @@ from aiohttp import web
 # The SDK's own fixture, opted into as a user would (the plugin does not load itself).
 pytest_plugins = ["convert_async.testing.pytest_plugin"]
 
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
