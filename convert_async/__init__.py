@@ -3,6 +3,8 @@
 >>> from convert_async import ConvertClient, HmacAuth
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._convert import CookieAuth, HmacAuth, SecretKeyAuth
 from ._core.errors import (
     APIConnectionError,
@@ -26,8 +28,10 @@ from ._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
 from ._core.retry import RetryPolicy
 from ._core.session import Timeout
 from ._version import __version__
-from .serving import TrackingClient
 from .v2 import ConvertClient
+
+if TYPE_CHECKING:
+    from .serving import TrackingClient
 
 __all__ = [
     "APIConnectionError",
@@ -58,3 +62,12 @@ __all__ = [
     "UnprocessableEntityError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The tracking client (and its config models) loads when first used.
+    if name == "TrackingClient":
+        from .serving import TrackingClient
+
+        return TrackingClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,6 +18,7 @@ from pathlib import Path
 import anyio
 import pytest
 
+from convert_async import SecretKeyAuth
 from convert_async.testing import FakeConvert
 from convert_async.v2 import OPERATIONS, ConvertClient
 from convert_async.v2._resource import Resource
@@ -35,11 +36,14 @@ _TABLE_ROW = re.compile(
 
 
 def _resources() -> dict[str, type[Resource]]:
+    client = ConvertClient(SecretKeyAuth("key-id", "key-secret"))  # never opened
     found: dict[str, type[Resource]] = {}
-    for name, attr in vars(ConvertClient).items():
-        func = attr.func if isinstance(attr, cached_property) else None
-        if isinstance(func, type) and issubclass(func, Resource):
-            found[name] = func
+    for cls in type(client).__mro__:
+        for name, attr in vars(cls).items():
+            if isinstance(attr, cached_property):
+                resource = getattr(client, name)
+                if isinstance(resource, Resource):
+                    found[name] = type(resource)
     return found
 
 

@@ -670,7 +670,9 @@ def render_resource(resource: str, methods: list[Method], names: Names) -> str:
         + f" {method.reply} {method.item}"
         for method in methods
     )
-    typing_names = ["Any"] + [name for name in ("Literal",) if re.search(rf"\b{name}\b", uses)]
+    typing_names = ["TYPE_CHECKING", "Any"] + [
+        name for name in ("Literal",) if re.search(rf"\b{name}\b", uses)
+    ]
     lines = [
         HEADER.format(doc=f"{class_name}: {len(methods)} operations of Convert REST v2."),
         "from __future__ import annotations",
@@ -683,12 +685,18 @@ def render_resource(resource: str, methods: list[Method], names: Names) -> str:
         "",
         "from ..._core._constants import DEFAULT_PAGE_SIZE" if "DEFAULT_PAGE_SIZE" in uses else "",
         "from ..._core.multipart import Upload" if "Upload" in uses else "",
+        "from ..._lazy import LazyModule",
         "from ..._core.pagination import AsyncPager"
         if any(method.kind != "call" for method in methods)
         else "",
-        "from .. import models, requests",
         f"from ..{extras[0]} import {extras[1]}" if extras else "",
         "from .._resource import Resource",
+        "",
+        "if TYPE_CHECKING:",
+        "    from .. import models, requests",
+        "else:  # imported on first use: thousands of classes most programs never touch",
+        '    models = LazyModule("convert_async.v2.models")',
+        '    requests = LazyModule("convert_async.v2.requests")',
         "from .._bodies import read_upload" if any(method.uploads for method in methods) else "",
         "",
         f'__all__ = ["{class_name}"]',
@@ -855,6 +863,7 @@ def generate(spec: Spec) -> dict[Path, str]:
     for resource, group in by_resource.items():
         files[package / "resources" / f"{resource}.py"] = render_resource(resource, group, names)
     files[package / "resources" / "__init__.py"] = render_resources_init(by_resource)
+    files[package / "_client_resources.py"] = render_client_resources(by_resource)
     files[ROOT / "convert_async" / "sync" / "_resources.py"] = render_sync_resources(
         by_resource, names
     )
@@ -939,13 +948,72 @@ def render_sync_resources(by_resource: dict[str, list[Method]], names: Names) ->
     )
 
 
+def render_client_resources(by_resource: dict[str, list[Method]]) -> str:
+    """The resource attributes of ``ConvertClient``, each module imported on first use."""
+    lines = [
+        HEADER.format(doc="The resource attributes of :class:`~convert_async.v2.ConvertClient`."),
+        "from __future__ import annotations",
+        "",
+        "from functools import cached_property",
+        "from typing import TYPE_CHECKING",
+        "",
+        "if TYPE_CHECKING:",
+    ]
+    names = {r: RESOURCE_CLASSES.get(r, pascal(r)) for r in sorted(by_resource)}
+    lines += [f"    from .resources.{r} import {c}" for r, c in names.items()]
+    lines += [
+        "",
+        '__all__ = ["ResourceAttributes"]',
+        "",
+        "",
+        "class ResourceAttributes:",
+        '    """One attribute per API group, created (and its module imported) on first use and',
+        '    bound to this client (a ``with_options`` copy gets its own)."""',
+    ]
+    for resource, class_name in names.items():
+        lines += [
+            "",
+            "    @cached_property",
+            f"    def {resource}(self) -> {class_name}:",
+            f'        """{by_resource[resource][0].op.tag} operations."""',
+            f"        from .resources.{resource} import {class_name}",
+            "",
+            f"        return {class_name}(self)  # type: ignore[arg-type]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def render_resources_init(by_resource: dict[str, list[Method]]) -> str:
     names = {r: RESOURCE_CLASSES.get(r, pascal(r)) for r in sorted(by_resource)}
-    imports = "\n".join(f"from .{r} import {c}" for r, c in names.items())
+    imports = "\n".join(f"    from .{r} import {c}" for r, c in names.items())
+    modules = "\n".join(f"    {c!r}: {r!r}," for r, c in names.items())
     exports = "\n".join(f"    {c!r}," for c in sorted(names.values()))
     return (
         HEADER.format(doc="The resource classes of ``ConvertClient``, one per API group.")
-        + f"\nfrom __future__ import annotations\n\n{imports}\n\n__all__ = [\n{exports}\n]\n"
+        + f"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+{imports}
+
+__all__ = [
+{exports}
+]
+
+# Each class is imported from its module on first use.
+_MODULES = {{
+{modules}
+}}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return getattr(importlib.import_module(f"{{__name__}}.{{_MODULES[name]}}"), name)
+    raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+"""
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 from .._core.errors import RequestValidationError
 from ._resource import Resource, StrPath
-from .bulk import BulkExport, export_reports
+
+if TYPE_CHECKING:
+    from .bulk import BulkExport
 
 __all__ = ["ExportLink", "ReportsExtras"]
 
@@ -47,4 +49,6 @@ class ReportsExtras(Resource):
 
     def export_many(self, **options: Any) -> BulkExport:
         """Many experiences' reports to CSV/JSONL: ``export_reports(client, **options)``."""
+        from .bulk import export_reports  # the export machinery loads when first used
+
         return export_reports(self._client, **options)

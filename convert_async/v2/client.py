@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Mapping
-from functools import cached_property
 
 from .._convert import CONVERT_ENVELOPES, HmacAuth, SecretKeyAuth, parse_convert_error
 from .._core._constants import (
@@ -18,38 +17,7 @@ from .._core.client import BaseClient, ClientOptions
 from .._core.errors import ConvertError
 from .._core.retry import RetryPolicy
 from .._core.session import HttpSession, Timeout
-from .resources import (
-    Accounts,
-    Ai,
-    ApiKeys,
-    Audiences,
-    Changes,
-    Collaborators,
-    CookieAuthentication,
-    CurrentUser,
-    Domains,
-    Experiences,
-    Features,
-    Files,
-    Goals,
-    Heatmaps,
-    Hypotheses,
-    Images,
-    KnowledgeBases,
-    Locations,
-    Oauth,
-    Observations,
-    Projects,
-    Reports,
-    SdkKeys,
-    Sections,
-    Tags,
-    Variations,
-    Versions,
-    VisitorDataPlaceholders,
-    VisitorInsights,
-    VisitorsData,
-)
+from ._client_resources import ResourceAttributes
 
 __all__ = ["DEFAULT_BASE_URL", "ConvertClient", "auth_from_env"]
 
@@ -83,7 +51,7 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> Auth:
     raise ConvertError(f"{ENV_AUTH_METHOD} must be 'hmac' or 'secret_key', not {method!r}")
 
 
-class ConvertClient(BaseClient):
+class ConvertClient(ResourceAttributes, BaseClient):
     """Async client for the Convert REST API v2.
 
     One connection pool per client, opened by ``async with`` and closed on exit::
@@ -135,36 +103,3 @@ class ConvertClient(BaseClient):
 
     def __repr__(self) -> str:
         return f"ConvertClient(base_url={self.base_url!r}, auth={self._http.auth!r})"
-
-    # One attribute per API group, created on first use and bound to this client (a
-    # with_options copy gets its own).
-    accounts = cached_property(Accounts)
-    ai = cached_property(Ai)
-    api_keys = cached_property(ApiKeys)
-    audiences = cached_property(Audiences)
-    changes = cached_property(Changes)
-    collaborators = cached_property(Collaborators)
-    cookie_auth = cached_property(CookieAuthentication)
-    domains = cached_property(Domains)
-    experiences = cached_property(Experiences)
-    features = cached_property(Features)
-    files = cached_property(Files)
-    goals = cached_property(Goals)
-    heatmaps = cached_property(Heatmaps)
-    hypotheses = cached_property(Hypotheses)
-    images = cached_property(Images)
-    knowledge_bases = cached_property(KnowledgeBases)
-    locations = cached_property(Locations)
-    oauth = cached_property(Oauth)
-    observations = cached_property(Observations)
-    projects = cached_property(Projects)
-    reports = cached_property(Reports)
-    sdk_keys = cached_property(SdkKeys)
-    sections = cached_property(Sections)
-    tags = cached_property(Tags)
-    user = cached_property(CurrentUser)
-    variations = cached_property(Variations)
-    versions = cached_property(Versions)
-    visitor_data_placeholders = cached_property(VisitorDataPlaceholders)
-    visitor_insights = cached_property(VisitorInsights)
-    visitors_data = cached_property(VisitorsData)

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgspec import UNSET, UnsetType
 
 from ..._core._constants import DEFAULT_PAGE_SIZE
 from ..._core.pagination import AsyncPager
-from .. import models, requests
+from ..._lazy import LazyModule
 from .._resource import Resource
+
+if TYPE_CHECKING:
+    from .. import models, requests
+else:  # imported on first use: thousands of classes most programs never touch
+    models = LazyModule("convert_async.v2.models")
+    requests = LazyModule("convert_async.v2.requests")
 
 __all__ = ["Accounts"]
 
