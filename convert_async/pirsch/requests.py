@@ -24,8 +24,8 @@ __all__ = [
     "BatchSession",
     "ClientRequest",
     "ConversionGoalRequest",
-    "CustomMetricType",
     "CreateDomainRequest",
+    "CustomMetricType",
     "DomainIdRequest",
     "DomainQuery",
     "EmailReportsRequest",
@@ -337,7 +337,7 @@ class EmailReportsRequest(_EmailReportSettings, kw_only=True):
     domain_id: str
     emails: Annotated[list[str], Meta(min_length=1)]
     interval: ReportInterval
-    start_date: dt.date | None | UnsetType = UNSET
+    start_date: dt.date | UnsetType | None = UNSET
 
 
 class UpdateEmailReportRequest(_EmailReportSettings, kw_only=True):
@@ -361,13 +361,13 @@ class ConversionGoalRequest(RequestModel, kw_only=True):
 
     domain_id: str
     name: str
-    path_pattern: str | None | UnsetType = UNSET
+    path_pattern: str | UnsetType | None = UNSET
     tags: list[str] | UnsetType = UNSET
-    event_name: str | None | UnsetType = UNSET
-    event_meta_key: str | None | UnsetType = UNSET
-    event_meta_value: str | None | UnsetType = UNSET
-    custom_metric_key: str | None | UnsetType = UNSET
-    custom_metric_type: CustomMetricType | None | UnsetType = UNSET
+    event_name: str | UnsetType | None = UNSET
+    event_meta_key: str | UnsetType | None = UNSET
+    event_meta_value: str | UnsetType | None = UNSET
+    custom_metric_key: str | UnsetType | None = UNSET
+    custom_metric_type: CustomMetricType | UnsetType | None = UNSET
     visitors: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
     cr: Annotated[float, Meta(ge=0)] | UnsetType = UNSET
     custom_metric_total_goal: Annotated[float, Meta(ge=0)] | UnsetType = UNSET

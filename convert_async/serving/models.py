@@ -2,8 +2,9 @@
 
 Responses decode in one msgspec pass. Unknown fields are ignored and enum-like fields are typed
 ``str`` (the documented values are listed in the docstrings), so a server that grows new fields
-or values never breaks decoding. Ids are strings, as the serving API sends them, and optional, as Convert's generated types
-(``convertcom/javascript-sdk`` ``packages/types/src/config/types.gen.ts``: ``id?: string``) have them.
+or values never breaks decoding. Ids are strings, as the serving API sends them, and optional:
+the seed marks no response field required and Convert's generated types
+(``convertcom/javascript-sdk`` ``packages/types/src/config/types.gen.ts``) have ``id?: string``.
 
 The tracking side has two layers: :class:`TrackingEvent` is what the client queues (one event of
 one visitor; it is also what a spool file holds), and :class:`TrackingPayload` is the body of one

@@ -15,7 +15,12 @@ __all__ = [
     "Audience",
     "Experience",
     "ExperienceVariation",
-    "Goal", "Hypothesis", "Project", "Report", "Variation"]
+    "Goal",
+    "Hypothesis",
+    "Project",
+    "Report",
+    "Variation",
+]
 
 Ident = str | int
 
