@@ -129,21 +129,38 @@ def test_an_sdk_operation_outside_the_spec_is_a_failure(script: ModuleType) -> N
 
 def test_every_other_api_operation_has_a_row(script: ModuleType) -> None:
     text = DOC.read_text(encoding="utf-8")
-    assert [api.client for api in script.OTHER_APIS] == ["v1", "pirsch", "giosg"]
+    assert [api.client for api in script.OTHER_APIS] == ["v1", "pirsch", "giosg", "tracker"]
     for api in script.OTHER_APIS:
         catalog = script.load_other_catalog(api)
         assert f"# {api.title}\n" in text
         assert f"{len(api.operations)} in the registry; {len(catalog)} of {len(catalog)}" in text
+        assert f"- **Fields (every operation):** {api.fields}\n" in text
         for entry in catalog:
             op = api.operations[entry["operation"]]
-            row = f"| `{entry['operation']}` | `{api.client}.{op.resource}.{op.name}(...)` |"
+            call = api.call.format(client=api.client, resource=op.resource, name=op.name)
+            row = f"| `{entry['operation']}` | `{call}` |"
             assert row in text
+            line = next(line for line in text.splitlines() if line.startswith(row))
+            # Every row ends with its evidence: a public source, or a plain "seed only" /
+            # "inferred" when no public source confirms the method and path.
+            evidence = line.rstrip(" |").rsplit(" | ", 1)[-1]
+            assert evidence == script.evidence_cell(api, entry).replace("|", "\\|")
+            if entry["path_confidence"] == "confirmed":
+                # A source by URL or repository + path; the two v1 samples known only by their
+                # search-index ids say so.
+                assert "http" in evidence or "/" in evidence or "not identified" in evidence
+            else:
+                assert evidence.startswith(("**seed only**", "**inferred**")), line
             assert f"## {api.client}: {entry['tag']}\n" in text
 
 
 def test_other_api_sections_report_their_paging_and_hosts(script: ModuleType) -> None:
     text = DOC.read_text(encoding="utf-8")
-    assert "| `list_projects` | `v1.projects.list(...)` | GET | `/projects` | confirmed " in text
+    assert "| `list_projects` | `v1.projects.list(...)` | GET | `/projects/` | confirmed " in text
+    assert "support.convert.com/hc/en-us/articles/360045754791" in text
+    assert "`tracker.fetch_config(...)` | GET | `/config/{sdk_key}` (config host)" in text
+    assert "`/track/{sdk_key}` (tracking host)" in text
+    assert "**seed only** (`giosg-experiments-api.txt`); same text: https://docs.giosg.com/" in text
     assert "| body pages | `list_projects` |" in text
     assert (
         "`pirsch.statistics.pages(...)` | GET | `/statistics/page` | confirmed | limit/offset |"

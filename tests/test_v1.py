@@ -252,14 +252,15 @@ async def test_variations_add_and_delete_round_trip(
         project_id=ids["project_id"], experience_id=ids["experience_id"], name="Green", css="a{}"
     )
     assert added.variations is not None
-    new = added.variations[-1]
+    new = added.variations[-1].variation
+    assert new is not None
     assert (new.name, new.css) == ("Green", "a{}")
     assert new.id is not None
     after = await client.variations.delete(
         project_id=ids["project_id"], experience_id=ids["experience_id"], variation_id=str(new.id)
     )
     assert after.variations is not None
-    assert str(new.id) not in {str(v.id) for v in after.variations}
+    assert str(new.id) not in {str(v.variation.id) for v in after.variations if v.variation}
 
 
 async def test_shares_data_with_fake_convert() -> None:

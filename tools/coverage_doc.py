@@ -6,8 +6,10 @@ row per spec operation, with the SDK method that implements it, the method and p
 gives, and the spec's operationId as the evidence. Any disagreement between the SDK's registry
 (``convert_async.v2.OPERATIONS``) and the spec (an operation missing on either side, another
 method, path, query or header parameter) is listed at the top and makes ``--check`` fail. The
-other APIs (Convert v1, Pirsch, giosg Experiments; :data:`OTHER_APIS`) follow, each from its
-registry and its catalog.
+other APIs (Convert v1, Pirsch, giosg Experiments, Convert's tracking/config API;
+:data:`OTHER_APIS`) follow, each from its registry and its catalog, with the public source that
+confirms each operation's method and path and its fields (repository + path or URL, from the
+catalog's ``evidence``), or a plain "seed only" / "inferred" where no public source does.
 
     python tools/coverage_doc.py            # (re)write docs/coverage.md
     python tools/coverage_doc.py --check    # exit 1 if docs/coverage.md is stale or the SDK
@@ -29,6 +31,7 @@ from typing import Any
 
 from convert_async import giosg, pirsch, v1
 from convert_async._core.operation import Operation
+from convert_async.serving import _operations as serving_operations
 from convert_async.v2 import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,6 +149,12 @@ class OtherApi:
     client: str
     table: str
     note: str
+    seed: str
+    """The seed file (``/work/shared/seeds``) the catalog started from."""
+    fields: str
+    """The public source of the request and response fields, for every operation."""
+    call: str = "{client}.{resource}.{name}(...)"
+    """How an SDK call is written (``client``, ``resource``, ``name``)."""
 
 
 OTHER_APIS: tuple[OtherApi, ...] = (
@@ -157,7 +166,14 @@ OTHER_APIS: tuple[OtherApi, ...] = (
         table="convert_async/v1/_operations.py",
         note="`ConvertV1Client` warns on construction; the last column names the v2 operation "
         "that replaces each one (`convert_async.v1.V2_EQUIVALENTS`). Lists send `page` and "
-        "`results_per_page` in the JSON body and stop at a short page.",
+        "`results_per_page` in the JSON body and stop at a short page. `list_projects` requests "
+        "`/projects/` with the trailing slash (part of the HMAC-signed URL), as Convert's Python "
+        "support article and the public v1 sample sign and request it; no public source shows "
+        "whether `/projects` without it is refused, so `FakeConvertV1` routes both. No public "
+        "source gives v1's fields: they are the seed's (`variations[]` nested as "
+        '`{"variation": {...}, "percentage"}`), and 19 of the 25 paths are inferred.',
+        seed="convert-api-v1.txt",
+        fields="**seed only** (`convert-api-v1.txt`)",
     ),
     OtherApi(
         title="Pirsch analytics API",
@@ -167,7 +183,13 @@ OTHER_APIS: tuple[OtherApi, ...] = (
         table="convert_async/pirsch/_operations.py",
         note="Statistics take a `StatisticsFilter` sent as query parameters; lists page with "
         "`limit`/`offset` (at most 100 rows per request). An access key may only call the "
-        "Tracking operations.",
+        "Tracking operations. Fields follow Pirsch's current reference, not the 2022 seed: "
+        "e-mail reports take `interval` 0 (daily), conversion goals need `path_pattern` and/or "
+        "the event fields, and hits, events and sessions no longer carry the seed's proxy "
+        "headers or `dnt` (neither the reference nor the Go SDK's `PageView` has them; "
+        "`FakePirsch` ignores them).",
+        seed="pirsch-api.txt",
+        fields="`pirsch-analytics/docs` `docs/api-sdks/api-v1.md`",
     ),
     OtherApi(
         title="giosg Experiments API",
@@ -176,10 +198,78 @@ OTHER_APIS: tuple[OtherApi, ...] = (
         client="giosg",
         table="convert_async/giosg/_operations.py",
         note="The list follows cursor `next` links; the weekly results live on the Reporting "
-        "API host (`reporting_base_url`).",
+        "API host (`reporting_base_url`), which takes API tokens only (`Authorization: Token`, "
+        "https://docs.giosg.com/api_reference/reporting/http_api/general): a `GiosgBearerAuth` "
+        "client gets `GiosgReportingAuthError` there before sending.",
+        seed="giosg-experiments-api.txt",
+        fields="https://docs.giosg.com/api_reference/giosg_live/giosg_http_api/experiments/ "
+        "(the seed is this page word for word); results: "
+        "https://docs.giosg.com/api_reference/reporting/http_api/experiment_results",
+    ),
+    OtherApi(
+        title="Convert tracking/config API (serving)",
+        catalog="convert-serving-operations.json",
+        operations=serving_operations.OPERATIONS,
+        client="tracker",
+        table="convert_async/serving/_operations.py",
+        note="`TrackingClient` fetches the config from the config host and sends tracking "
+        "batches to the metrics host (`[project_id]` replaced). Response ids are optional: the "
+        "seed marks no response field required and the generated types have `id?: string`.",
+        seed="convert-tracking-config-api.txt",
+        fields="`convertcom/javascript-sdk` `packages/types/src/config/types.gen.ts` "
+        "(generated from https://api.convert.com/doc/serving/)",
+        call="{client}.{name}(...)",
     ),
 )
 """The APIs documented after Convert v2, in document order."""
+
+_SOURCE_PATTERNS = (
+    # owner/repo path/to/file.ext
+    re.compile(r"\b(?:pirsch-analytics|convertcom|giosg)/[\w.-]+ [\w./-]+\.\w+"),
+    re.compile(r"https?://[^\s,;)'\"]+"),
+    re.compile(r"\bdocs\.giosg\.com/[^\s,;)'\"]+"),
+    re.compile(r"search-index file ids? [\d ,and]+\d"),
+)
+_HOSTS = {"reporting": "reporting host", "config": "config host", "track": "tracking host"}
+# Base URLs of the APIs themselves, quoted in the evidence but not sources of it.
+_API_HOSTS = re.compile(
+    r"https?://(?:api\.convert\.com/api|app\.convert\.com/api|cdn-[\w-]+\.convertexperiments"
+    r"|api\.pirsch\.io|service\.giosg\.com|api\.giosg\.com/api)"
+)
+
+
+def _sources(evidence: str) -> list[str]:
+    """The public sources an evidence text names, in order, each once."""
+    found: list[tuple[int, str]] = []
+    for pattern in _SOURCE_PATTERNS:
+        found.extend((m.start(), m.group(0).rstrip(".")) for m in pattern.finditer(evidence))
+    sources: list[str] = []
+    for _, text in sorted(found):
+        if _API_HOSTS.match(text):
+            continue
+        if text.startswith("docs.giosg.com"):
+            text = "https://" + text
+        if text.startswith("search-index"):
+            text = f"public code, {text} (repository not identified)"
+        if not any(text in seen or seen in text for seen in sources):
+            sources.append(text)
+    return sources
+
+
+def evidence_cell(api: OtherApi, entry: Mapping[str, Any]) -> str:
+    """The method-and-path evidence of one catalog entry, plainly: the public sources it names,
+    or "seed only" / "inferred" when none confirms it."""
+    sources = _sources(str(entry.get("evidence", "")))
+    shown = "; ".join(f"`{s}`" if " " in s else s for s in sources[:4])
+    confidence = entry["path_confidence"]
+    if confidence == "inferred":
+        return f"**inferred** (no public source; seed `{api.seed}` gives the parameters)" + (
+            f"; related: {shown}" if shown else ""
+        )
+    if confidence == "from_seed":
+        return f"**seed only** (`{api.seed}`)" + (f"; same text: {shown}" if shown else "")
+    return shown or f"**seed only** (`{api.seed}`)"
+
 
 _PAGING_STYLES = {"page/results_per_page": "body pages", "limit/offset": "limit/offset"}
 
@@ -199,8 +289,9 @@ def _other_rows(api: OtherApi, entries: Sequence[Mapping[str, Any]]) -> list[str
     extra = api.client == "v1"
     lines = [
         "| operation | SDK call | method | path | path confidence | paginated |"
-        + (" v2 replacement |" if extra else ""),
-        "|---|---|---|---|---|---|" + ("---|" if extra else ""),
+        + (" v2 replacement |" if extra else "")
+        + " evidence: method and path |",
+        "|---|---|---|---|---|---|" + ("---|" if extra else "") + "---|",
     ]
     for entry in entries:
         name = entry["operation"]
@@ -212,16 +303,20 @@ def _other_rows(api: OtherApi, entries: Sequence[Mapping[str, Any]]) -> list[str
             if extra and name in v1.V2_EQUIVALENTS
             else (" |" if extra else "")
         )
+        evidence = f" {_cell(evidence_cell(api, entry))} |"
         if op is None:
             lines.append(
                 f"| `{name}` | not implemented | {entry['method']} | `{_cell(entry['path'])}` "
-                f"| {entry['path_confidence']} | {paging} |" + replacement
+                f"| {entry['path_confidence']} | {paging} |" + replacement + evidence
             )
             continue
-        host = " (reporting host)" if op.base else ""
+        host = f" ({_HOSTS.get(op.base, op.base + ' host')})" if op.base else ""
+        call = api.call.format(client=api.client, resource=op.resource, name=op.name)
         lines.append(
-            f"| `{name}` | `{api.client}.{op.resource}.{op.name}(...)` | {op.http_method} "
-            f"| `{_cell(op.path)}`{host} | {entry['path_confidence']} | {paging} |" + replacement
+            f"| `{name}` | `{call}` | {op.http_method} "
+            f"| `{_cell(op.path)}`{host} | {entry['path_confidence']} | {paging} |"
+            + replacement
+            + evidence
         )
     return lines
 
@@ -259,6 +354,9 @@ def render_other(api: OtherApi, entries: Sequence[Mapping[str, Any]] | None = No
         f"{len(catalog)} catalog operations implemented",
         "- **Path confidence:** "
         + ", ".join(f"{count} {kind}" for kind, count in sorted(confidence.items())),
+        f"- **Fields (every operation):** {api.fields}",
+        f"- **Seed:** `{api.seed}`; an operation marked **seed only** or **inferred** has no "
+        "public source confirming its method and path",
         f"- **Registry vs catalog mismatches:** {len(mismatches)}",
         *(f"  - {item}" for item in mismatches),
         "",

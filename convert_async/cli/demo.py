@@ -107,14 +107,20 @@ async def _tracking_burst(fake: FakeConvert, account_id: int, project_id: int) -
         track_base_url=fake.serving_url,
     ) as tracker:
         config = await tracker.fetch_config()
-        running = [e for e in config.experiences if e.variations]
+        # Ids are optional in the serving types; the fake's config always carries them.
+        running = [
+            (e.id, [v.id for v in e.variations if v.id is not None])
+            for e in config.experiences
+            if e.id is not None and e.variations
+        ]
+        goal_id = next((g.id for g in config.goals if g.id is not None), None)
         started = time.perf_counter()
         for n in range(visitors):
-            experience = running[n % len(running)]
-            variation = experience.variations[n % len(experience.variations)]
-            tracker.track_bucketing(f"visitor-{n}", experience.id, variation.id)
-            if n % 4 == 0 and config.goals:
-                tracker.track_conversion(f"visitor-{n}", config.goals[0].id, revenue=19.99)
+            experience_id, variation_ids = running[n % len(running)]
+            variation_id = variation_ids[n % len(variation_ids)]
+            tracker.track_bucketing(f"visitor-{n}", experience_id, variation_id)
+            if n % 4 == 0 and goal_id is not None:
+                tracker.track_conversion(f"visitor-{n}", goal_id, revenue=19.99)
         enqueued = time.perf_counter() - started
     stats = tracker.stats
     return (

@@ -1,7 +1,7 @@
 """giosg Experiments API: client, auth, operation table, request and response models."""
 
 from ._operations import OPERATIONS
-from .auth import GiosgBearerAuth, GiosgTokenAuth
+from .auth import GiosgBearerAuth, GiosgReportingAuthError, GiosgTokenAuth
 from .client import DEFAULT_BASE_URL, DEFAULT_REPORTING_BASE_URL, GiosgClient, parse_giosg_error
 from .models import Experiment, ExperimentGroupInfo
 from .requests import ExperimentGroup, GroupGoalRule
@@ -15,6 +15,7 @@ __all__ = [
     "ExperimentGroupInfo",
     "GiosgBearerAuth",
     "GiosgClient",
+    "GiosgReportingAuthError",
     "GiosgTokenAuth",
     "GroupGoalRule",
     "parse_giosg_error",

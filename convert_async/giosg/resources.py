@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from .._core.pagination import AsyncPager
 from ._operations import OPERATIONS
+from .auth import REPORTING_AUTH_DOCS, GiosgBearerAuth, GiosgReportingAuthError
 from .models import Experiment, WeeklyResults
 from .requests import (
     CreateExperimentRequest,
@@ -99,7 +100,17 @@ class Experiments:
         control_group_goal_rule_id: GroupGoalRule | UnsetType = UNSET,
     ) -> WeeklyResults:
         """Weekly results per group/goal/rule from the Reporting API (another host); with
-        ``control_group_goal_rule_id`` the reply includes significance statistics."""
+        ``control_group_goal_rule_id`` the reply includes significance statistics.
+
+        The Reporting API takes user API tokens only (giosg's reporting docs): with a
+        :class:`~convert_async.giosg.GiosgBearerAuth` client this raises
+        :class:`~convert_async.giosg.GiosgReportingAuthError` without sending anything."""
+        if isinstance(self._client._http.auth, GiosgBearerAuth):
+            raise GiosgReportingAuthError(
+                "giosg's Reporting API (weekly results) needs a user API token "
+                "(Authorization: Token ...), not an OAuth2 Bearer token: use "
+                f"GiosgClient(token=...) or GiosgTokenAuth for it (see {REPORTING_AUTH_DOCS})"
+            )
         return await self._client._call(
             OPERATIONS["get_experiment_weekly_results"],
             WeeklyResults,

@@ -143,19 +143,28 @@ class Client(ResponseModel):
 
 
 class EmailReport(ResponseModel):
-    """A recurring e-mail report (``interval`` in weeks)."""
+    """A recurring e-mail report (``interval`` in weeks, ``0`` for daily)."""
 
     id: str | None = None
     def_time: dt.datetime | None = None
     mod_time: dt.datetime | None = None
     domain_id: str | None = None
     email: str | None = None
+    reply_to: str | None = None
     interval: int | None = None
+    link_to: str | None = None
+    visitor_graph: bool | None = None
+    summary: bool | None = None
+    top_pages: bool | None = None
+    top_referrer: bool | None = None
+    top_events: bool | None = None
+    hide_dashboard_button: bool | None = None
     next_report: dt.datetime | None = None
 
 
 class ConversionGoal(ResponseModel):
-    """A conversion goal; ``pattern`` is the regex generated from ``path_pattern``."""
+    """A conversion goal, by page (``path_pattern``; ``pattern`` is the regex generated
+    from it) and/or by event (``event_name``, ``event_meta_key``/``event_meta_value``)."""
 
     id: str | None = None
     def_time: dt.datetime | None = None
@@ -164,8 +173,16 @@ class ConversionGoal(ResponseModel):
     name: str | None = None
     path_pattern: str | None = None
     pattern: str | None = None
+    tags: list[str] | None = None
+    event_name: str | None = None
+    event_meta_key: str | None = None
+    event_meta_value: str | None = None
+    custom_metric_key: str | None = None
+    custom_metric_type: str | None = None
     visitor_goal: int | None = None
     cr_goal: float | None = None
+    custom_metric_total_goal: float | None = None
+    custom_metric_avg_goal: float | None = None
     delete_reached: bool | None = None
     email_reached: bool | None = None
 

@@ -14,6 +14,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from .._core.client import PagedBody
 from .._core.codec import RequestModel
+from .._core.errors import RequestValidationError
 
 __all__ = [
     "AccessLinkRequest",
@@ -24,6 +25,7 @@ __all__ = [
     "ClientRequest",
     "ConversionGoalRequest",
     "CreateDomainRequest",
+    "CustomMetricType",
     "DomainIdRequest",
     "DomainQuery",
     "EmailReportsRequest",
@@ -34,7 +36,9 @@ __all__ = [
     "IdRequest",
     "InviteMembersRequest",
     "LinkDomainQuery",
+    "LinkTo",
     "MemberRoleRequest",
+    "ReportInterval",
     "SessionKeepAlive",
     "StatisticsFilter",
     "SubdomainRequest",
@@ -57,15 +61,18 @@ class AccessTokenRequest(RequestModel):
 
 
 class SessionKeepAlive(RequestModel):
-    """Body of ``keep_session_alive``: who the visitor is (IP and request headers)."""
+    """Body of ``keep_session_alive``: who the visitor is (IP and request headers).
+
+    The fields are those of Pirsch's current reference (``pirsch-analytics/docs``
+    ``docs/api-sdks/api-v1.md``, "Keeping Sessions Alive" and "Sending Page Views"), which
+    match the Go SDK's ``PageView``. The 2022 seed's proxy headers (``cf_connecting_ip``,
+    ``x_forwarded_for``, ``forwarded``, ``x_real_ip``) and ``dnt`` are no longer documented:
+    resolve the visitor's address yourself and send it as ``ip`` (``hit_from_headers`` does
+    it from the proxy headers you trust), and honour ``DNT`` before sending.
+    """
 
     ip: str
     user_agent: str
-    cf_connecting_ip: str | UnsetType = UNSET
-    x_forwarded_for: str | UnsetType = UNSET
-    forwarded: str | UnsetType = UNSET
-    x_real_ip: str | UnsetType = UNSET
-    dnt: str | UnsetType = UNSET
     sec_ch_ua: str | UnsetType = UNSET
     sec_ch_ua_mobile: str | UnsetType = UNSET
     sec_ch_ua_platform: str | UnsetType = UNSET
@@ -305,31 +312,75 @@ class UpdateClientRequest(RequestModel):
     description: str | UnsetType = UNSET
 
 
-class EmailReportsRequest(RequestModel):
-    """Body of ``create_email_reports`` (``interval`` in weeks)."""
+ReportInterval = Annotated[int, Meta(ge=0)]
+"""An e-mail report's interval: weeks, or ``0`` for a daily report (current reference)."""
+LinkTo = Literal["", "dashboard", "public", "custom"]
+
+
+class _EmailReportSettings(RequestModel, kw_only=True):
+    """What a report contains (Pirsch's current reference, "Email Reports")."""
+
+    reply_to: str | UnsetType = UNSET
+    link_to: LinkTo | UnsetType = UNSET
+    visitor_graph: bool | UnsetType = UNSET
+    summary: bool | UnsetType = UNSET
+    top_pages: bool | UnsetType = UNSET
+    top_referrer: bool | UnsetType = UNSET
+    top_events: bool | UnsetType = UNSET
+    hide_dashboard_button: bool | UnsetType = UNSET
+
+
+class EmailReportsRequest(_EmailReportSettings, kw_only=True):
+    """Body of ``create_email_reports``: ``interval`` in weeks, ``0`` for daily;
+    ``start_date``: the day of the first report."""
 
     domain_id: str
     emails: Annotated[list[str], Meta(min_length=1)]
-    interval: Annotated[int, Meta(ge=1)]
+    interval: ReportInterval
+    start_date: dt.date | UnsetType | None = UNSET
 
 
-class UpdateEmailReportRequest(RequestModel):
-    """Body of ``update_email_report``."""
+class UpdateEmailReportRequest(_EmailReportSettings, kw_only=True):
+    """Body of ``update_email_report`` (``interval``: weeks, ``0`` for daily)."""
 
     id: str
-    interval: Annotated[int, Meta(ge=1)]
+    interval: ReportInterval
 
 
-class ConversionGoalRequest(RequestModel):
-    """Body of ``create_conversion_goal`` (``visitors`` / ``cr``: the goal's target)."""
+CustomMetricType = Literal["integer", "float"]
+
+
+class ConversionGoalRequest(RequestModel, kw_only=True):
+    """Body of ``create_conversion_goal``.
+
+    Pirsch's current reference: "Either the ``path_pattern`` and/or event fields must be
+    set", so a goal is reached on pages matching ``path_pattern``, by the event
+    ``event_name`` (optionally with the metadata ``event_meta_key`` = ``event_meta_value``),
+    or both. ``visitors`` / ``cr`` / ``custom_metric_*_goal`` are the targets (``0`` to pass).
+    """
 
     domain_id: str
     name: str
-    path_pattern: str
+    path_pattern: str | UnsetType | None = UNSET
+    tags: list[str] | UnsetType = UNSET
+    event_name: str | UnsetType | None = UNSET
+    event_meta_key: str | UnsetType | None = UNSET
+    event_meta_value: str | UnsetType | None = UNSET
+    custom_metric_key: str | UnsetType | None = UNSET
+    custom_metric_type: CustomMetricType | UnsetType | None = UNSET
     visitors: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
     cr: Annotated[float, Meta(ge=0)] | UnsetType = UNSET
+    custom_metric_total_goal: Annotated[float, Meta(ge=0)] | UnsetType = UNSET
+    custom_metric_avg_goal: Annotated[float, Meta(ge=0)] | UnsetType = UNSET
     delete_reached: bool | UnsetType = UNSET
     email_reached: bool | UnsetType = UNSET
+
+    def validate_fields(self) -> None:
+        """Pirsch's rule: ``path_pattern`` and/or the event fields must be set."""
+        if not self.path_pattern and not self.event_name:
+            raise RequestValidationError(
+                "path_pattern", "set path_pattern and/or event_name (the event fields)"
+            )
 
 
 class UpdateConversionGoalRequest(ConversionGoalRequest, kw_only=True):

@@ -8,7 +8,8 @@ every row (``offset`` advances until a page comes back short).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from msgspec import UNSET, UnsetType
@@ -66,6 +67,7 @@ from .requests import (
     ClientRequest,
     ConversionGoalRequest,
     CreateDomainRequest,
+    CustomMetricType,
     DomainIdRequest,
     DomainQuery,
     EmailReportsRequest,
@@ -76,6 +78,7 @@ from .requests import (
     IdRequest,
     InviteMembersRequest,
     LinkDomainQuery,
+    LinkTo,
     MemberRoleRequest,
     SessionKeepAlive,
     StatisticsFilter,
@@ -456,21 +459,60 @@ class EmailReports(_Resource):
         )
 
     async def create(
-        self, *, domain_id: str, emails: Sequence[str], interval: int
+        self,
+        *,
+        domain_id: str,
+        emails: Sequence[str],
+        interval: int,
+        start_date: dt.date | UnsetType | None = UNSET,
+        reply_to: str | UnsetType = UNSET,
+        link_to: LinkTo | UnsetType = UNSET,
+        visitor_graph: bool | UnsetType = UNSET,
+        summary: bool | UnsetType = UNSET,
+        top_pages: bool | UnsetType = UNSET,
+        top_referrer: bool | UnsetType = UNSET,
+        top_events: bool | UnsetType = UNSET,
+        hide_dashboard_button: bool | UnsetType = UNSET,
     ) -> builtins.list[EmailReport]:
-        """Create one report per address, every ``interval`` weeks."""
-        body = EmailReportsRequest(domain_id=domain_id, emails=list(emails), interval=interval)
+        """Create one report per address, every ``interval`` weeks (``0``: daily), the first
+        on ``start_date`` if given."""
+        arguments = dict(locals())
+        arguments.pop("self")
+        arguments["emails"] = builtins.list(emails)
+        body = EmailReportsRequest(**arguments)
         return await self._call("create_email_reports", builtins.list[EmailReport], body)
 
-    async def update(self, *, id: str, interval: int) -> EmailReport:
-        """Change a report's interval (weeks)."""
+    async def update(
+        self,
+        *,
+        id: str,
+        interval: int,
+        reply_to: str | UnsetType = UNSET,
+        link_to: LinkTo | UnsetType = UNSET,
+        visitor_graph: bool | UnsetType = UNSET,
+        summary: bool | UnsetType = UNSET,
+        top_pages: bool | UnsetType = UNSET,
+        top_referrer: bool | UnsetType = UNSET,
+        top_events: bool | UnsetType = UNSET,
+        hide_dashboard_button: bool | UnsetType = UNSET,
+    ) -> EmailReport:
+        """Change a report: its interval (weeks, ``0`` for daily) and contents."""
+        arguments = dict(locals())
+        arguments.pop("self")
         return await self._call(
-            "update_email_report", EmailReport, UpdateEmailReportRequest(id=id, interval=interval)
+            "update_email_report", EmailReport, UpdateEmailReportRequest(**arguments)
         )
 
     async def delete(self, *, id: str) -> None:
         """Delete a report."""
         await self._send("delete_email_report", IdQuery(id=id))
+
+
+def _goal_arguments(given: Mapping[str, Any]) -> dict[str, Any]:
+    arguments = {name: value for name, value in given.items() if name != "self"}
+    if not isinstance(arguments["tags"], UnsetType):
+        arguments["tags"] = builtins.list(arguments["tags"])
+    return arguments
 
 
 class ConversionGoals(_Resource):
@@ -488,15 +530,24 @@ class ConversionGoals(_Resource):
         *,
         domain_id: str,
         name: str,
-        path_pattern: str,
+        path_pattern: str | UnsetType | None = UNSET,
+        tags: Sequence[str] | UnsetType = UNSET,
+        event_name: str | UnsetType | None = UNSET,
+        event_meta_key: str | UnsetType | None = UNSET,
+        event_meta_value: str | UnsetType | None = UNSET,
+        custom_metric_key: str | UnsetType | None = UNSET,
+        custom_metric_type: CustomMetricType | UnsetType | None = UNSET,
         visitors: int | UnsetType = UNSET,
         cr: float | UnsetType = UNSET,
+        custom_metric_total_goal: float | UnsetType = UNSET,
+        custom_metric_avg_goal: float | UnsetType = UNSET,
         delete_reached: bool | UnsetType = UNSET,
         email_reached: bool | UnsetType = UNSET,
     ) -> ConversionGoal:
-        """Create a goal reached on pages matching ``path_pattern`` (e.g. ``/checkout/**``)."""
-        arguments = dict(locals())
-        arguments.pop("self")
+        """Create a goal reached on pages matching ``path_pattern`` (e.g. ``/checkout/**``)
+        and/or by the event ``event_name`` (optionally with ``event_meta_key`` =
+        ``event_meta_value``); at least one of the two must be given."""
+        arguments = _goal_arguments(locals())
         return await self._call(
             "create_conversion_goal", ConversionGoal, ConversionGoalRequest(**arguments)
         )
@@ -507,15 +558,22 @@ class ConversionGoals(_Resource):
         id: str,
         domain_id: str,
         name: str,
-        path_pattern: str,
+        path_pattern: str | UnsetType | None = UNSET,
+        tags: Sequence[str] | UnsetType = UNSET,
+        event_name: str | UnsetType | None = UNSET,
+        event_meta_key: str | UnsetType | None = UNSET,
+        event_meta_value: str | UnsetType | None = UNSET,
+        custom_metric_key: str | UnsetType | None = UNSET,
+        custom_metric_type: CustomMetricType | UnsetType | None = UNSET,
         visitors: int | UnsetType = UNSET,
         cr: float | UnsetType = UNSET,
+        custom_metric_total_goal: float | UnsetType = UNSET,
+        custom_metric_avg_goal: float | UnsetType = UNSET,
         delete_reached: bool | UnsetType = UNSET,
         email_reached: bool | UnsetType = UNSET,
     ) -> ConversionGoal:
-        """Replace a goal's settings."""
-        arguments = dict(locals())
-        arguments.pop("self")
+        """Replace a goal's settings (the same rule as :meth:`create`)."""
+        arguments = _goal_arguments(locals())
         return await self._call(
             "update_conversion_goal", ConversionGoal, UpdateConversionGoalRequest(**arguments)
         )

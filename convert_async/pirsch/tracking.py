@@ -21,10 +21,6 @@ __all__ = ["do_not_track", "event_from_headers", "hit_from_headers"]
 # Pirsch field <- request header (lower case).
 _HEADER_FIELDS = (
     ("accept_language", "accept-language"),
-    ("cf_connecting_ip", "cf-connecting-ip"),
-    ("x_forwarded_for", "x-forwarded-for"),
-    ("forwarded", "forwarded"),
-    ("x_real_ip", "x-real-ip"),
     ("sec_ch_ua", "sec-ch-ua"),
     ("sec_ch_ua_mobile", "sec-ch-ua-mobile"),
     ("sec_ch_ua_platform", "sec-ch-ua-platform"),
@@ -65,8 +61,10 @@ def hit_from_headers(
 ) -> Hit | None:
     """A :class:`Hit` for a request to ``url`` from ``ip``, or None when ``DNT`` is ``1``.
 
-    The user agent, ``Accept-Language``, ``Referer`` (unless ``referrer`` is given), the proxy
-    IP headers and the ``Sec-CH-*`` client hints are taken from ``headers``.
+    The user agent, ``Accept-Language``, ``Referer`` (unless ``referrer`` is given) and the
+    ``Sec-CH-*`` client hints are taken from ``headers``. Proxy headers (``X-Forwarded-For``,
+    ``Forwarded``, ``CF-Connecting-IP``, ``X-Real-IP``) are not sent: Pirsch's current
+    reference and SDKs no longer take them, so pass the visitor's address as ``ip``.
 
     >>> hit_from_headers("https://example.com/", "203.0.113.7", {"DNT": "1"}) is None
     True

@@ -2,7 +2,9 @@
 
 Responses decode in one msgspec pass. Unknown fields are ignored and enum-like fields are typed
 ``str`` (the documented values are listed in the docstrings), so a server that grows new fields
-or values never breaks decoding. Ids are strings, as the serving API sends them.
+or values never breaks decoding. Ids are strings, as the serving API sends them, and optional:
+the seed marks no response field required and Convert's generated types
+(``convertcom/javascript-sdk`` ``packages/types/src/config/types.gen.ts``) have ``id?: string``.
 
 The tracking side has two layers: :class:`TrackingEvent` is what the client queues (one event of
 one visitor; it is also what a spool file holds), and :class:`TrackingPayload` is the body of one
@@ -146,7 +148,7 @@ class ConfigProjectSettings(ResponseModel):
 class ConfigProject(ResponseModel):
     """The project part of the config. ``type`` is ``web`` or ``fullstack``."""
 
-    id: str
+    id: str | None = None
     name: str | None = None
     type: str | None = None
     utc_offset: int | None = None
@@ -163,7 +165,7 @@ class ConfigProject(ResponseModel):
 class Goal(ResponseModel):
     """A conversion goal. ``type`` is e.g. ``dom_interaction``, ``visits_page``, ``revenue``."""
 
-    id: str
+    id: str | None = None
     name: str | None = None
     key: str | None = None
     type: str | None = None
@@ -182,7 +184,7 @@ class LocationTrigger(ResponseModel):
 class Location(ResponseModel):
     """Where experiences run."""
 
-    id: str
+    id: str | None = None
     key: str | None = None
     name: str | None = None
     trigger: LocationTrigger | None = None
@@ -192,7 +194,7 @@ class Location(ResponseModel):
 class Audience(ResponseModel):
     """Who experiences run for. ``type`` is ``permanent``, ``transient`` or ``segmentation``."""
 
-    id: str
+    id: str | None = None
     key: str | None = None
     name: str | None = None
     type: str | None = None
@@ -202,7 +204,7 @@ class Audience(ResponseModel):
 class Segment(ResponseModel):
     """A custom segment; its id goes in :attr:`VisitorSegments.custom_segments`."""
 
-    id: str
+    id: str | None = None
     key: str | None = None
     name: str | None = None
     rules: RuleSet | None = None
@@ -224,7 +226,7 @@ class Variation(ResponseModel):
     """A variation of an experience. ``traffic_allocation`` is in hundredths of a percent
     (``10000`` = 100 %); ``status`` is ``running`` or ``stopped``."""
 
-    id: str
+    id: str | None = None
     name: str | None = None
     key: str | None = None
     traffic_allocation: float | None = None
@@ -256,7 +258,7 @@ class Experience(ResponseModel):
     only with a debug token); ``type`` is ``a/b``, ``a/b_fullstack``, ``feature_rollout``, ...
     ``locations``, ``audiences`` and ``goals`` hold ids of the config's objects."""
 
-    id: str
+    id: str | None = None
     name: str | None = None
     key: str | None = None
     locations: list[str] = msgspec.field(default_factory=list)
@@ -286,7 +288,7 @@ class FeatureVariable(ResponseModel):
 class Feature(ResponseModel):
     """A feature flag of a Full Stack project."""
 
-    id: str
+    id: str | None = None
     name: str | None = None
     key: str | None = None
     variables: list[FeatureVariable] = msgspec.field(default_factory=list)

@@ -48,6 +48,10 @@ def _parse_time(value: Any, name: str) -> dt.datetime:
     return parsed
 
 
+#: Operations on giosg's Reporting API, which takes API tokens only.
+_REPORTING_OPERATIONS = frozenset({"get_experiment_weekly_results"})
+
+
 class FakeGiosg(CatalogFake):
     """A fake giosg API on 127.0.0.1.
 
@@ -110,6 +114,12 @@ class FakeGiosg(CatalogFake):
 
     def _authenticate(self, request: web.BaseRequest, body: bytes, operation: str) -> None:
         scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme == "Bearer" and operation in _REPORTING_OPERATIONS:
+            # giosg's reporting docs: "You need to authenticate using API tokens when using
+            # reporting APIs" (Authorization: Token <api_key>).
+            raise FakeAPIError(
+                401, "The Reporting API needs an API token (Authorization: Token <api_key>)."
+            )
         valid = (
             self.tokens
             if scheme == "Token"

@@ -61,6 +61,27 @@ _PER_DAY = ("get_session_duration", "get_time_on_page", "get_visitors")
 _DOCUMENTED_QUOTAS: Mapping[str, tuple[int, float]] = {"security": (10, 60.0), "config": (60, 60.0)}
 
 
+#: A conversion goal's event fields (Pirsch's current reference, "Conversion Goals").
+_GOAL_EVENT_FIELDS = (
+    "event_name",
+    "event_meta_key",
+    "event_meta_value",
+    "custom_metric_key",
+    "custom_metric_type",
+)
+#: An e-mail report's optional settings (Pirsch's current reference, "Email Reports").
+_REPORT_SETTINGS = (
+    "reply_to",
+    "link_to",
+    "visitor_graph",
+    "summary",
+    "top_pages",
+    "top_referrer",
+    "top_events",
+    "hide_dashboard_button",
+)
+
+
 def _quota_group(entry: Mapping[str, Any]) -> str | None:
     """The quota an operation counts against; statistics and tracking are unlimited."""
     tag = entry.get("tag")
@@ -262,8 +283,18 @@ class FakePirsch(CatalogFake):
             )
 
     def _goal(self, ident: str, domain_id: str, body: Obj) -> Obj:
-        pattern = str(body.get("path_pattern", "/"))
-        regex = "^" + pattern.replace("**", ".*").replace("*", "[^/]*") + "$"
+        pattern = body.get("path_pattern") or None
+        if pattern is None and not body.get("event_name"):
+            raise FakeAPIError(
+                400,
+                "Invalid request",
+                {"path_pattern": "either the path pattern and/or event fields must be set"},
+            )
+        regex = (
+            None
+            if pattern is None
+            else "^" + str(pattern).replace("**", ".*").replace("*", "[^/]*") + "$"
+        )
         return self._stamp(
             {
                 "id": ident,
@@ -271,8 +302,12 @@ class FakePirsch(CatalogFake):
                 "name": body.get("name"),
                 "path_pattern": pattern,
                 "pattern": regex,
-                "visitor_goal": body.get("visitors"),
-                "cr_goal": body.get("cr"),
+                "tags": list(body.get("tags") or []),
+                **{name: body.get(name) or None for name in _GOAL_EVENT_FIELDS},
+                "visitor_goal": body.get("visitors") or None,
+                "cr_goal": body.get("cr") or None,
+                "custom_metric_total_goal": body.get("custom_metric_total_goal") or None,
+                "custom_metric_avg_goal": body.get("custom_metric_avg_goal") or None,
                 "delete_reached": bool(body.get("delete_reached", False)),
                 "email_reached": bool(body.get("email_reached", False)),
             }
@@ -309,23 +344,31 @@ class FakePirsch(CatalogFake):
         self.tokens[token] = self.clock() + self.token_lifetime
         return {"access_token": token, "expires_at": _rfc3339(self.tokens[token])}
 
+    @staticmethod
+    def _documented(call: FakeCall, item: Any) -> Obj:
+        """``item`` with only the fields the current reference documents for this operation
+        (the catalog's): others, such as the 2022 seed's ``x_forwarded_for``, are ignored the
+        way a JSON decoder into a struct ignores them, so a test sees they had no effect."""
+        known = {f["name"] for f in call.entry["body"]["fields"]}
+        return {k: v for k, v in item.items() if k in known} if isinstance(item, dict) else {}
+
     def _op_send_hit(self, call: FakeCall) -> Any:
-        self.hits.append(call.fields())
+        self.hits.append(self._documented(call, call.body))
 
     def _op_send_hits_batch(self, call: FakeCall) -> Any:
-        self.hits.extend(call.body)
+        self.hits.extend(self._documented(call, item) for item in call.body)
 
     def _op_send_event(self, call: FakeCall) -> Any:
-        self.events.append(call.fields())
+        self.events.append(self._documented(call, call.body))
 
     def _op_send_events_batch(self, call: FakeCall) -> Any:
-        self.events.extend(call.body)
+        self.events.extend(self._documented(call, item) for item in call.body)
 
     def _op_keep_session_alive(self, call: FakeCall) -> Any:
-        self.sessions.append(call.fields())
+        self.sessions.append(self._documented(call, call.body))
 
     def _op_keep_sessions_alive_batch(self, call: FakeCall) -> Any:
-        self.sessions.extend(call.body)
+        self.sessions.extend(self._documented(call, item) for item in call.body)
 
     # -- statistics -------------------------------------------------------------------------
 
@@ -739,14 +782,19 @@ class FakePirsch(CatalogFake):
         self._domain(domain_id)
         return [r for r in self.email_reports.values() if r["domain_id"] == domain_id]
 
-    def _email_report(self, ident: str, domain_id: str, email: str, interval: int) -> Obj:
-        next_report = self.clock() + interval * 7 * 86_400
+    def _email_report(self, ident: str, domain_id: str, email: str, body: Obj) -> Obj:
+        interval = body["interval"]
+        if interval < 0:
+            raise FakeAPIError(400, "Invalid request", {"interval": "must be 0 (daily) or more"})
+        # Weeks between reports; 0 is a daily report (Pirsch's current reference).
+        next_report = self.clock() + (interval * 7 if interval else 1) * 86_400
         return self._stamp(
             {
                 "id": ident,
                 "domain_id": domain_id,
                 "email": email,
                 "interval": interval,
+                **{name: body.get(name) for name in _REPORT_SETTINGS if name in body},
                 "next_report": _rfc3339(next_report),
             }
         )
@@ -754,22 +802,19 @@ class FakePirsch(CatalogFake):
     def _op_create_email_reports(self, call: FakeCall) -> Any:
         body = call.fields()
         self._get(self.domains, body["domain_id"], "Domain")
-        if body["interval"] < 1:
-            raise FakeAPIError(400, "Invalid request", {"interval": "must be at least 1"})
         created = []
         for email in body["emails"]:
             ident = self.new_id()
-            self.email_reports[ident] = self._email_report(
-                ident, body["domain_id"], email, body["interval"]
-            )
+            self.email_reports[ident] = self._email_report(ident, body["domain_id"], email, body)
             created.append(self.email_reports[ident])
         return created
 
     def _op_update_email_report(self, call: FakeCall) -> Any:
         body = call.fields()
         report = self._get(self.email_reports, body["id"], "E-mail report")
+        kept = {name: report[name] for name in _REPORT_SETTINGS if name in report}
         updated = self._email_report(
-            report["id"], report["domain_id"], report["email"], body["interval"]
+            report["id"], report["domain_id"], report["email"], {**kept, **body}
         )
         updated["def_time"] = report["def_time"]
         self.email_reports[report["id"]] = updated

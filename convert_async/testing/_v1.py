@@ -83,6 +83,20 @@ _V1_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _stored_variation(item: Any) -> Obj:
+    """One item of a v1 ``variations[]`` (``{"variation": {...}, "percentage"}``) as stored;
+    a flat item (the variation's own fields) is refused, as the v1 reference nests it."""
+    if not isinstance(item, dict) or not isinstance(item.get("variation"), dict):
+        raise FakeAPIError(
+            400,
+            "Invalid request",
+            {"variations": 'each item is {"variation": {...}, "percentage": ...}'},
+        )
+    variation = {k: v for k, v in item["variation"].items() if k != "percentage"}
+    share = item.get("percentage", item["variation"].get("percentage"))
+    return {**variation, "traffic_distribution": share}
+
+
 class FakeConvertV1(CatalogFake):
     """A fake Convert REST API v1 on 127.0.0.1, checking HMAC request signing.
 
@@ -177,13 +191,17 @@ class FakeConvertV1(CatalogFake):
         elif collection == "experiences":
             view["goals"] = [{"goal_id": str(g)} for g in obj.get("goals") or []]
             view["audiences"] = [{"audience_id": str(a)} for a in obj.get("audiences") or []]
+            # Nested as the v1 reference gives it: {"variation": {...}, "percentage"}.
             view["variations"] = [
                 {
-                    "id": str(v["id"]),
-                    "name": v.get("name"),
-                    "url": v.get("url"),
+                    "variation": {
+                        "id": str(v["id"]),
+                        "name": v.get("name"),
+                        "url": v.get("url"),
+                        "percentage": v.get("traffic_distribution"),
+                        **{k: v[k] for k in ("js", "customjs", "css") if k in v},
+                    },
                     "percentage": v.get("traffic_distribution"),
-                    **{k: v[k] for k in ("js", "customjs", "css") if k in v},
                 }
                 for v in obj.get("variations") or []
             ]
@@ -268,9 +286,7 @@ class FakeConvertV1(CatalogFake):
         fields = self._stored_fields("experiences", call.fields())
         variations = call.fields().get("variations")
         if isinstance(variations, list) and variations:
-            fields["variations"] = [
-                {**v, "traffic_distribution": v.get("percentage")} for v in variations
-            ]
+            fields["variations"] = [_stored_variation(item) for item in variations]
         obj = self.store.add("experiences", fields, **self._scope(call))
         return self._view("experiences", obj, self.account_id)
 

@@ -22,7 +22,7 @@ Row = tuple[str, str, str, str, str, str, str]
 
 # fmt: off
 _ROWS: tuple[Row, ...] = (
-    ('list_projects', 'projects', 'list', 'GET', '/projects', 'paged', 'list_projects'),
+    ('list_projects', 'projects', 'list', 'GET', '/projects/', 'paged', 'list_projects'),
     ('get_project', 'projects', 'get', 'GET', '/projects/get/{project_id}', '', 'get_project'),
     ('create_project', 'projects', 'create', 'POST', '/projects/add', '', 'create_project'),
     ('update_project', 'projects', 'update', 'POST', '/projects/update/{project_id}', '', 'update_project'),

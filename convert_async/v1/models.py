@@ -11,7 +11,16 @@ from typing import Any
 
 from .._core.codec import ResponseModel
 
-__all__ = ["Audience", "Experience", "Goal", "Hypothesis", "Project", "Report", "Variation"]
+__all__ = [
+    "Audience",
+    "Experience",
+    "ExperienceVariation",
+    "Goal",
+    "Hypothesis",
+    "Project",
+    "Report",
+    "Variation",
+]
 
 Ident = str | int
 
@@ -48,6 +57,14 @@ class Variation(ResponseModel):
     percentage: float | None = None
 
 
+class ExperienceVariation(ResponseModel):
+    """One item of an experience's ``variations[]``, nested as the v1 reference gives it:
+    ``{"variation": {"id", "name", "url", ...}, "percentage"}``."""
+
+    variation: Variation | None = None
+    percentage: float | None = None
+
+
 class Experience(ResponseModel):
     """An experience, with its variations."""
 
@@ -73,7 +90,7 @@ class Experience(ResponseModel):
     site_area: dict[str, Any] | None = None
     goals: list[Any] | None = None
     audiences: list[Any] | None = None
-    variations: list[Variation] | None = None
+    variations: list[ExperienceVariation] | None = None
 
 
 class Goal(ResponseModel):

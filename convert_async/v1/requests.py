@@ -20,6 +20,7 @@ __all__ = [
     "ExperienceRequest",
     "ExperienceStatus",
     "ExperienceType",
+    "ExperienceVariationRequest",
     "GoalRequest",
     "GoalType",
     "HypothesisRequest",
@@ -146,11 +147,11 @@ class ExperienceRequest(RequestModel):
     site_area: JSONObject | UnsetType = UNSET
     goals: list[JSONObject] | UnsetType = UNSET
     audiences: list[JSONObject] | UnsetType = UNSET
-    variations: list[JSONObject] | UnsetType = UNSET
+    variations: list[ExperienceVariationRequest] | UnsetType = UNSET
 
 
 class VariationRequest(RequestModel):
-    """Body of ``add_variation``."""
+    """Body of ``add_variation``, and the ``variation`` of an experience's ``variations[]``."""
 
     name: str | UnsetType = UNSET
     id: str | UnsetType = UNSET
@@ -158,6 +159,14 @@ class VariationRequest(RequestModel):
     js: str | UnsetType = UNSET
     customjs: str | UnsetType = UNSET
     css: str | UnsetType = UNSET
+    percentage: Annotated[float, Meta(ge=0, le=100)] | UnsetType = UNSET
+
+
+class ExperienceVariationRequest(RequestModel):
+    """One item of an experience's ``variations[]``: the v1 reference nests the variation,
+    ``{"variation": {"id", "name", ...}, "percentage"}`` (seed ``convert-api-v1.txt``)."""
+
+    variation: VariationRequest
     percentage: Annotated[float, Meta(ge=0, le=100)] | UnsetType = UNSET
 
 

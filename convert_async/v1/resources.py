@@ -21,6 +21,7 @@ from .requests import (
     ExperienceRequest,
     ExperienceStatus,
     ExperienceType,
+    ExperienceVariationRequest,
     GoalRequest,
     GoalType,
     HypothesisRequest,
@@ -128,10 +129,11 @@ class Experiences(Resource):
         site_area: JSONObject | UnsetType = UNSET,
         goals: Sequence[JSONObject] | UnsetType = UNSET,
         audiences: Sequence[JSONObject] | UnsetType = UNSET,
-        variations: Sequence[JSONObject] | UnsetType = UNSET,
+        variations: Sequence[ExperienceVariationRequest | JSONObject] | UnsetType = UNSET,
         confidence: float | UnsetType = UNSET,
     ) -> Experience:
-        """Add an experience to a project."""
+        """Add an experience to a project; each of ``variations`` is
+        ``{"variation": {"name", "url", ...}, "percentage"}`` as the v1 reference nests it."""
         return await self._call("create_experience", Experience, locals(), body=ExperienceRequest)
 
     async def update(
