@@ -292,12 +292,42 @@ class TypeWriter:
         )
         for tag_field in tag_fields:
             blocks.append(self._tag_base(tag_field))
+        same = self._same_structs()
         for name in self.order:
-            if name in self.aliases:
-                blocks.append(f"{name} = {self.aliases[name]}\n")
+            if name in same:
+                blocks.append(f"{name} = {same[name]}\n")
+            elif name in self.aliases:
+                blocks.append(f"{name} = {_renamed(self.aliases[name], same)}\n")
             else:
-                blocks.append(self._render_struct(self.structs[name]))
+                definition = self.structs[name]
+                fields = [(a, w, _renamed(t, same), r) for a, w, t, r in definition.fields]
+                blocks.append(self._render_struct(replace(definition, fields=fields)))
         return "\n\n".join(blocks)
+
+    def _same_structs(self) -> dict[str, str]:
+        """Struct name -> an earlier struct with the same fields, which it is written as an
+        alias of (``allOf`` flattening repeats many shapes); found again until nothing changes,
+        since two structs become equal once their fields' types are."""
+        same: dict[str, str] = {}
+        while True:
+            first: dict[tuple[Any, ...], str] = {}
+            found = False
+            for name in self.order:
+                if name in self.aliases or name in same:
+                    continue
+                definition = self.structs[name]
+                key = (
+                    tuple((a, w, _renamed(t, same), r) for a, w, t, r in definition.fields),
+                    definition.tag,
+                    definition.base,
+                )
+                if key in first:
+                    same[name] = first[key]
+                    found = True
+                else:
+                    first[key] = name
+            if not found:
+                return same
 
     def _tag_base(self, tag_field: str) -> str:
         attribute = snake(tag_field).rstrip("_") if tag_field != "type" else "type"
@@ -344,6 +374,17 @@ class TypeWriter:
             else:
                 lines.append(f"    {attribute}: {unset_or(annotation)} = UNSET")
         return "\n".join(lines) + "\n"
+
+
+def _renamed(annotation: str, same: dict[str, str]) -> str:
+    """``annotation`` with every struct name in ``same`` replaced by the one it equals."""
+    if not same:
+        return annotation
+    def swap(found: re.Match[str]) -> str:
+        word = found[0]
+        return word if word[0] in "'\"" else same.get(word, word)  # never inside a literal
+
+    return re.sub(r"'[^']*'|\"[^\"]*\"|\b[A-Z]\w*\b", swap, annotation)
 
 
 def unset_or(annotation: str) -> str:
@@ -712,12 +753,12 @@ def render_resource(resource: str, methods: list[Method], names: Names) -> str:
     return text
 
 
-def _qualify(annotation: str, writer_names: set[str], module: str) -> str:
+def _qualify(annotation: str, writer_names: frozenset[str], module: str) -> str:
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
-        return f"{module}.{word}" if word in writer_names else word
+        return f"{module}.{word}" if word in writer_names else word  # a literal never matches
 
-    return re.sub(r"\b[A-Z][A-Za-z0-9]*\b", swap, annotation)
+    return re.sub(r"'[^']*'|\"[^\"]*\"|\b[A-Z][A-Za-z0-9]*\b", swap, annotation)
 
 
 @dataclass(frozen=True)

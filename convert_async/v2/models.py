@@ -714,11 +714,7 @@ class AccountLiveDataPersistentOptionsAutoRefresh(ResponseModel):
     enabled: bool | None = None
 
 
-class AccountLiveDataPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+AccountLiveDataPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class AccountLiveDataPersistentOptions(ResponseModel):
@@ -729,14 +725,10 @@ class AccountLiveDataPersistentOptions(ResponseModel):
     segments: ReportingSegmentsFilters | None = None
     expand: list[str] | None = None
     auto_refresh: AccountLiveDataPersistentOptionsAutoRefresh | None = None
-    columns: list[AccountLiveDataPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class AccountHistoryPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+AccountHistoryPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class AccountHistoryPersistentOptions(ResponseModel):
@@ -749,7 +741,7 @@ class AccountHistoryPersistentOptions(ResponseModel):
     objects: list[str] | None = None
     sort_by: str | None = None
     expand: list[str] | None = None
-    columns: list[AccountHistoryPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
 class ProjectsListPersistentOptionsTrackingScriptVersion(
@@ -761,11 +753,7 @@ class ProjectsListPersistentOptionsTrackingScriptVersion(
     is_not: str | None = None
 
 
-class ProjectsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ProjectsListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ProjectsListPersistentOptions(ResponseModel, rename={"except_": "except"}):
@@ -782,14 +770,10 @@ class ProjectsListPersistentOptions(ResponseModel, rename={"except_": "except"})
     except_: list[int] | None = None
     sort_by: str | None = None
     project_type: list[str] | None = None
-    columns: list[ProjectsListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ExperiencesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ExperiencesListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ExperiencesListPersistentOptions(ResponseModel):
@@ -809,14 +793,10 @@ class ExperiencesListPersistentOptions(ResponseModel):
     hypotheses: list[int] | None = None
     locations: list[int] | None = None
     environments: list[str] | None = None
-    columns: list[ExperiencesListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class HypothesesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+HypothesesListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class HypothesesListPersistentOptions(
@@ -835,14 +815,10 @@ class HypothesesListPersistentOptions(
     tags: list[int] | None = None
     only: list[int] | None = None
     except_: list[int] | None = None
-    columns: list[HypothesesListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class KnowledgeBasesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+KnowledgeBasesListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class KnowledgeBasesListPersistentOptions(ResponseModel, rename={"except_": "except"}):
@@ -856,35 +832,16 @@ class KnowledgeBasesListPersistentOptions(ResponseModel, rename={"except_": "exc
     tags: list[int] | None = None
     only: list[int] | None = None
     except_: list[int] | None = None
-    columns: list[KnowledgeBasesListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ObservationsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ObservationsListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
-class ObservationsListPersistentOptions(ResponseModel, rename={"except_": "except"}):
-    """``ObservationsListPersistentOptions``."""
-
-    results_per_page: int | None = None
-    sort_direction: str | None = None
-    sort_by: str | None = None
-    search: str | None = None
-    status: list[str] | None = None
-    tags: list[int] | None = None
-    only: list[int] | None = None
-    except_: list[int] | None = None
-    columns: list[ObservationsListPersistentOptionsColumnsItem] | None = None
+ObservationsListPersistentOptions = KnowledgeBasesListPersistentOptions
 
 
-class GoalsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+GoalsListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class GoalsListPersistentOptions(ResponseModel):
@@ -900,14 +857,10 @@ class GoalsListPersistentOptions(ResponseModel):
     goal_type: list[str] | None = None
     experiences: list[int] | None = None
     sort_by: str | None = None
-    columns: list[GoalsListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class AudiencesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+AudiencesListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class AudiencesListPersistentOptions(ResponseModel):
@@ -922,14 +875,10 @@ class AudiencesListPersistentOptions(ResponseModel):
     type: str | None = None
     experiences: list[int] | None = None
     usage: str | None = None
-    columns: list[AudiencesListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class LocationsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+LocationsListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class LocationsListPersistentOptions(ResponseModel):
@@ -942,21 +891,13 @@ class LocationsListPersistentOptions(ResponseModel):
     search: str | None = None
     sort_by: str | None = None
     usage: str | None = None
-    columns: list[LocationsListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ProjectLiveDataPersistentOptionsAutoRefresh(ResponseModel):
-    """An inline object of the spec."""
-
-    speed: int | None = None
-    enabled: bool | None = None
+ProjectLiveDataPersistentOptionsAutoRefresh = AccountLiveDataPersistentOptionsAutoRefresh
 
 
-class ProjectLiveDataPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ProjectLiveDataPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ProjectLiveDataPersistentOptions(ResponseModel):
@@ -966,15 +907,11 @@ class ProjectLiveDataPersistentOptions(ResponseModel):
     event_types: list[str] | None = None
     goals: list[int] | None = None
     segments: ReportingSegmentsFilters | None = None
-    auto_refresh: ProjectLiveDataPersistentOptionsAutoRefresh | None = None
-    columns: list[ProjectLiveDataPersistentOptionsColumnsItem] | None = None
+    auto_refresh: AccountLiveDataPersistentOptionsAutoRefresh | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ProjectHistoryPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ProjectHistoryPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ProjectHistoryPersistentOptions(ResponseModel):
@@ -993,21 +930,13 @@ class ProjectHistoryPersistentOptions(ResponseModel):
     experiences: list[int] | None = None
     sort_by: str | None = None
     expand: list[str] | None = None
-    columns: list[ProjectHistoryPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ExperienceLiveDataPersistentOptionsAutoRefresh(ResponseModel):
-    """An inline object of the spec."""
-
-    speed: int | None = None
-    enabled: bool | None = None
+ExperienceLiveDataPersistentOptionsAutoRefresh = AccountLiveDataPersistentOptionsAutoRefresh
 
 
-class ExperienceLiveDataPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ExperienceLiveDataPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ExperienceLiveDataPersistentOptions(ResponseModel):
@@ -1016,15 +945,11 @@ class ExperienceLiveDataPersistentOptions(ResponseModel):
     event_types: list[str] | None = None
     goals: list[int] | None = None
     segments: ReportingSegmentsFilters | None = None
-    auto_refresh: ExperienceLiveDataPersistentOptionsAutoRefresh | None = None
-    columns: list[ExperienceLiveDataPersistentOptionsColumnsItem] | None = None
+    auto_refresh: AccountLiveDataPersistentOptionsAutoRefresh | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ExperienceHistoryPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ExperienceHistoryPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ExperienceHistoryPersistentOptions(ResponseModel):
@@ -1039,53 +964,38 @@ class ExperienceHistoryPersistentOptions(ResponseModel):
     expand: list[str] | None = None
     results_per_page: int | None = None
     sort_direction: str | None = None
-    columns: list[ExperienceHistoryPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ExperienceReportPersistentOptionsSectionsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ExperienceReportPersistentOptionsSectionsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class ExperienceReportPersistentOptions(ResponseModel):
     """``ExperienceReportPersistentOptions``."""
 
-    sections: list[ExperienceReportPersistentOptionsSectionsItem] | None = None
+    sections: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ExperienceReportFirstViewPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ExperienceReportFirstViewPersistentOptionsColumnsItem = (
+    AccountExperiencesListPersistentOptionsColumnsItem
+)
 
 
 class ExperienceReportFirstViewPersistentOptions(ResponseModel):
     """``ExperienceReportFirstViewPersistentOptions``."""
 
-    columns: list[ExperienceReportFirstViewPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class ExperienceReportSecondViewPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+ExperienceReportSecondViewPersistentOptionsColumnsItem = (
+    AccountExperiencesListPersistentOptionsColumnsItem
+)
 
 
-class ExperienceReportSecondViewPersistentOptions(ResponseModel):
-    """``ExperienceReportSecondViewPersistentOptions``."""
-
-    columns: list[ExperienceReportSecondViewPersistentOptionsColumnsItem] | None = None
+ExperienceReportSecondViewPersistentOptions = ExperienceReportFirstViewPersistentOptions
 
 
-class FeaturesListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+FeaturesListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class FeaturesListPersistentOptions(ResponseModel, rename={"except_": "except"}):
@@ -1097,20 +1007,13 @@ class FeaturesListPersistentOptions(ResponseModel, rename={"except_": "except"})
     only: list[int] | None = None
     except_: list[int] | None = None
     sort_by: str | None = None
-    columns: list[FeaturesListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class SdkKeysListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+SdkKeysListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
-class SdkKeysListPersistentOptions(ResponseModel):
-    """``SdkKeysListPersistentOptions``."""
-
-    columns: list[SdkKeysListPersistentOptionsColumnsItem] | None = None
+SdkKeysListPersistentOptions = ExperienceReportFirstViewPersistentOptions
 
 
 class SignalSessionsListPersistentOptionsExperience(ResponseModel):
@@ -1129,29 +1032,13 @@ class SignalSessionsListPersistentOptionsCountry(
     is_not: list[str] | None = None
 
 
-class SignalSessionsListPersistentOptionsOs(ResponseModel, rename={"is_": "is", "is_not": "isNot"}):
-    """An inline object of the spec."""
-
-    is_: list[str] | None = None
-    is_not: list[str] | None = None
+SignalSessionsListPersistentOptionsOs = SignalSessionsListPersistentOptionsCountry
 
 
-class SignalSessionsListPersistentOptionsBrowser(
-    ResponseModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: list[str] | None = None
-    is_not: list[str] | None = None
+SignalSessionsListPersistentOptionsBrowser = SignalSessionsListPersistentOptionsCountry
 
 
-class SignalSessionsListPersistentOptionsDevices(
-    ResponseModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: list[str] | None = None
-    is_not: list[str] | None = None
+SignalSessionsListPersistentOptionsDevices = SignalSessionsListPersistentOptionsCountry
 
 
 class SignalSessionsListPersistentOptionsDuration(ResponseModel):
@@ -1161,18 +1048,10 @@ class SignalSessionsListPersistentOptionsDuration(ResponseModel):
     max: int | None = None
 
 
-class SignalSessionsListPersistentOptionsPageCount(ResponseModel):
-    """An inline object of the spec."""
-
-    min: int | None = None
-    max: int | None = None
+SignalSessionsListPersistentOptionsPageCount = SignalSessionsListPersistentOptionsDuration
 
 
-class SignalSessionsListPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+SignalSessionsListPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
 class SignalSessionsListPersistentOptions(
@@ -1203,33 +1082,26 @@ class SignalSessionsListPersistentOptions(
     starred: str | None = None
     watched: str | None = None
     country: SignalSessionsListPersistentOptionsCountry | None = None
-    os: SignalSessionsListPersistentOptionsOs | None = None
-    browser: SignalSessionsListPersistentOptionsBrowser | None = None
-    devices: SignalSessionsListPersistentOptionsDevices | None = None
+    os: SignalSessionsListPersistentOptionsCountry | None = None
+    browser: SignalSessionsListPersistentOptionsCountry | None = None
+    devices: SignalSessionsListPersistentOptionsCountry | None = None
     contains_page: str | None = None
     not_contains_page: str | None = None
     duration: SignalSessionsListPersistentOptionsDuration | None = None
-    page_count: SignalSessionsListPersistentOptionsPageCount | None = None
+    page_count: SignalSessionsListPersistentOptionsDuration | None = None
     entry_page: str | None = None
     exit_page: str | None = None
     referrer_urls: list[str] | None = None
     traffic_channels: list[str] | None = None
     ad_campaign_labels: list[str] | None = None
     recording_id: str | None = None
-    columns: list[SignalSessionsListPersistentOptionsColumnsItem] | None = None
+    columns: list[AccountExperiencesListPersistentOptionsColumnsItem] | None = None
 
 
-class CompassColumnsPersistentOptionsColumnsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    visible: bool | None = None
-    name: str | None = None
+CompassColumnsPersistentOptionsColumnsItem = AccountExperiencesListPersistentOptionsColumnsItem
 
 
-class CompassColumnsPersistentOptions(ResponseModel):
-    """``CompassColumnsPersistentOptions``."""
-
-    columns: list[CompassColumnsPersistentOptionsColumnsItem] | None = None
+CompassColumnsPersistentOptions = ExperienceReportFirstViewPersistentOptions
 
 
 class UserPreferencesDisplaySettings(
@@ -1268,7 +1140,7 @@ class UserPreferencesDisplaySettings(
     project_experiences: ExperiencesListPersistentOptions | None = None
     project_hypotheses: HypothesesListPersistentOptions | None = None
     project_knowledge_bases: KnowledgeBasesListPersistentOptions | None = None
-    project_observations: ObservationsListPersistentOptions | None = None
+    project_observations: KnowledgeBasesListPersistentOptions | None = None
     project_goals: GoalsListPersistentOptions | None = None
     project_audiences: AudiencesListPersistentOptions | None = None
     project_locations: LocationsListPersistentOptions | None = None
@@ -1278,11 +1150,11 @@ class UserPreferencesDisplaySettings(
     experience_history_list: ExperienceHistoryPersistentOptions | None = None
     experience_report: ExperienceReportPersistentOptions | None = None
     experience_report_first_view: ExperienceReportFirstViewPersistentOptions | None = None
-    experience_report_second_view: ExperienceReportSecondViewPersistentOptions | None = None
+    experience_report_second_view: ExperienceReportFirstViewPersistentOptions | None = None
     project_features: FeaturesListPersistentOptions | None = None
-    project_sdk_keys: SdkKeysListPersistentOptions | None = None
+    project_sdk_keys: ExperienceReportFirstViewPersistentOptions | None = None
     project_signal_sessions: SignalSessionsListPersistentOptions | None = None
-    project_compass: CompassColumnsPersistentOptions | None = None
+    project_compass: ExperienceReportFirstViewPersistentOptions | None = None
 
 
 class UserPreferencesUiSettingsOnboard(ResponseModel):
@@ -1408,15 +1280,7 @@ class OAuthClientData(ResponseModel):
     created_at: int | None = None
 
 
-class OAuthClientResponseData(ResponseModel):
-    """``OAuthClientResponseData``."""
-
-    id: str
-    name: str
-    callback_url: str
-    embedded: bool
-    description: str | None = None
-    created_at: int | None = None
+OAuthClientResponseData = OAuthClientData
 
 
 class OAuthDeleteClientResponseData(ResponseModel):
@@ -1585,36 +1449,13 @@ class AccessRole(ResponseModel):
     permissions: RolePermissions | None = None
 
 
-class UserDataProfileData(
-    ResponseModel,
-    rename={
-        "first_name": "firstName",
-        "last_name": "lastName",
-        "can_sudo": "canSudo",
-        "only_collaborator": "onlyCollaborator",
-        "tech_person": "techPerson",
-    },
-):
-    """An inline object of the spec."""
-
-    email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    login_provider: str | None = None
-    user_id: str | None = None
-    intercom_user_jwt: str | None = None
-    reditus_user_jwt: str | None = None
-    canny_user_jwt: str | None = None
-    can_sudo: bool | None = None
-    only_collaborator: bool | None = None
-    persona: str | None = None
-    tech_person: bool | None = None
+UserDataProfileData = AuthResponseDataProfileData
 
 
 class UserData(ResponseModel, rename={"profile_data": "profileData", "is_sudo": "isSudo"}):
     """``UserData``."""
 
-    profile_data: UserDataProfileData | None = None
+    profile_data: AuthResponseDataProfileData | None = None
     preferences: UserPreferences | None = None
     is_sudo: bool | None = None
     mfa_backup_codes: list[Any] | None = None
@@ -1637,18 +1478,10 @@ class UserSessionEntry(ResponseModel):
     created_at: int | None = None
 
 
-class UserSessionRevokeResponseData(ResponseModel):
-    """``UserSessionRevokeResponseData``."""
-
-    code: int
-    message: str
+UserSessionRevokeResponseData = OAuthDeleteClientResponseData
 
 
-class UserSessionRevokeAllResponseData(ResponseModel):
-    """``UserSessionRevokeAllResponseData``."""
-
-    code: int
-    message: str
+UserSessionRevokeAllResponseData = OAuthDeleteClientResponseData
 
 
 class MainAccountBillingDetails(
@@ -1769,10 +1602,7 @@ class MainAccountBillingProductsExperiences(ResponseModel):
     plan: BillingPlanData | None = None
 
 
-class MainAccountBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: BillingPlanData | None = None
+MainAccountBillingProductsDeploy = MainAccountBillingProductsExperiences
 
 
 class MainAccountBillingProductsAddonsItem(ResponseModel):
@@ -1786,7 +1616,7 @@ class MainAccountBillingProducts(ResponseModel):
     """An inline object of the spec."""
 
     experiences: MainAccountBillingProductsExperiences | None = None
-    deploy: MainAccountBillingProductsDeploy | None = None
+    deploy: MainAccountBillingProductsExperiences | None = None
     addons: list[MainAccountBillingProductsAddonsItem] | None = None
 
 
@@ -1800,45 +1630,10 @@ class MainAccountBilling(ResponseModel):
     products: MainAccountBillingProducts | None = None
 
 
-class BillingPlanLimitsAndCapabilitiesUsageLimitsVisitorData(
-    ResponseModel,
-    rename={
-        "visitor_profiles": "visitorProfiles",
-        "visitor_profiles_fields": "visitorProfilesFields",
-        "active_personalised_experiences": "activePersonalisedExperiences",
-    },
-):
-    """An inline object of the spec."""
-
-    visitor_profiles: BillingUsageLimit | None = None
-    visitor_profiles_fields: BillingUsageLimit | None = None
-    active_personalised_experiences: BillingUsageLimit | None = None
+BillingPlanLimitsAndCapabilitiesUsageLimitsVisitorData = BillingPlanDataUsageLimitsVisitorData
 
 
-class BillingPlanLimitsAndCapabilitiesUsageLimits(
-    ResponseModel,
-    rename={
-        "visitor_data": "visitorData",
-        "custom_domains": "customDomains",
-        "page_views": "pageViews",
-        "tested_visitors": "testedVisitors",
-        "tested_users": "testedUsers",
-    },
-):
-    """An inline object of the spec."""
-
-    visitor_data: BillingPlanLimitsAndCapabilitiesUsageLimitsVisitorData | None = None
-    domains: BillingUsageLimit | None = None
-    goals: BillingUsageLimit | None = None
-    deploys: BillingUsageLimit | None = None
-    projects: BillingUsageLimit | None = None
-    environments: BillingUsageLimit | None = None
-    segments: BillingUsageLimit | None = None
-    experiments: BillingUsageLimit | None = None
-    custom_domains: BillingUsageLimit | None = None
-    page_views: BillingUsageLimit | None = None
-    tested_visitors: BillingUsageLimit | None = None
-    tested_users: BillingUsageLimit | None = None
+BillingPlanLimitsAndCapabilitiesUsageLimits = BillingPlanDataUsageLimits
 
 
 class BillingPlanLimitsAndCapabilities(
@@ -1852,7 +1647,7 @@ class BillingPlanLimitsAndCapabilities(
 
     usage_limit_by: str | None = None
     available_features_nice_names: list[str] | None = None
-    usage_limits: BillingPlanLimitsAndCapabilitiesUsageLimits | None = None
+    usage_limits: BillingPlanDataUsageLimits | None = None
 
 
 class MainAccount(
@@ -1911,24 +1706,7 @@ class SubAccountBillingPlanLimitsAndCapabilities(
     usage_limits: SubAccountBillingPlanLimitsAndCapabilitiesUsageLimits | None = None
 
 
-class SubAccountBillingPlanDataUsageLimits(
-    ResponseModel,
-    rename={
-        "page_views": "pageViews",
-        "tested_visitors": "testedVisitors",
-        "tested_users": "testedUsers",
-    },
-):
-    """An inline object of the spec."""
-
-    domains: BillingUsageLimitBase
-    goals: BillingUsageLimitBase
-    deploys: BillingUsageLimitBase
-    projects: BillingUsageLimitBase
-    segments: BillingUsageLimitBase
-    tested_users: BillingUsageLimitBase
-    page_views: BillingUsageLimitBase | None = None
-    tested_visitors: BillingUsageLimitBase | None = None
+SubAccountBillingPlanDataUsageLimits = SubAccountBillingPlanLimitsAndCapabilitiesUsageLimits
 
 
 class SubAccountBillingPlanData(
@@ -1945,7 +1723,7 @@ class SubAccountBillingPlanData(
     available_features_ids: list[int] | None = None
     usage_limit_by: str | None = None
     available_features_nice_names: list[str] | None = None
-    usage_limits: SubAccountBillingPlanDataUsageLimits | None = None
+    usage_limits: SubAccountBillingPlanLimitsAndCapabilitiesUsageLimits | None = None
 
 
 class SubAccountBillingProductsExperiences(ResponseModel):
@@ -1954,17 +1732,14 @@ class SubAccountBillingProductsExperiences(ResponseModel):
     plan: SubAccountBillingPlanData | None = None
 
 
-class SubAccountBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: SubAccountBillingPlanData | None = None
+SubAccountBillingProductsDeploy = SubAccountBillingProductsExperiences
 
 
 class SubAccountBillingProducts(ResponseModel):
     """An inline object of the spec."""
 
     experiences: SubAccountBillingProductsExperiences | None = None
-    deploy: SubAccountBillingProductsDeploy | None = None
+    deploy: SubAccountBillingProductsExperiences | None = None
 
 
 class SubAccountBilling(ResponseModel):
@@ -2015,14 +1790,10 @@ class SimpleExperienceExpandable(ResponseModel):
     name: str | None = None
 
 
-class SimpleGoal(ResponseModel):
-    """``SimpleGoal``."""
-
-    id: int | None = None
-    name: str | None = None
+SimpleGoal = SimpleAudienceSegment
 
 
-SimpleGoalExpandable = int | SimpleGoal
+SimpleGoalExpandable = int | SimpleAudienceSegment
 
 
 class LiveDataEventConversion(ResponseModel):
@@ -2349,16 +2120,10 @@ class ProjectIntegrationGA4(
 GASettings = ProjectIntegrationGA3 | ProjectIntegrationGA4
 
 
-class ProjectIntegrationsSettingsKissmetrics(ResponseModel):
-    """An inline object of the spec."""
-
-    enabled: bool | None = None
+ProjectIntegrationsSettingsKissmetrics = ProjectSettingsPersonalization
 
 
-class ProjectIntegrationsSettingsHotjar(ResponseModel):
-    """An inline object of the spec."""
-
-    enabled: bool | None = None
+ProjectIntegrationsSettingsHotjar = ProjectSettingsPersonalization
 
 
 class ProjectIntegrationsSettings(ResponseModel):
@@ -2366,8 +2131,8 @@ class ProjectIntegrationsSettings(ResponseModel):
 
     crazyegg: ProjectIntegrationsSettingsCrazyegg | None = None
     google_analytics: GASettings | None = None
-    kissmetrics: ProjectIntegrationsSettingsKissmetrics | None = None
-    hotjar: ProjectIntegrationsSettingsHotjar | None = None
+    kissmetrics: ProjectSettingsPersonalization | None = None
+    hotjar: ProjectSettingsPersonalization | None = None
 
 
 class CustomDomainOwnershipVerificationItem(ResponseModel):
@@ -2395,24 +2160,16 @@ class ProjectEnvironmentsValue(ResponseModel):
     js: str | None = None
 
 
-class SimpleAudience(ResponseModel):
-    """``SimpleAudience``."""
-
-    id: int | None = None
-    name: str | None = None
+SimpleAudience = SimpleAudienceSegment
 
 
-SimpleAudienceExpandable = int | SimpleAudience
+SimpleAudienceExpandable = int | SimpleAudienceSegment
 
 
-class SimpleLocation(ResponseModel):
-    """``SimpleLocation``."""
-
-    id: int | None = None
-    name: str | None = None
+SimpleLocation = SimpleAudienceSegment
 
 
-SimpleLocationExpandable = int | SimpleLocation
+SimpleLocationExpandable = int | SimpleAudienceSegment
 
 
 class ProjectUpdateMetadataPendingChanges(ResponseModel):
@@ -2429,11 +2186,7 @@ class ProjectUpdateMetadataLastInvalidation(ResponseModel):
     data: int | None = None
 
 
-class ProjectUpdateMetadataNextInvalidation(ResponseModel):
-    """An inline object of the spec."""
-
-    js: int | None = None
-    data: int | None = None
+ProjectUpdateMetadataNextInvalidation = ProjectUpdateMetadataLastInvalidation
 
 
 class ProjectUpdateMetadata(
@@ -2448,7 +2201,7 @@ class ProjectUpdateMetadata(
 
     pending_changes: ProjectUpdateMetadataPendingChanges | None = None
     last_invalidation: ProjectUpdateMetadataLastInvalidation | None = None
-    next_invalidation: ProjectUpdateMetadataNextInvalidation | None = None
+    next_invalidation: ProjectUpdateMetadataLastInvalidation | None = None
 
 
 class ProjectStatsVisitorData(ResponseModel):
@@ -2517,7 +2270,7 @@ class Project(
     status: str | None = None
     custom_domain: ProjectCustomDomain | None = None
     environments: dict[str, ProjectEnvironmentsValue] | None = None
-    default_goals: list[int | SimpleGoal] | None = None
+    default_goals: list[int | SimpleAudienceSegment] | None = None
     default_audiences: list[SimpleAudienceExpandable] | None = None
     default_locations: list[SimpleLocationExpandable] | None = None
     id: int | None = None
@@ -2575,81 +2328,57 @@ class GenericTextMatchRuleCampaign(_RuleTypeTagged, tag_field="rule_type", tag="
     matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleKeywordMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleKeywordMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleKeyword(_RuleTypeTagged, tag_field="rule_type", tag="keyword"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'keyword'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleKeywordMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleMediumMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleMediumMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleMedium(_RuleTypeTagged, tag_field="rule_type", tag="medium"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'medium'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleMediumMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleSourceNameMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleSourceNameMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleSourceName(_RuleTypeTagged, tag_field="rule_type", tag="source_name"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'source_name'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleSourceNameMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleCityMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleCityMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleCity(_RuleTypeTagged, tag_field="rule_type", tag="city"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'city'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleCityMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleRegionMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleRegionMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleRegion(_RuleTypeTagged, tag_field="rule_type", tag="region"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'region'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleRegionMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleBrowserVersionMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleBrowserVersionMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleBrowserVersion(
@@ -2658,28 +2387,20 @@ class GenericTextMatchRuleBrowserVersion(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'browser_version'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleBrowserVersionMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleUserAgentMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleUserAgentMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleUserAgent(_RuleTypeTagged, tag_field="rule_type", tag="user_agent"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'user_agent'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleUserAgentMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagPageTypeMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagPageTypeMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagPageType(
@@ -2688,14 +2409,10 @@ class GenericTextMatchRulePageTagPageType(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_page_type'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagPageTypeMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCategoryIdMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCategoryIdMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCategoryId(
@@ -2704,14 +2421,10 @@ class GenericTextMatchRulePageTagCategoryId(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_category_id'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCategoryIdMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCategoryNameMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCategoryNameMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCategoryName(
@@ -2720,14 +2433,10 @@ class GenericTextMatchRulePageTagCategoryName(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_category_name'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCategoryNameMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagProductSkuMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagProductSkuMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagProductSku(
@@ -2736,14 +2445,10 @@ class GenericTextMatchRulePageTagProductSku(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_product_sku'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagProductSkuMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagProductNameMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagProductNameMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagProductName(
@@ -2752,14 +2457,10 @@ class GenericTextMatchRulePageTagProductName(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_product_name'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagProductNameMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCustomerIdMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCustomerIdMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCustomerId(
@@ -2768,14 +2469,10 @@ class GenericTextMatchRulePageTagCustomerId(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_customer_id'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCustomerIdMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCustom1Matching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCustom1Matching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCustom1(
@@ -2784,14 +2481,10 @@ class GenericTextMatchRulePageTagCustom1(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_1'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCustom1Matching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCustom2Matching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCustom2Matching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCustom2(
@@ -2800,14 +2493,10 @@ class GenericTextMatchRulePageTagCustom2(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_2'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCustom2Matching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCustom3Matching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCustom3Matching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCustom3(
@@ -2816,14 +2505,10 @@ class GenericTextMatchRulePageTagCustom3(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_3'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCustom3Matching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRulePageTagCustom4Matching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRulePageTagCustom4Matching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRulePageTagCustom4(
@@ -2832,42 +2517,30 @@ class GenericTextMatchRulePageTagCustom4(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_4'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRulePageTagCustom4Matching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleVisitorIdMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleVisitorIdMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleVisitorId(_RuleTypeTagged, tag_field="rule_type", tag="visitor_id"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'visitor_id'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleVisitorIdMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleUrlMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleUrlMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleUrl(_RuleTypeTagged, tag_field="rule_type", tag="url"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'url'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleUrlMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleUrlWithQueryMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleUrlWithQueryMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleUrlWithQuery(
@@ -2876,28 +2549,20 @@ class GenericTextMatchRuleUrlWithQuery(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'url_with_query'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleUrlWithQueryMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericTextMatchRuleQueryStringMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextMatchRuleQueryStringMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextMatchRuleQueryString(_RuleTypeTagged, tag_field="rule_type", tag="query_string"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'query_string'``."""
 
     value: str | None = None
-    matching: GenericTextMatchRuleQueryStringMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericNumericMatchRuleAvgTimePageMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericMatchRuleAvgTimePageMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericMatchRuleAvgTimePage(
@@ -2906,14 +2571,10 @@ class GenericNumericMatchRuleAvgTimePage(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'avg_time_page'``."""
 
     value: float | None = None
-    matching: GenericNumericMatchRuleAvgTimePageMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericNumericMatchRuleDaysSinceLastVisitMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericMatchRuleDaysSinceLastVisitMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericMatchRuleDaysSinceLastVisit(
@@ -2922,14 +2583,10 @@ class GenericNumericMatchRuleDaysSinceLastVisit(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'days_since_last_visit'``."""
 
     value: float | None = None
-    matching: GenericNumericMatchRuleDaysSinceLastVisitMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericNumericMatchRulePagesVisitedCountMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericMatchRulePagesVisitedCountMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericMatchRulePagesVisitedCount(
@@ -2938,14 +2595,10 @@ class GenericNumericMatchRulePagesVisitedCount(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'pages_visited_count'``."""
 
     value: float | None = None
-    matching: GenericNumericMatchRulePagesVisitedCountMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericNumericMatchRuleVisitDurationMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericMatchRuleVisitDurationMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericMatchRuleVisitDuration(
@@ -2954,14 +2607,10 @@ class GenericNumericMatchRuleVisitDuration(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'visit_duration'``."""
 
     value: float | None = None
-    matching: GenericNumericMatchRuleVisitDurationMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericNumericMatchRuleVisitsCountMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericMatchRuleVisitsCountMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericMatchRuleVisitsCount(
@@ -2970,14 +2619,10 @@ class GenericNumericMatchRuleVisitsCount(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'visits_count'``."""
 
     value: float | None = None
-    matching: GenericNumericMatchRuleVisitsCountMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericNumericMatchRulePageTagProductPriceMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericMatchRulePageTagProductPriceMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericMatchRulePageTagProductPrice(
@@ -2986,14 +2631,10 @@ class GenericNumericMatchRulePageTagProductPrice(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'page_tag_product_price'``."""
 
     value: float | None = None
-    matching: GenericNumericMatchRulePageTagProductPriceMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericBoolMatchRuleBucketedIntoExperienceMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolMatchRuleBucketedIntoExperienceMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericBoolMatchRuleBucketedIntoExperience(
@@ -3002,71 +2643,51 @@ class GenericBoolMatchRuleBucketedIntoExperience(
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'bucketed_into_experience'``."""
 
     value: bool | None = None
-    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericBoolMatchRuleIsDesktopMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolMatchRuleIsDesktopMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericBoolMatchRuleIsDesktop(_RuleTypeTagged, tag_field="rule_type", tag="is_desktop"):
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'is_desktop'``."""
 
     value: bool | None = None
-    matching: GenericBoolMatchRuleIsDesktopMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericBoolMatchRuleIsMobileMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolMatchRuleIsMobileMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericBoolMatchRuleIsMobile(_RuleTypeTagged, tag_field="rule_type", tag="is_mobile"):
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'is_mobile'``."""
 
     value: bool | None = None
-    matching: GenericBoolMatchRuleIsMobileMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GenericBoolMatchRuleIsTabletMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolMatchRuleIsTabletMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericBoolMatchRuleIsTablet(_RuleTypeTagged, tag_field="rule_type", tag="is_tablet"):
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'is_tablet'``."""
 
     value: bool | None = None
-    matching: GenericBoolMatchRuleIsTabletMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class CookieMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+CookieMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class CookieMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="cookie"):
     """``CookieMatchRule`` with ``rule_type`` = ``'cookie'``."""
 
     value: str | None = None
-    matching: CookieMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
     key: str | None = None
 
 
-class GenericTextKeyValueMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericTextKeyValueMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericTextKeyValueMatchRule(
@@ -3075,15 +2696,11 @@ class GenericTextKeyValueMatchRule(
     """``GenericTextKeyValueMatchRule`` with ``rule_type`` = ``'generic_text_key_value'``."""
 
     value: str | None = None
-    matching: GenericTextKeyValueMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
     key: str | None = None
 
 
-class GenericNumericKeyValueMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericNumericKeyValueMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericNumericKeyValueMatchRule(
@@ -3092,15 +2709,11 @@ class GenericNumericKeyValueMatchRule(
     """``GenericNumericKeyValueMatchRule`` with ``rule_type`` = ``'generic_numeric_key_value'``."""
 
     value: float | None = None
-    matching: GenericNumericKeyValueMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
     key: str | None = None
 
 
-class GenericBoolKeyValueMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolKeyValueMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GenericBoolKeyValueMatchRule(
@@ -3109,71 +2722,51 @@ class GenericBoolKeyValueMatchRule(
     """``GenericBoolKeyValueMatchRule`` with ``rule_type`` = ``'generic_bool_key_value'``."""
 
     value: bool | None = None
-    matching: GenericBoolKeyValueMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
     key: str | None = None
 
 
-class CountryMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+CountryMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class CountryMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="country"):
     """``CountryMatchRule`` with ``rule_type`` = ``'country'``."""
 
     value: str | None = None
-    matching: CountryMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class LanguageMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+LanguageMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class LanguageMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="language"):
     """``LanguageMatchRule`` with ``rule_type`` = ``'language'``."""
 
     value: str | None = None
-    matching: LanguageMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class GoalTriggeredMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GoalTriggeredMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class GoalTriggeredMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="goal_triggered"):
     """``GoalTriggeredMatchRule`` with ``rule_type`` = ``'goal_triggered'``."""
 
     value: float | None = None
-    matching: GoalTriggeredMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class SegmentBucketedMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+SegmentBucketedMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class SegmentBucketedMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="bucketed_into_segment"):
     """``SegmentBucketedMatchRule`` with ``rule_type`` = ``'bucketed_into_segment'``."""
 
     value: float | None = None
-    matching: SegmentBucketedMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class DayOfWeekMatchRuleLocalTimeDayOfWeekMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+DayOfWeekMatchRuleLocalTimeDayOfWeekMatching = GenericTextMatchRuleCampaignMatching
 
 
 class DayOfWeekMatchRuleLocalTimeDayOfWeek(
@@ -3182,14 +2775,10 @@ class DayOfWeekMatchRuleLocalTimeDayOfWeek(
     """``DayOfWeekMatchRule`` with ``rule_type`` = ``'local_time_day_of_week'``."""
 
     value: float | None = None
-    matching: DayOfWeekMatchRuleLocalTimeDayOfWeekMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class DayOfWeekMatchRuleProjectTimeDayOfWeekMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+DayOfWeekMatchRuleProjectTimeDayOfWeekMatching = GenericTextMatchRuleCampaignMatching
 
 
 class DayOfWeekMatchRuleProjectTimeDayOfWeek(
@@ -3198,14 +2787,10 @@ class DayOfWeekMatchRuleProjectTimeDayOfWeek(
     """``DayOfWeekMatchRule`` with ``rule_type`` = ``'project_time_day_of_week'``."""
 
     value: float | None = None
-    matching: DayOfWeekMatchRuleProjectTimeDayOfWeekMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class HourOfDayMatchRuleLocalTimeHourOfDayMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+HourOfDayMatchRuleLocalTimeHourOfDayMatching = GenericTextMatchRuleCampaignMatching
 
 
 class HourOfDayMatchRuleLocalTimeHourOfDay(
@@ -3214,14 +2799,10 @@ class HourOfDayMatchRuleLocalTimeHourOfDay(
     """``HourOfDayMatchRule`` with ``rule_type`` = ``'local_time_hour_of_day'``."""
 
     value: float | None = None
-    matching: HourOfDayMatchRuleLocalTimeHourOfDayMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class HourOfDayMatchRuleProjectTimeHourOfDayMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+HourOfDayMatchRuleProjectTimeHourOfDayMatching = GenericTextMatchRuleCampaignMatching
 
 
 class HourOfDayMatchRuleProjectTimeHourOfDay(
@@ -3230,14 +2811,10 @@ class HourOfDayMatchRuleProjectTimeHourOfDay(
     """``HourOfDayMatchRule`` with ``rule_type`` = ``'project_time_hour_of_day'``."""
 
     value: float | None = None
-    matching: HourOfDayMatchRuleProjectTimeHourOfDayMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching = GenericTextMatchRuleCampaignMatching
 
 
 class MinuteOfHourMatchRuleLocalTimeMinuteOfHour(
@@ -3246,14 +2823,10 @@ class MinuteOfHourMatchRuleLocalTimeMinuteOfHour(
     """``MinuteOfHourMatchRule`` with ``rule_type`` = ``'local_time_minute_of_hour'``."""
 
     value: float | None = None
-    matching: MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching = GenericTextMatchRuleCampaignMatching
 
 
 class MinuteOfHourMatchRuleProjectTimeMinuteOfHour(
@@ -3262,91 +2835,67 @@ class MinuteOfHourMatchRuleProjectTimeMinuteOfHour(
     """``MinuteOfHourMatchRule`` with ``rule_type`` = ``'project_time_minute_of_hour'``."""
 
     value: float | None = None
-    matching: MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class BrowserNameMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+BrowserNameMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class BrowserNameMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="browser_name"):
     """``BrowserNameMatchRule`` with ``rule_type`` = ``'browser_name'``."""
 
     value: str | None = None
-    matching: BrowserNameMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class OsMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+OsMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class OsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="os"):
     """``OsMatchRule`` with ``rule_type`` = ``'os'``."""
 
     value: str | None = None
-    matching: OsMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class WeatherConditionMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+WeatherConditionMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class WeatherConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="weather_condition"):
     """``WeatherConditionMatchRule`` with ``rule_type`` = ``'weather_condition'``."""
 
     value: str | None = None
-    matching: WeatherConditionMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class VisitorTypeMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+VisitorTypeMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class VisitorTypeMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="visitor_type"):
     """``VisitorTypeMatchRule`` with ``rule_type`` = ``'visitor_type'``."""
 
     value: str | None = None
-    matching: VisitorTypeMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class JsConditionMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+JsConditionMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class JsConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="js_condition"):
     """``JsConditionMatchRule`` with ``rule_type`` = ``'js_condition'``."""
 
     value: str | None = None
-    matching: JsConditionMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
-class VisitorDataExistsMatchRuleMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+VisitorDataExistsMatchRuleMatching = GenericTextMatchRuleCampaignMatching
 
 
 class VisitorDataExistsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="visitor_data_exists"):
     """``VisitorDataExistsMatchRule`` with ``rule_type`` = ``'visitor_data_exists'``."""
 
     value: bool | None = None
-    matching: VisitorDataExistsMatchRuleMatching | None = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
 
 
 RuleElementNoUrl = (
@@ -3436,10 +2985,7 @@ class AudienceWithoutUrlMatchingPermanent(_TypeTagged, tag_field="type", tag="pe
     rules: RuleObjectNoUrl | None = None
 
 
-class AudienceWithoutUrlMatchingTransientStats(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences_usage: float | None = None
+AudienceWithoutUrlMatchingTransientStats = AudienceWithoutUrlMatchingPermanentStats
 
 
 class AudienceWithoutUrlMatchingTransient(_TypeTagged, tag_field="type", tag="transient"):
@@ -3451,23 +2997,16 @@ class AudienceWithoutUrlMatchingTransient(_TypeTagged, tag_field="type", tag="tr
     name: str | None = None
     preset: bool | None = None
     selected_default: bool | None = None
-    stats: AudienceWithoutUrlMatchingTransientStats | None = None
+    stats: AudienceWithoutUrlMatchingPermanentStats | None = None
     rules: RuleObjectNoUrl | None = None
 
 
-class AudienceWithUrlMatchingStats(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences_usage: float | None = None
+AudienceWithUrlMatchingStats = AudienceWithoutUrlMatchingPermanentStats
 
 
-class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching(
-    ResponseModel
-):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching = (
+    GenericTextMatchRuleCampaignMatching
+)
 
 
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExists(
@@ -3478,27 +3017,14 @@ class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExist
     """``GenericBoolKeyValueMatchRule`` with ``rule_type`` = ``'generic_bool_key_value] (no visitor_id / visitor_data_exists)'``."""
 
     value: bool | None = None
-    matching: (
-        GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching | None
-    ) = None
+    matching: GenericTextMatchRuleCampaignMatching | None = None
     key: str | None = None
 
 
-class GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching(ResponseModel):
-    """An inline object of the spec."""
-
-    negated: bool | None = None
-    match_type: str | None = None
+GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching = GenericTextMatchRuleCampaignMatching
 
 
-class GenericBoolKeyValueMatchRuleGenericBoolKeyValue(
-    _RuleTypeTagged, tag_field="rule_type", tag="generic_bool_key_value"
-):
-    """``GenericBoolKeyValueMatchRule`` with ``rule_type`` = ``'generic_bool_key_value'``."""
-
-    value: bool | None = None
-    matching: GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching | None = None
-    key: str | None = None
+GenericBoolKeyValueMatchRuleGenericBoolKeyValue = GenericBoolKeyValueMatchRule
 
 
 RuleElementAudience = (
@@ -3537,7 +3063,7 @@ RuleElementAudience = (
     | GenericTextKeyValueMatchRule
     | GenericNumericKeyValueMatchRule
     | GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExists
-    | GenericBoolKeyValueMatchRuleGenericBoolKeyValue
+    | GenericBoolKeyValueMatchRule
     | CookieMatchRule
     | CountryMatchRule
     | LanguageMatchRule
@@ -3585,7 +3111,7 @@ class AudienceWithUrlMatching(_TypeTagged, tag_field="type", tag="segmentation")
     name: str | None = None
     preset: bool | None = None
     selected_default: bool | None = None
-    stats: AudienceWithUrlMatchingStats | None = None
+    stats: AudienceWithoutUrlMatchingPermanentStats | None = None
     rules: RuleObjectAudience | None = None
 
 
@@ -3599,10 +3125,7 @@ Audience = (
 AudienceExpandable = int | Audience
 
 
-class LocationStats(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences_usage: float | None = None
+LocationStats = AudienceWithoutUrlMatchingPermanentStats
 
 
 LocationRuleElement = (
@@ -3672,8 +3195,7 @@ class LocationTriggerCallback(_TypeTagged, tag_field="type", tag="callback"):
     js: str
 
 
-class LocationTriggerManual(_TypeTagged, tag_field="type", tag="manual"):
-    """``LocationTriggerManual`` with ``type`` = ``'manual'``."""
+LocationTriggerManual = TrackingScriptReleaseManual
 
 
 class LocationTriggerUponRun(_TypeTagged, tag_field="type", tag="upon_run"):
@@ -3683,7 +3205,7 @@ class LocationTriggerUponRun(_TypeTagged, tag_field="type", tag="upon_run"):
 LocationTrigger = (
     LocationTriggerDomElement
     | LocationTriggerCallback
-    | LocationTriggerManual
+    | TrackingScriptReleaseManual
     | LocationTriggerUponRun
 )
 
@@ -3697,7 +3219,7 @@ class Location(ResponseModel):
     name: str | None = None
     preset: bool | None = None
     selected_default: bool | None = None
-    stats: LocationStats | None = None
+    stats: AudienceWithoutUrlMatchingPermanentStats | None = None
     rules: LocationRuleObject | None = None
     trigger: LocationTrigger | None = None
 
@@ -3748,7 +3270,7 @@ RuleElement = (
     | GenericTextKeyValueMatchRule
     | GenericNumericKeyValueMatchRule
     | GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExists
-    | GenericBoolKeyValueMatchRuleGenericBoolKeyValue
+    | GenericBoolKeyValueMatchRule
     | CookieMatchRule
     | CountryMatchRule
     | LanguageMatchRule
@@ -4084,19 +3606,10 @@ class ExperienceSettingsVisitorInsights(ResponseModel):
     heatmaps: dict[str, str] | None = None
 
 
-class ExperienceSettingsOutliers(ResponseModel):
-    """An inline object of the spec."""
-
-    order_value: NumericOutlier | None = None
-    products_ordered_count: NumericOutlier | None = None
+ExperienceSettingsOutliers = ProjectReportingSettingsOutliers
 
 
-class ExperienceSettingsVisualEditor(ResponseModel):
-    """An inline object of the spec."""
-
-    selector_blacklist: str | None = None
-    screen_width: float | None = None
-    user_agent: str | None = None
+ExperienceSettingsVisualEditor = ProjectReportingSettingsVisualEditor
 
 
 class ExperienceSettings(ResponseModel):
@@ -4111,7 +3624,7 @@ class ExperienceSettings(ResponseModel):
     keep_winner: bool | None = None
     min_order_value: float | None = None
     max_order_value: float | None = None
-    outliers: ExperienceSettingsOutliers | None = None
+    outliers: ProjectReportingSettingsOutliers | None = None
     max_running_time: int | None = None
     max_variation_visitors: int | None = None
     max_experience_visitors: int | None = None
@@ -4122,7 +3635,7 @@ class ExperienceSettings(ResponseModel):
     stop_loser: bool | None = None
     keep_running_until_confidence: bool | None = None
     srm_check: bool | None = None
-    visual_editor: ExperienceSettingsVisualEditor | None = None
+    visual_editor: ProjectReportingSettingsVisualEditor | None = None
 
 
 class ExperienceSiteArea(ResponseModel):
@@ -4199,26 +3712,17 @@ class Experience(ResponseModel):
     concurrency_key: str | None = None
 
 
-class MainAccountDetailsSettingsBlockedIpsRangeItem(ResponseModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | None = None
+MainAccountDetailsSettingsBlockedIpsRangeItem = ProjectReportingSettingsBlockedIpsRangeItem
 
 
-class MainAccountDetailsSettingsBlockedIpsSingleItem(ResponseModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | None = None
+MainAccountDetailsSettingsBlockedIpsSingleItem = ProjectReportingSettingsBlockedIpsSingleItem
 
 
 class MainAccountDetailsSettingsBlockedIps(ResponseModel):
     """An inline object of the spec."""
 
-    range: list[MainAccountDetailsSettingsBlockedIpsRangeItem] | None = None
-    single: list[MainAccountDetailsSettingsBlockedIpsSingleItem] | None = None
+    range: list[ProjectReportingSettingsBlockedIpsRangeItem] | None = None
+    single: list[ProjectReportingSettingsBlockedIpsSingleItem] | None = None
 
 
 class MainAccountDetailsSettingsSetupPlanSettingsInitiator(ResponseModel):
@@ -4227,17 +3731,16 @@ class MainAccountDetailsSettingsSetupPlanSettingsInitiator(ResponseModel):
     user_id: str
 
 
-class MainAccountDetailsSettingsSetupPlanSettingsConsumer(ResponseModel):
-    """An inline object of the spec."""
-
-    user_id: str
+MainAccountDetailsSettingsSetupPlanSettingsConsumer = (
+    MainAccountDetailsSettingsSetupPlanSettingsInitiator
+)
 
 
 class MainAccountDetailsSettingsSetupPlanSettings(ResponseModel):
     """An inline object of the spec."""
 
     initiator: MainAccountDetailsSettingsSetupPlanSettingsInitiator | None = None
-    consumer: MainAccountDetailsSettingsSetupPlanSettingsConsumer | None = None
+    consumer: MainAccountDetailsSettingsSetupPlanSettingsInitiator | None = None
     timestamp: int | None = None
 
 
@@ -4292,20 +3795,10 @@ class MainAccountDetailsBillingDetails(
     emails: list[str] | None = None
 
 
-class MainAccountDetailsBillingContract(ResponseModel):
-    """An inline object of the spec."""
-
-    start_time: int | None = None
-    end_time: int | None = None
+MainAccountDetailsBillingContract = MainAccountBillingContract
 
 
-class MainAccountDetailsBillingSettings(
-    ResponseModel, rename={"over_quota_charges": "overQuota_charges"}
-):
-    """An inline object of the spec."""
-
-    over_quota_charges: bool | None = None
-    subscription_paused_until: float | None = None
+MainAccountDetailsBillingSettings = MainAccountBillingSettings
 
 
 class PaymentMethodCardData(ResponseModel):
@@ -4363,31 +3856,16 @@ PaymentMethod = (
 )
 
 
-class MainAccountDetailsBillingProductsExperiences(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: BillingPlanData | None = None
+MainAccountDetailsBillingProductsExperiences = MainAccountBillingProductsExperiences
 
 
-class MainAccountDetailsBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: BillingPlanData | None = None
+MainAccountDetailsBillingProductsDeploy = MainAccountBillingProductsExperiences
 
 
-class MainAccountDetailsBillingProductsAddonsItem(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: BillingPlanData | None = None
-    quantity: int | None = None
+MainAccountDetailsBillingProductsAddonsItem = MainAccountBillingProductsAddonsItem
 
 
-class MainAccountDetailsBillingProducts(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences: MainAccountDetailsBillingProductsExperiences | None = None
-    deploy: MainAccountDetailsBillingProductsDeploy | None = None
-    addons: list[MainAccountDetailsBillingProductsAddonsItem] | None = None
+MainAccountDetailsBillingProducts = MainAccountBillingProducts
 
 
 class MainAccountDetailsBilling(ResponseModel):
@@ -4395,24 +3873,16 @@ class MainAccountDetailsBilling(ResponseModel):
 
     id: str | None = None
     details: MainAccountDetailsBillingDetails | None = None
-    contract: MainAccountDetailsBillingContract | None = None
-    settings: MainAccountDetailsBillingSettings | None = None
+    contract: MainAccountBillingContract | None = None
+    settings: MainAccountBillingSettings | None = None
     payment: PaymentMethod | None = None
-    products: MainAccountDetailsBillingProducts | None = None
+    products: MainAccountBillingProducts | None = None
 
 
-class MainAccountDetailsStatsUsage(ResponseModel):
-    """An inline object of the spec."""
-
-    used_tested_users: int | None = None
-    used_tested_visitors: int | None = None
+MainAccountDetailsStatsUsage = ProjectStatsUsage
 
 
-class MainAccountDetailsStatsSubAccountsUsage(ResponseModel):
-    """An inline object of the spec."""
-
-    used_tested_users: int | None = None
-    used_tested_visitors: int | None = None
+MainAccountDetailsStatsSubAccountsUsage = ProjectStatsUsage
 
 
 class MainAccountDetailsStats(ResponseModel, rename={"sub_accounts_usage": "subAccounts_usage"}):
@@ -4421,10 +3891,10 @@ class MainAccountDetailsStats(ResponseModel, rename={"sub_accounts_usage": "subA
     active_projects_count: float | None = None
     active_domains_count: float | None = None
     active_deploys_count: float | None = None
-    usage: MainAccountDetailsStatsUsage | None = None
+    usage: ProjectStatsUsage | None = None
     experiences_count: int | None = None
     active_experiences_count: int | None = None
-    sub_accounts_usage: MainAccountDetailsStatsSubAccountsUsage | None = None
+    sub_accounts_usage: ProjectStatsUsage | None = None
 
 
 class MainAccountDetails(
@@ -4445,100 +3915,55 @@ class MainAccountDetails(
     stats: MainAccountDetailsStats | None = None
 
 
-class SubAccountDetailsSettingsBlockedIpsRangeItem(ResponseModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | None = None
+SubAccountDetailsSettingsBlockedIpsRangeItem = ProjectReportingSettingsBlockedIpsRangeItem
 
 
-class SubAccountDetailsSettingsBlockedIpsSingleItem(ResponseModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | None = None
+SubAccountDetailsSettingsBlockedIpsSingleItem = ProjectReportingSettingsBlockedIpsSingleItem
 
 
-class SubAccountDetailsSettingsBlockedIps(ResponseModel):
-    """An inline object of the spec."""
-
-    range: list[SubAccountDetailsSettingsBlockedIpsRangeItem] | None = None
-    single: list[SubAccountDetailsSettingsBlockedIpsSingleItem] | None = None
+SubAccountDetailsSettingsBlockedIps = MainAccountDetailsSettingsBlockedIps
 
 
-class SubAccountDetailsSettingsSetupPlanSettingsInitiator(ResponseModel):
-    """An inline object of the spec."""
-
-    user_id: str
-
-
-class SubAccountDetailsSettingsSetupPlanSettingsConsumer(ResponseModel):
-    """An inline object of the spec."""
-
-    user_id: str
+SubAccountDetailsSettingsSetupPlanSettingsInitiator = (
+    MainAccountDetailsSettingsSetupPlanSettingsInitiator
+)
 
 
-class SubAccountDetailsSettingsSetupPlanSettings(ResponseModel):
-    """An inline object of the spec."""
-
-    initiator: SubAccountDetailsSettingsSetupPlanSettingsInitiator | None = None
-    consumer: SubAccountDetailsSettingsSetupPlanSettingsConsumer | None = None
-    timestamp: int | None = None
+SubAccountDetailsSettingsSetupPlanSettingsConsumer = (
+    MainAccountDetailsSettingsSetupPlanSettingsInitiator
+)
 
 
-class SubAccountDetailsSettingsSetupPlan(ResponseModel):
-    """An inline object of the spec."""
-
-    settings: SubAccountDetailsSettingsSetupPlanSettings | None = None
-    remind_in: int | None = None
+SubAccountDetailsSettingsSetupPlanSettings = MainAccountDetailsSettingsSetupPlanSettings
 
 
-class SubAccountDetailsSettingsTrackingScript(ResponseModel):
-    """An inline object of the spec."""
+SubAccountDetailsSettingsSetupPlan = MainAccountDetailsSettingsSetupPlan
 
-    available_versions: list[TrackingScriptAvailableVersionsItem] | None = None
-    release: TrackingScriptRelease | None = None
+
+SubAccountDetailsSettingsTrackingScript = MainAccountDetailsSettingsTrackingScript
 
 
 class SubAccountDetailsSettings(ResponseModel):
     """An inline object of the spec."""
 
-    blocked_ips: SubAccountDetailsSettingsBlockedIps | None = None
-    setup_plan: SubAccountDetailsSettingsSetupPlan | None = None
-    tracking_script: SubAccountDetailsSettingsTrackingScript | None = None
+    blocked_ips: MainAccountDetailsSettingsBlockedIps | None = None
+    setup_plan: MainAccountDetailsSettingsSetupPlan | None = None
+    tracking_script: MainAccountDetailsSettingsTrackingScript | None = None
 
 
-class SubAccountDetailsBillingProductsExperiences(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: SubAccountBillingPlanData | None = None
+SubAccountDetailsBillingProductsExperiences = SubAccountBillingProductsExperiences
 
 
-class SubAccountDetailsBillingProductsDeploy(ResponseModel):
-    """An inline object of the spec."""
-
-    plan: SubAccountBillingPlanData | None = None
+SubAccountDetailsBillingProductsDeploy = SubAccountBillingProductsExperiences
 
 
-class SubAccountDetailsBillingProducts(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences: SubAccountDetailsBillingProductsExperiences | None = None
-    deploy: SubAccountDetailsBillingProductsDeploy | None = None
+SubAccountDetailsBillingProducts = SubAccountBillingProducts
 
 
-class SubAccountDetailsBilling(ResponseModel):
-    """An inline object of the spec."""
-
-    products: SubAccountDetailsBillingProducts | None = None
+SubAccountDetailsBilling = SubAccountBilling
 
 
-class AccountGeneralStatsUsage(ResponseModel):
-    """An inline object of the spec."""
-
-    used_tested_users: int | None = None
-    used_tested_visitors: int | None = None
+AccountGeneralStatsUsage = ProjectStatsUsage
 
 
 class AccountGeneralStats(ResponseModel):
@@ -4547,7 +3972,7 @@ class AccountGeneralStats(ResponseModel):
     active_projects_count: float | None = None
     active_domains_count: float | None = None
     active_deploys_count: float | None = None
-    usage: AccountGeneralStatsUsage | None = None
+    usage: ProjectStatsUsage | None = None
     experiences_count: int | None = None
     active_experiences_count: int | None = None
 
@@ -4565,7 +3990,7 @@ class SubAccountDetails(
     access_role: str | None = None
     access_all_projects: bool | None = None
     settings: SubAccountDetailsSettings | None = None
-    billing: SubAccountDetailsBilling | None = None
+    billing: SubAccountBilling | None = None
     stats: AccountGeneralStats | None = None
     limits_and_capabilities: SubAccountBillingPlanLimitsAndCapabilities | None = None
 
@@ -4616,10 +4041,7 @@ class GenerateTextVariantsReply(ResponseModel):
     variants: list[VariantResponseItem] | None = None
 
 
-class GenerateCodeVariantReply(ResponseModel):
-    """An inline object of the spec."""
-
-    content: str | None = None
+GenerateCodeVariantReply = VariantResponseItem
 
 
 class AccountUserAccessesAccessesItem(ResponseModel):
@@ -4946,37 +4368,19 @@ class ExperienceAggregatedReportFrequentist(
     report_data: list[ExperienceAggregatedGoalReportFrequentist] | None = None
 
 
-class ExperienceAggregatedGoalBayesianVariationsItemConversionData(ResponseModel):
-    """An inline object of the spec."""
-
-    conversions: int | None = None
-    conversion_rate: float | None = None
-    conversion_rate_change: float | None = None
-    conversion_rate_interval: float | None = None
-    confidence: float | None = None
-    statistically_significant: bool | None = None
+ExperienceAggregatedGoalBayesianVariationsItemConversionData = (
+    ExperienceAggregatedGoalReportFrequentistVariationsItemConversionData
+)
 
 
-class ExperienceAggregatedGoalBayesianVariationsItemRevenueData(ResponseModel):
-    """An inline object of the spec."""
-
-    revenue_per_visitor: float | None = None
-    total_revenue: float | None = None
-    revenue_per_visitor_interval: float | None = None
-    confidence: float | None = None
-    revenue_per_visitor_change: float | None = None
-    statistically_significant: bool | None = None
+ExperienceAggregatedGoalBayesianVariationsItemRevenueData = (
+    ExperienceAggregatedGoalReportFrequentistVariationsItemRevenueData
+)
 
 
-class ExperienceAggregatedGoalBayesianVariationsItemProductsData(ResponseModel):
-    """An inline object of the spec."""
-
-    products_per_visitor: float | None = None
-    total_products: float | None = None
-    products_per_visitor_interval: float | None = None
-    confidence: float | None = None
-    products_per_visitor_change: float | None = None
-    statistically_significant: bool | None = None
+ExperienceAggregatedGoalBayesianVariationsItemProductsData = (
+    ExperienceAggregatedGoalReportFrequentistVariationsItemProductsData
+)
 
 
 class ExperienceAggregatedMetricBayesianConversionRate(
@@ -5047,9 +4451,11 @@ class ExperienceAggregatedGoalBayesianVariationsItem(ResponseModel):
 
     id: int | None = None
     visitors: int | None = None
-    conversion_data: ExperienceAggregatedGoalBayesianVariationsItemConversionData | None = None
-    revenue_data: ExperienceAggregatedGoalBayesianVariationsItemRevenueData | None = None
-    products_data: ExperienceAggregatedGoalBayesianVariationsItemProductsData | None = None
+    conversion_data: (
+        ExperienceAggregatedGoalReportFrequentistVariationsItemConversionData | None
+    ) = None
+    revenue_data: ExperienceAggregatedGoalReportFrequentistVariationsItemRevenueData | None = None
+    products_data: ExperienceAggregatedGoalReportFrequentistVariationsItemProductsData | None = None
     metrics: list[ExperienceAggregatedMetricReportBayesian] | None = None
 
 
@@ -5437,14 +4843,10 @@ class HypothesisDataICE(
 HypothesisData = HypothesisDataPIE | HypothesisDataICE
 
 
-class BaseSimpleExperience(ResponseModel):
-    """``BaseSimpleExperience``."""
-
-    id: int | None = None
-    name: str | None = None
+BaseSimpleExperience = SimpleAudienceSegment
 
 
-BaseExperienceExpandable = int | BaseSimpleExperience
+BaseExperienceExpandable = int | SimpleAudienceSegment
 
 
 class HypothesisPIE(
@@ -5493,7 +4895,7 @@ class HypothesisICE(
     updated_at: int | None = None
     created_by: str | None = None
     prioritization_score_attributes: ICEAttributes | None = None
-    experiences: list[int | BaseSimpleExperience] | None = None
+    experiences: list[int | SimpleAudienceSegment] | None = None
     tags: list[int | Tag] | None = None
 
 
@@ -5514,7 +4916,7 @@ class KnowledgeBase(ResponseModel):
     end_date: str | None = None
     prioritization_score_type: str | None = None
     prioritization_score_attributes: dict[str, Any] | None = None
-    experiences: list[int | BaseSimpleExperience] | None = None
+    experiences: list[int | SimpleAudienceSegment] | None = None
     description: str | None = None
     files: list[UploadedFileData] | None = None
     created_by: str | None = None
@@ -5546,10 +4948,7 @@ class Observation(ResponseModel):
     tags: list[int | Tag] | None = None
 
 
-class LocationPresetStats(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences_usage: float | None = None
+LocationPresetStats = AudienceWithoutUrlMatchingPermanentStats
 
 
 class LocationPreset(ResponseModel):
@@ -5558,14 +4957,11 @@ class LocationPreset(ResponseModel):
     id: int | None = None
     description: str | None = None
     name: str | None = None
-    stats: LocationPresetStats | None = None
+    stats: AudienceWithoutUrlMatchingPermanentStats | None = None
     rules: RuleObject | None = None
 
 
-class AudiencePresetStats(ResponseModel):
-    """An inline object of the spec."""
-
-    experiences_usage: float | None = None
+AudiencePresetStats = AudienceWithoutUrlMatchingPermanentStats
 
 
 class AudiencePreset(ResponseModel):
@@ -5574,7 +4970,7 @@ class AudiencePreset(ResponseModel):
     id: int | None = None
     description: str | None = None
     name: str | None = None
-    stats: AudiencePresetStats | None = None
+    stats: AudienceWithoutUrlMatchingPermanentStats | None = None
     rules: RuleObjectAudience | None = None
 
 

@@ -1426,11 +1426,7 @@ class LocationsListPersistentOptions(RequestModel):
     columns: Sequence[LocationsListPersistentOptionsColumnsItem] | UnsetType | None = UNSET
 
 
-class ProjectLiveDataPersistentOptionsAutoRefresh(RequestModel):
-    """An inline object of the spec."""
-
-    speed: Annotated[int, Meta(ge=0, le=5)] | UnsetType = UNSET
-    enabled: bool | UnsetType = UNSET
+ProjectLiveDataPersistentOptionsAutoRefresh = AccountLiveDataPersistentOptionsAutoRefresh
 
 
 ProjectLiveDataColumnNames = Literal["time", "event", "experience", "variation", "more_info"]
@@ -1450,7 +1446,7 @@ class ProjectLiveDataPersistentOptions(RequestModel):
     event_types: Sequence[LiveDataEventTypes] | UnsetType | None = UNSET
     goals: Annotated[Sequence[int], Meta(max_length=20)] | UnsetType | None = UNSET
     segments: ReportingSegmentsFilters | UnsetType | None = UNSET
-    auto_refresh: ProjectLiveDataPersistentOptionsAutoRefresh | UnsetType | None = UNSET
+    auto_refresh: AccountLiveDataPersistentOptionsAutoRefresh | UnsetType | None = UNSET
     columns: Sequence[ProjectLiveDataPersistentOptionsColumnsItem] | UnsetType | None = UNSET
 
 
@@ -1490,11 +1486,7 @@ class ProjectHistoryPersistentOptions(RequestModel):
     columns: Sequence[ProjectHistoryPersistentOptionsColumnsItem] | UnsetType | None = UNSET
 
 
-class ExperienceLiveDataPersistentOptionsAutoRefresh(RequestModel):
-    """An inline object of the spec."""
-
-    speed: Annotated[int, Meta(ge=0, le=5)] | UnsetType = UNSET
-    enabled: bool | UnsetType = UNSET
+ExperienceLiveDataPersistentOptionsAutoRefresh = AccountLiveDataPersistentOptionsAutoRefresh
 
 
 ExperienceLiveDataColumnNames = Literal["time", "event", "variation", "more_info"]
@@ -1513,7 +1505,7 @@ class ExperienceLiveDataPersistentOptions(RequestModel):
     event_types: Sequence[LiveDataEventTypes] | UnsetType | None = UNSET
     goals: Annotated[Sequence[int], Meta(max_length=20)] | UnsetType | None = UNSET
     segments: ReportingSegmentsFilters | UnsetType | None = UNSET
-    auto_refresh: ExperienceLiveDataPersistentOptionsAutoRefresh | UnsetType | None = UNSET
+    auto_refresh: AccountLiveDataPersistentOptionsAutoRefresh | UnsetType | None = UNSET
     columns: Sequence[ExperienceLiveDataPersistentOptionsColumnsItem] | UnsetType | None = UNSET
 
 
@@ -1672,29 +1664,13 @@ class SignalSessionsListPersistentOptionsCountry(
     is_not: Sequence[str] | UnsetType = UNSET
 
 
-class SignalSessionsListPersistentOptionsOs(RequestModel, rename={"is_": "is", "is_not": "isNot"}):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+SignalSessionsListPersistentOptionsOs = SignalSessionsListPersistentOptionsCountry
 
 
-class SignalSessionsListPersistentOptionsBrowser(
-    RequestModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+SignalSessionsListPersistentOptionsBrowser = SignalSessionsListPersistentOptionsCountry
 
 
-class SignalSessionsListPersistentOptionsDevices(
-    RequestModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+SignalSessionsListPersistentOptionsDevices = SignalSessionsListPersistentOptionsCountry
 
 
 class SignalSessionsListPersistentOptionsDuration(RequestModel):
@@ -1704,11 +1680,7 @@ class SignalSessionsListPersistentOptionsDuration(RequestModel):
     max: int | UnsetType = UNSET
 
 
-class SignalSessionsListPersistentOptionsPageCount(RequestModel):
-    """An inline object of the spec."""
-
-    min: int | UnsetType = UNSET
-    max: int | UnsetType = UNSET
+SignalSessionsListPersistentOptionsPageCount = SignalSessionsListPersistentOptionsDuration
 
 
 SignalSessionsListColumnNames = Literal[
@@ -1751,13 +1723,13 @@ class SignalSessionsListPersistentOptions(
     starred: str | UnsetType | None = UNSET
     watched: str | UnsetType | None = UNSET
     country: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
-    os: SignalSessionsListPersistentOptionsOs | UnsetType | None = UNSET
-    browser: SignalSessionsListPersistentOptionsBrowser | UnsetType | None = UNSET
-    devices: SignalSessionsListPersistentOptionsDevices | UnsetType | None = UNSET
+    os: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
+    browser: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
+    devices: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
     contains_page: str | UnsetType | None = UNSET
     not_contains_page: str | UnsetType | None = UNSET
     duration: SignalSessionsListPersistentOptionsDuration | UnsetType | None = UNSET
-    page_count: SignalSessionsListPersistentOptionsPageCount | UnsetType | None = UNSET
+    page_count: SignalSessionsListPersistentOptionsDuration | UnsetType | None = UNSET
     entry_page: str | UnsetType | None = UNSET
     exit_page: str | UnsetType | None = UNSET
     referrer_urls: Sequence[str] | UnsetType | None = UNSET
@@ -1992,17 +1964,16 @@ class MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator(RequestModel):
     user_id: str
 
 
-class MainAccountDetailsUpdateSettingsSetupPlanSettingsConsumer(RequestModel):
-    """An inline object of the spec."""
-
-    user_id: str
+MainAccountDetailsUpdateSettingsSetupPlanSettingsConsumer = (
+    MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator
+)
 
 
 class MainAccountDetailsUpdateSettingsSetupPlanSettings(RequestModel):
     """An inline object of the spec."""
 
     initiator: MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
-    consumer: MainAccountDetailsUpdateSettingsSetupPlanSettingsConsumer | UnsetType | None = UNSET
+    consumer: MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
     timestamp: int | UnsetType | None = UNSET
 
 
@@ -2182,68 +2153,44 @@ class MainAccountDetailsUpdate(_AccountTypeTagged, tag_field="accountType", tag=
     billing: MainAccountDetailsUpdateBilling | UnsetType = UNSET
 
 
-class SubAccountDetailsUpdateSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | UnsetType | None = UNSET
+SubAccountDetailsUpdateSettingsBlockedIpsRangeItem = (
+    MainAccountDetailsUpdateSettingsBlockedIpsRangeItem
+)
 
 
-class SubAccountDetailsUpdateSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | UnsetType | None = UNSET
+SubAccountDetailsUpdateSettingsBlockedIpsSingleItem = (
+    MainAccountDetailsUpdateSettingsBlockedIpsSingleItem
+)
 
 
-class SubAccountDetailsUpdateSettingsBlockedIps(RequestModel):
-    """An inline object of the spec."""
-
-    range: Sequence[SubAccountDetailsUpdateSettingsBlockedIpsRangeItem] | UnsetType = UNSET
-    single: Sequence[SubAccountDetailsUpdateSettingsBlockedIpsSingleItem] | UnsetType = UNSET
+SubAccountDetailsUpdateSettingsBlockedIps = MainAccountDetailsUpdateSettingsBlockedIps
 
 
-class SubAccountDetailsUpdateSettingsSetupPlanSettingsInitiator(RequestModel):
-    """An inline object of the spec."""
-
-    user_id: str
-
-
-class SubAccountDetailsUpdateSettingsSetupPlanSettingsConsumer(RequestModel):
-    """An inline object of the spec."""
-
-    user_id: str
+SubAccountDetailsUpdateSettingsSetupPlanSettingsInitiator = (
+    MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator
+)
 
 
-class SubAccountDetailsUpdateSettingsSetupPlanSettings(RequestModel):
-    """An inline object of the spec."""
-
-    initiator: SubAccountDetailsUpdateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
-    consumer: SubAccountDetailsUpdateSettingsSetupPlanSettingsConsumer | UnsetType | None = UNSET
-    timestamp: int | UnsetType | None = UNSET
+SubAccountDetailsUpdateSettingsSetupPlanSettingsConsumer = (
+    MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator
+)
 
 
-class SubAccountDetailsUpdateSettingsSetupPlan(RequestModel):
-    """An inline object of the spec."""
-
-    settings: SubAccountDetailsUpdateSettingsSetupPlanSettings | UnsetType | None = UNSET
-    remind_in: int | UnsetType | None = UNSET
+SubAccountDetailsUpdateSettingsSetupPlanSettings = MainAccountDetailsUpdateSettingsSetupPlanSettings
 
 
-class SubAccountDetailsUpdateSettingsTrackingScript(RequestModel):
-    """An inline object of the spec."""
+SubAccountDetailsUpdateSettingsSetupPlan = MainAccountDetailsUpdateSettingsSetupPlan
 
-    available_versions: Sequence[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
-    release: TrackingScriptRelease | UnsetType = UNSET
+
+SubAccountDetailsUpdateSettingsTrackingScript = MainAccountDetailsUpdateSettingsTrackingScript
 
 
 class SubAccountDetailsUpdateSettings(RequestModel):
     """An inline object of the spec."""
 
-    blocked_ips: SubAccountDetailsUpdateSettingsBlockedIps | UnsetType = UNSET
-    setup_plan: SubAccountDetailsUpdateSettingsSetupPlan | UnsetType | None = UNSET
-    tracking_script: SubAccountDetailsUpdateSettingsTrackingScript | UnsetType | None = UNSET
+    blocked_ips: MainAccountDetailsUpdateSettingsBlockedIps | UnsetType = UNSET
+    setup_plan: MainAccountDetailsUpdateSettingsSetupPlan | UnsetType | None = UNSET
+    tracking_script: MainAccountDetailsUpdateSettingsTrackingScript | UnsetType | None = UNSET
 
 
 class SubAccountDetailsUpdate(_AccountTypeTagged, tag_field="accountType", tag="sub"):
@@ -2256,68 +2203,35 @@ class SubAccountDetailsUpdate(_AccountTypeTagged, tag_field="accountType", tag="
 AccountDetailsUpdate = MainAccountDetailsUpdate | SubAccountDetailsUpdate
 
 
-class SubAccountCreateSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | UnsetType | None = UNSET
+SubAccountCreateSettingsBlockedIpsRangeItem = MainAccountDetailsUpdateSettingsBlockedIpsRangeItem
 
 
-class SubAccountCreateSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | UnsetType | None = UNSET
+SubAccountCreateSettingsBlockedIpsSingleItem = MainAccountDetailsUpdateSettingsBlockedIpsSingleItem
 
 
-class SubAccountCreateSettingsBlockedIps(RequestModel):
-    """An inline object of the spec."""
-
-    range: Sequence[SubAccountCreateSettingsBlockedIpsRangeItem] | UnsetType = UNSET
-    single: Sequence[SubAccountCreateSettingsBlockedIpsSingleItem] | UnsetType = UNSET
+SubAccountCreateSettingsBlockedIps = MainAccountDetailsUpdateSettingsBlockedIps
 
 
-class SubAccountCreateSettingsSetupPlanSettingsInitiator(RequestModel):
-    """An inline object of the spec."""
-
-    user_id: str
-
-
-class SubAccountCreateSettingsSetupPlanSettingsConsumer(RequestModel):
-    """An inline object of the spec."""
-
-    user_id: str
+SubAccountCreateSettingsSetupPlanSettingsInitiator = (
+    MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator
+)
 
 
-class SubAccountCreateSettingsSetupPlanSettings(RequestModel):
-    """An inline object of the spec."""
-
-    initiator: SubAccountCreateSettingsSetupPlanSettingsInitiator | UnsetType | None = UNSET
-    consumer: SubAccountCreateSettingsSetupPlanSettingsConsumer | UnsetType | None = UNSET
-    timestamp: int | UnsetType | None = UNSET
+SubAccountCreateSettingsSetupPlanSettingsConsumer = (
+    MainAccountDetailsUpdateSettingsSetupPlanSettingsInitiator
+)
 
 
-class SubAccountCreateSettingsSetupPlan(RequestModel):
-    """An inline object of the spec."""
-
-    settings: SubAccountCreateSettingsSetupPlanSettings | UnsetType | None = UNSET
-    remind_in: int | UnsetType | None = UNSET
+SubAccountCreateSettingsSetupPlanSettings = MainAccountDetailsUpdateSettingsSetupPlanSettings
 
 
-class SubAccountCreateSettingsTrackingScript(RequestModel):
-    """An inline object of the spec."""
-
-    available_versions: Sequence[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
-    release: TrackingScriptRelease | UnsetType = UNSET
+SubAccountCreateSettingsSetupPlan = MainAccountDetailsUpdateSettingsSetupPlan
 
 
-class SubAccountCreateSettings(RequestModel):
-    """An inline object of the spec."""
+SubAccountCreateSettingsTrackingScript = MainAccountDetailsUpdateSettingsTrackingScript
 
-    blocked_ips: SubAccountCreateSettingsBlockedIps | UnsetType = UNSET
-    setup_plan: SubAccountCreateSettingsSetupPlan | UnsetType | None = UNSET
-    tracking_script: SubAccountCreateSettingsTrackingScript | UnsetType | None = UNSET
+
+SubAccountCreateSettings = SubAccountDetailsUpdateSettings
 
 
 Products = Literal["experiences", "deploy", "addons"]
@@ -2389,7 +2303,7 @@ class SubAccountCreate(
     billing: SubAccountCreateBilling
     user_name: str
     user_email: str
-    settings: SubAccountCreateSettings | UnsetType = UNSET
+    settings: SubAccountDetailsUpdateSettings | UnsetType = UNSET
     send_user_email: bool | UnsetType = UNSET
     custom_email_text: str | UnsetType = UNSET
 
@@ -2436,12 +2350,7 @@ class GenerateTextVariantsRequestDataNone(
     previous_responses: Sequence[str] | UnsetType = UNSET
 
 
-class GenerateTextVariantsRequestDataCialdiniParameters(
-    RequestModel, rename={"variations_number": "variationsNumber"}
-):
-    """An inline object of the spec."""
-
-    variations_number: float | UnsetType = UNSET
+GenerateTextVariantsRequestDataCialdiniParameters = GenerateTextVariantsRequestDataNoneParameters
 
 
 CialdiniPrinciples = Literal[
@@ -2463,7 +2372,7 @@ class GenerateTextVariantsRequestDataCialdini(
 ):
     """``GenerateTextVariantsRequestDataCialdini`` with ``principle_class`` = ``'cialdini'``."""
 
-    parameters: GenerateTextVariantsRequestDataCialdiniParameters
+    parameters: GenerateTextVariantsRequestDataNoneParameters
     content: str
     open_ai_key: str | UnsetType = UNSET
     context_content: str | UnsetType = UNSET
@@ -2471,12 +2380,7 @@ class GenerateTextVariantsRequestDataCialdini(
     principle: CialdiniPrinciples | UnsetType = UNSET
 
 
-class GenerateTextVariantsRequestDataFoggParameters(
-    RequestModel, rename={"variations_number": "variationsNumber"}
-):
-    """An inline object of the spec."""
-
-    variations_number: float | UnsetType = UNSET
+GenerateTextVariantsRequestDataFoggParameters = GenerateTextVariantsRequestDataNoneParameters
 
 
 FoggBehaviorPrinciples = Literal["motivation", "ability", "triggers"]
@@ -2490,7 +2394,7 @@ class GenerateTextVariantsRequestDataFogg(
 ):
     """``GenerateTextVariantsRequestDataFogg`` with ``principle_class`` = ``'fogg_behavior'``."""
 
-    parameters: GenerateTextVariantsRequestDataFoggParameters
+    parameters: GenerateTextVariantsRequestDataNoneParameters
     content: str
     open_ai_key: str | UnsetType = UNSET
     context_content: str | UnsetType = UNSET
@@ -2498,12 +2402,7 @@ class GenerateTextVariantsRequestDataFogg(
     principle: FoggBehaviorPrinciples | UnsetType = UNSET
 
 
-class GenerateTextVariantsRequestDataAIDAParameters(
-    RequestModel, rename={"variations_number": "variationsNumber"}
-):
-    """An inline object of the spec."""
-
-    variations_number: float | UnsetType = UNSET
+GenerateTextVariantsRequestDataAIDAParameters = GenerateTextVariantsRequestDataNoneParameters
 
 
 AIDAPrinciples = Literal["attention", "interest", "desire", "action"]
@@ -2517,7 +2416,7 @@ class GenerateTextVariantsRequestDataAIDA(
 ):
     """``GenerateTextVariantsRequestDataAIDA`` with ``principle_class`` = ``'aida'``."""
 
-    parameters: GenerateTextVariantsRequestDataAIDAParameters
+    parameters: GenerateTextVariantsRequestDataNoneParameters
     content: str
     open_ai_key: str | UnsetType = UNSET
     context_content: str | UnsetType = UNSET
@@ -2525,12 +2424,7 @@ class GenerateTextVariantsRequestDataAIDA(
     principle: AIDAPrinciples | UnsetType = UNSET
 
 
-class GenerateTextVariantsRequestDataPASParameters(
-    RequestModel, rename={"variations_number": "variationsNumber"}
-):
-    """An inline object of the spec."""
-
-    variations_number: float | UnsetType = UNSET
+GenerateTextVariantsRequestDataPASParameters = GenerateTextVariantsRequestDataNoneParameters
 
 
 PASPrinciples = Literal["problem", "agitation", "solution"]
@@ -2544,7 +2438,7 @@ class GenerateTextVariantsRequestDataPAS(
 ):
     """``GenerateTextVariantsRequestDataPAS`` with ``principle_class`` = ``'pas'``."""
 
-    parameters: GenerateTextVariantsRequestDataPASParameters
+    parameters: GenerateTextVariantsRequestDataNoneParameters
     content: str
     open_ai_key: str | UnsetType = UNSET
     context_content: str | UnsetType = UNSET
@@ -2552,12 +2446,7 @@ class GenerateTextVariantsRequestDataPAS(
     principle: PASPrinciples | UnsetType = UNSET
 
 
-class GenerateTextVariantsRequestDataFABParameters(
-    RequestModel, rename={"variations_number": "variationsNumber"}
-):
-    """An inline object of the spec."""
-
-    variations_number: float | UnsetType = UNSET
+GenerateTextVariantsRequestDataFABParameters = GenerateTextVariantsRequestDataNoneParameters
 
 
 FABPrinciples = Literal["features", "advantages", "benefits"]
@@ -2571,7 +2460,7 @@ class GenerateTextVariantsRequestDataFAB(
 ):
     """``GenerateTextVariantsRequestDataFAB`` with ``principle_class`` = ``'fab'``."""
 
-    parameters: GenerateTextVariantsRequestDataFABParameters
+    parameters: GenerateTextVariantsRequestDataNoneParameters
     content: str
     open_ai_key: str | UnsetType = UNSET
     context_content: str | UnsetType = UNSET
@@ -2608,26 +2497,17 @@ class AccountUserAccessesUpdateRequestData(RequestModel):
     email: str | UnsetType = UNSET
 
 
-class ProjectReportingSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | UnsetType | None = UNSET
+ProjectReportingSettingsBlockedIpsSingleItem = MainAccountDetailsUpdateSettingsBlockedIpsSingleItem
 
 
-class ProjectReportingSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | UnsetType | None = UNSET
+ProjectReportingSettingsBlockedIpsRangeItem = MainAccountDetailsUpdateSettingsBlockedIpsRangeItem
 
 
 class ProjectReportingSettingsBlockedIps(RequestModel):
     """An inline object of the spec."""
 
-    single: Sequence[ProjectReportingSettingsBlockedIpsSingleItem] | UnsetType = UNSET
-    range: Sequence[ProjectReportingSettingsBlockedIpsRangeItem] | UnsetType = UNSET
+    single: Sequence[MainAccountDetailsUpdateSettingsBlockedIpsSingleItem] | UnsetType = UNSET
+    range: Sequence[MainAccountDetailsUpdateSettingsBlockedIpsRangeItem] | UnsetType = UNSET
 
 
 MetricTypes = Literal[
@@ -2855,16 +2735,10 @@ class ProjectIntegrationGA4(
 GASettings = ProjectIntegrationGA3 | ProjectIntegrationGA4
 
 
-class ProjectIntegrationsSettingsKissmetrics(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+ProjectIntegrationsSettingsKissmetrics = ProjectSettingsPersonalization
 
 
-class ProjectIntegrationsSettingsHotjar(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+ProjectIntegrationsSettingsHotjar = ProjectSettingsPersonalization
 
 
 class ProjectIntegrationsSettings(RequestModel):
@@ -2872,8 +2746,8 @@ class ProjectIntegrationsSettings(RequestModel):
 
     crazyegg: ProjectIntegrationsSettingsCrazyegg | UnsetType = UNSET
     google_analytics: GASettings | UnsetType = UNSET
-    kissmetrics: ProjectIntegrationsSettingsKissmetrics | UnsetType = UNSET
-    hotjar: ProjectIntegrationsSettingsHotjar | UnsetType = UNSET
+    kissmetrics: ProjectSettingsPersonalization | UnsetType = UNSET
+    hotjar: ProjectSettingsPersonalization | UnsetType = UNSET
 
 
 ProjectStatuses = Literal["active", "inactive", "suspended"]
@@ -2903,14 +2777,10 @@ class SimpleGoal(RequestModel):
 SimpleGoalExpandable = int | SimpleGoal
 
 
-class SimpleAudience(RequestModel):
-    """``SimpleAudience``."""
-
-    id: int | UnsetType = UNSET
-    name: str | UnsetType = UNSET
+SimpleAudience = SimpleGoal
 
 
-SimpleAudienceExpandable = int | SimpleAudience
+SimpleAudienceExpandable = int | SimpleGoal
 
 
 class SimpleLocation(RequestModel):
@@ -2941,11 +2811,7 @@ class ProjectUpdateMetadataLastInvalidation(RequestModel):
     data: int | UnsetType | None = UNSET
 
 
-class ProjectUpdateMetadataNextInvalidation(RequestModel):
-    """An inline object of the spec."""
-
-    js: int | UnsetType | None = UNSET
-    data: int | UnsetType | None = UNSET
+ProjectUpdateMetadataNextInvalidation = ProjectUpdateMetadataLastInvalidation
 
 
 class ProjectUpdateMetadata(
@@ -2960,7 +2826,7 @@ class ProjectUpdateMetadata(
 
     pending_changes: ProjectUpdateMetadataPendingChanges | UnsetType = UNSET
     last_invalidation: ProjectUpdateMetadataLastInvalidation | UnsetType = UNSET
-    next_invalidation: ProjectUpdateMetadataNextInvalidation | UnsetType = UNSET
+    next_invalidation: ProjectUpdateMetadataLastInvalidation | UnsetType = UNSET
 
 
 class ProjectStatsVisitorData(RequestModel):
@@ -3110,59 +2976,25 @@ class GetSessionsListRequestData(RequestModel):
     tags: dict[str, str] | UnsetType | None = UNSET
 
 
-class GetSignalSessionsListRequestDataExperience(RequestModel):
-    """An inline object of the spec."""
-
-    id: int | UnsetType = UNSET
-    variation_id: int | UnsetType = UNSET
+GetSignalSessionsListRequestDataExperience = SignalSessionsListPersistentOptionsExperience
 
 
-class GetSignalSessionsListRequestDataCountry(
-    RequestModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+GetSignalSessionsListRequestDataCountry = SignalSessionsListPersistentOptionsCountry
 
 
-class GetSignalSessionsListRequestDataOs(RequestModel, rename={"is_": "is", "is_not": "isNot"}):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+GetSignalSessionsListRequestDataOs = SignalSessionsListPersistentOptionsCountry
 
 
-class GetSignalSessionsListRequestDataBrowser(
-    RequestModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+GetSignalSessionsListRequestDataBrowser = SignalSessionsListPersistentOptionsCountry
 
 
-class GetSignalSessionsListRequestDataDevices(
-    RequestModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: Sequence[str] | UnsetType = UNSET
-    is_not: Sequence[str] | UnsetType = UNSET
+GetSignalSessionsListRequestDataDevices = SignalSessionsListPersistentOptionsCountry
 
 
-class GetSignalSessionsListRequestDataDuration(RequestModel):
-    """An inline object of the spec."""
-
-    min: int | UnsetType = UNSET
-    max: int | UnsetType = UNSET
+GetSignalSessionsListRequestDataDuration = SignalSessionsListPersistentOptionsDuration
 
 
-class GetSignalSessionsListRequestDataPageCount(RequestModel):
-    """An inline object of the spec."""
-
-    min: int | UnsetType = UNSET
-    max: int | UnsetType = UNSET
+GetSignalSessionsListRequestDataPageCount = SignalSessionsListPersistentOptionsDuration
 
 
 class GetSignalSessionsListRequestData(
@@ -3188,18 +3020,18 @@ class GetSignalSessionsListRequestData(
     page: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
     results_per_page: Annotated[int, Meta(ge=0, le=50)] | UnsetType | None = UNSET
     only_count: bool | UnsetType = UNSET
-    experience: GetSignalSessionsListRequestDataExperience | UnsetType | None = UNSET
+    experience: SignalSessionsListPersistentOptionsExperience | UnsetType | None = UNSET
     location_id: int | UnsetType | None = UNSET
     starred: str | UnsetType | None = UNSET
     watched: str | UnsetType | None = UNSET
-    country: GetSignalSessionsListRequestDataCountry | UnsetType | None = UNSET
-    os: GetSignalSessionsListRequestDataOs | UnsetType | None = UNSET
-    browser: GetSignalSessionsListRequestDataBrowser | UnsetType | None = UNSET
-    devices: GetSignalSessionsListRequestDataDevices | UnsetType | None = UNSET
+    country: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
+    os: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
+    browser: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
+    devices: SignalSessionsListPersistentOptionsCountry | UnsetType | None = UNSET
     contains_page: str | UnsetType | None = UNSET
     not_contains_page: str | UnsetType | None = UNSET
-    duration: GetSignalSessionsListRequestDataDuration | UnsetType | None = UNSET
-    page_count: GetSignalSessionsListRequestDataPageCount | UnsetType | None = UNSET
+    duration: SignalSessionsListPersistentOptionsDuration | UnsetType | None = UNSET
+    page_count: SignalSessionsListPersistentOptionsDuration | UnsetType | None = UNSET
     entry_page: str | UnsetType | None = UNSET
     exit_page: str | UnsetType | None = UNSET
     referrer_urls: Sequence[str] | UnsetType | None = UNSET
@@ -3296,13 +3128,7 @@ class UpdatePlaceholderRequestData(RequestModel):
     placeholder: str | UnsetType = UNSET
 
 
-class GetProjectsListRequestDataTrackingScriptVersion(
-    RequestModel, rename={"is_": "is", "is_not": "isNot"}
-):
-    """An inline object of the spec."""
-
-    is_: str | UnsetType = UNSET
-    is_not: str | UnsetType = UNSET
+GetProjectsListRequestDataTrackingScriptVersion = ProjectsListPersistentOptionsTrackingScriptVersion
 
 
 ProjectsListIncludeField = Literal[
@@ -3340,9 +3166,9 @@ class GetProjectsListRequestData(
     search: str | UnsetType | None = UNSET
     legacy_script: Literal[True, False] | UnsetType | None = UNSET
     tracking_script_release_type: Sequence[TrackingScriptReleaseTypes] | UnsetType | None = UNSET
-    tracking_script_version: GetProjectsListRequestDataTrackingScriptVersion | UnsetType | None = (
-        UNSET
-    )
+    tracking_script_version: (
+        ProjectsListPersistentOptionsTrackingScriptVersion | UnsetType | None
+    ) = UNSET
     only: Annotated[Sequence[int], Meta(max_length=100)] | UnsetType | None = UNSET
     except_: Annotated[Sequence[int], Meta(max_length=100)] | UnsetType = UNSET
     sort_by: (
@@ -3376,164 +3202,56 @@ class ProjectHistoryRequestData(PagedRequest, rename={"only_count": "onlyCount"}
     expand: Sequence[ChangeHistoryExpandFields] | UnsetType | None = UNSET
 
 
-class CreateProjectRequestDataReportingSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | UnsetType | None = UNSET
+CreateProjectRequestDataReportingSettingsBlockedIpsSingleItem = (
+    MainAccountDetailsUpdateSettingsBlockedIpsSingleItem
+)
 
 
-class CreateProjectRequestDataReportingSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | UnsetType | None = UNSET
+CreateProjectRequestDataReportingSettingsBlockedIpsRangeItem = (
+    MainAccountDetailsUpdateSettingsBlockedIpsRangeItem
+)
 
 
-class CreateProjectRequestDataReportingSettingsBlockedIps(RequestModel):
-    """An inline object of the spec."""
-
-    single: Sequence[CreateProjectRequestDataReportingSettingsBlockedIpsSingleItem] | UnsetType = (
-        UNSET
-    )
-    range: Sequence[CreateProjectRequestDataReportingSettingsBlockedIpsRangeItem] | UnsetType = (
-        UNSET
-    )
+CreateProjectRequestDataReportingSettingsBlockedIps = ProjectReportingSettingsBlockedIps
 
 
-class CreateProjectRequestDataReportingSettingsOutliers(RequestModel):
-    """An inline object of the spec."""
-
-    order_value: NumericOutlier | UnsetType = UNSET
-    products_ordered_count: NumericOutlier | UnsetType = UNSET
+CreateProjectRequestDataReportingSettingsOutliers = ProjectReportingSettingsOutliers
 
 
-class CreateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
-    """An inline object of the spec."""
-
-    selector_blacklist: str | UnsetType | None = UNSET
-    screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
+CreateProjectRequestDataReportingSettingsVisualEditor = ProjectReportingSettingsVisualEditor
 
 
-class CreateProjectRequestDataReportingSettings(RequestModel):
-    """An inline object of the spec."""
-
-    tested_visitors_quota: int | UnsetType = UNSET
-    currency_symbol: str | UnsetType = UNSET
-    blocked_ips: CreateProjectRequestDataReportingSettingsBlockedIps | UnsetType | None = UNSET
-    stop_tracking_goals_after_days: (
-        Literal["OFF", "1 day", "15 days", "30 days", "60 days"] | UnsetType
-    ) = UNSET
-    smart_recommendations: bool | UnsetType = UNSET
-    keep_running_until_confidence: bool | UnsetType = UNSET
-    primary_metric: MetricTypes | UnsetType = UNSET
-    stats_engine_processing: SEProcSettings | UnsetType = UNSET
-    confidence: float | UnsetType = UNSET
-    keep_winner: bool | UnsetType = UNSET
-    min_order_value: float | UnsetType = UNSET
-    max_order_value: float | UnsetType = UNSET
-    outliers: CreateProjectRequestDataReportingSettingsOutliers | UnsetType = UNSET
-    max_running_time: Annotated[int, Meta(ge=0, le=999)] | UnsetType = UNSET
-    max_variation_visitors: int | UnsetType = UNSET
-    max_experience_visitors: int | UnsetType = UNSET
-    min_variation_conversions: int | UnsetType = UNSET
-    min_conversion_value: int | UnsetType = UNSET
-    min_running_time: Annotated[int, Meta(ge=0, le=999)] | UnsetType = UNSET
-    min_variation_visitors: int | UnsetType = UNSET
-    stop_loser: bool | UnsetType = UNSET
-    srm_check: bool | UnsetType | None = UNSET
-    visual_editor: CreateProjectRequestDataReportingSettingsVisualEditor | UnsetType = UNSET
+CreateProjectRequestDataReportingSettings = ProjectReportingSettings
 
 
-class CreateProjectRequestDataSettingsPersonalization(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+CreateProjectRequestDataSettingsPersonalization = ProjectSettingsPersonalization
 
 
-class CreateProjectRequestDataSettingsTrackingScript(RequestModel):
-    """An inline object of the spec."""
-
-    current_version: str | UnsetType = UNSET
-    available_versions: Sequence[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
-    release: TrackingScriptRelease | UnsetType = UNSET
+CreateProjectRequestDataSettingsTrackingScript = ProjectSettingsTrackingScript
 
 
-class CreateProjectRequestDataSettingsVisitorInsights(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
-    obfuscate_text: bool | UnsetType = UNSET
-    sampling_rate: Literal[5, 10, 20, 30, 40, 50] | UnsetType = UNSET
+CreateProjectRequestDataSettingsVisitorInsights = ProjectSettingsVisitorInsights
 
 
-class CreateProjectRequestDataSettings(RequestModel):
-    """An inline object of the spec."""
-
-    allow_crossdomain_tracking: bool | UnsetType = UNSET
-    allow_gdpr: bool | UnsetType = UNSET
-    data_anonymization: bool | UnsetType = UNSET
-    do_not_track: Literal["OFF", "EU ONLY", "EEA ONLY", "Worldwide"] | UnsetType = UNSET
-    global_privacy_control: Literal["OFF", "EU ONLY", "EEA ONLY", "Worldwide"] | UnsetType = UNSET
-    include_jquery: bool | UnsetType = UNSET
-    include_jquery_v1: bool | UnsetType = UNSET
-    disable_spa_functionality: bool | UnsetType = UNSET
-    do_not_track_referral: bool | UnsetType = UNSET
-    time_zone: str | UnsetType = UNSET
-    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
-    time_format: Literal["12h", "24h"] | UnsetType = UNSET
-    debug_token: GenerateDebugTokenData | UnsetType = UNSET
-    disable_default_config: bool | UnsetType = UNSET
-    include_experience_collaborators: bool | UnsetType = UNSET
-    legacy_script: bool | UnsetType = UNSET
-    ignore_unused_locations: bool | UnsetType = UNSET
-    personalization: CreateProjectRequestDataSettingsPersonalization | UnsetType | None = UNSET
-    tracking_script: CreateProjectRequestDataSettingsTrackingScript | UnsetType | None = UNSET
-    visitor_insights: CreateProjectRequestDataSettingsVisitorInsights | UnsetType = UNSET
+CreateProjectRequestDataSettings = ProjectSettings
 
 
-class CreateProjectRequestDataIntegrationsSettingsCrazyegg(RequestModel):
-    """An inline object of the spec."""
-
-    api_key: str | UnsetType | None = UNSET
-    api_secret: str | UnsetType | None = UNSET
+CreateProjectRequestDataIntegrationsSettingsCrazyegg = ProjectIntegrationsSettingsCrazyegg
 
 
-class CreateProjectRequestDataIntegrationsSettingsKissmetrics(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+CreateProjectRequestDataIntegrationsSettingsKissmetrics = ProjectSettingsPersonalization
 
 
-class CreateProjectRequestDataIntegrationsSettingsHotjar(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+CreateProjectRequestDataIntegrationsSettingsHotjar = ProjectSettingsPersonalization
 
 
-class CreateProjectRequestDataIntegrationsSettings(RequestModel):
-    """An inline object of the spec."""
-
-    crazyegg: CreateProjectRequestDataIntegrationsSettingsCrazyegg | UnsetType = UNSET
-    google_analytics: GASettings | UnsetType = UNSET
-    kissmetrics: CreateProjectRequestDataIntegrationsSettingsKissmetrics | UnsetType = UNSET
-    hotjar: CreateProjectRequestDataIntegrationsSettingsHotjar | UnsetType = UNSET
+CreateProjectRequestDataIntegrationsSettings = ProjectIntegrationsSettings
 
 
-class CreateProjectRequestDataCustomDomain(RequestModel):
-    """An inline object of the spec."""
-
-    domain: str
+CreateProjectRequestDataCustomDomain = ProjectCustomDomain
 
 
-class CreateProjectRequestDataEnvironmentsValue(RequestModel):
-    """An inline object of the spec."""
-
-    label: str
-    is_default: bool
-    js: str | UnsetType | None = UNSET
+CreateProjectRequestDataEnvironmentsValue = ProjectEnvironmentsValue
 
 
 class DomainToCreate(RequestModel):
@@ -3549,178 +3267,70 @@ class CreateProjectRequestData(RequestModel):
     name: str
     global_javascript: str | UnsetType | None = UNSET
     project_type: Literal["web", "fullstack"] | UnsetType = UNSET
-    reporting_settings: CreateProjectRequestDataReportingSettings | UnsetType = UNSET
-    settings: CreateProjectRequestDataSettings | UnsetType = UNSET
-    integrations_settings: CreateProjectRequestDataIntegrationsSettings | UnsetType = UNSET
+    reporting_settings: ProjectReportingSettings | UnsetType = UNSET
+    settings: ProjectSettings | UnsetType = UNSET
+    integrations_settings: ProjectIntegrationsSettings | UnsetType = UNSET
     status: ProjectStatuses | UnsetType = UNSET
-    custom_domain: CreateProjectRequestDataCustomDomain | UnsetType | None = UNSET
-    environments: dict[str, CreateProjectRequestDataEnvironmentsValue] | UnsetType = UNSET
+    custom_domain: ProjectCustomDomain | UnsetType | None = UNSET
+    environments: dict[str, ProjectEnvironmentsValue] | UnsetType = UNSET
     default_goals: Sequence[int | SimpleGoal] | UnsetType = UNSET
-    default_audiences: Sequence[int | SimpleAudience] | UnsetType = UNSET
+    default_audiences: Sequence[int | SimpleGoal] | UnsetType = UNSET
     default_locations: Sequence[int | SimpleLocation] | UnsetType = UNSET
     domains: Sequence[DomainToCreate] | UnsetType = UNSET
     include: Sequence[ProjectsListIncludeField] | UnsetType = UNSET
     expand: Sequence[ProjectsListExpandFields] | UnsetType = UNSET
 
 
-class UpdateProjectRequestDataReportingSettingsBlockedIpsSingleItem(RequestModel):
-    """An inline object of the spec."""
-
-    value: str
-    name: str | UnsetType | None = UNSET
+UpdateProjectRequestDataReportingSettingsBlockedIpsSingleItem = (
+    MainAccountDetailsUpdateSettingsBlockedIpsSingleItem
+)
 
 
-class UpdateProjectRequestDataReportingSettingsBlockedIpsRangeItem(RequestModel):
-    """An inline object of the spec."""
-
-    start: str
-    end: str
-    name: str | UnsetType | None = UNSET
+UpdateProjectRequestDataReportingSettingsBlockedIpsRangeItem = (
+    MainAccountDetailsUpdateSettingsBlockedIpsRangeItem
+)
 
 
-class UpdateProjectRequestDataReportingSettingsBlockedIps(RequestModel):
-    """An inline object of the spec."""
-
-    single: Sequence[UpdateProjectRequestDataReportingSettingsBlockedIpsSingleItem] | UnsetType = (
-        UNSET
-    )
-    range: Sequence[UpdateProjectRequestDataReportingSettingsBlockedIpsRangeItem] | UnsetType = (
-        UNSET
-    )
+UpdateProjectRequestDataReportingSettingsBlockedIps = ProjectReportingSettingsBlockedIps
 
 
-class UpdateProjectRequestDataReportingSettingsOutliers(RequestModel):
-    """An inline object of the spec."""
-
-    order_value: NumericOutlier | UnsetType = UNSET
-    products_ordered_count: NumericOutlier | UnsetType = UNSET
+UpdateProjectRequestDataReportingSettingsOutliers = ProjectReportingSettingsOutliers
 
 
-class UpdateProjectRequestDataReportingSettingsVisualEditor(RequestModel):
-    """An inline object of the spec."""
-
-    selector_blacklist: str | UnsetType | None = UNSET
-    screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
+UpdateProjectRequestDataReportingSettingsVisualEditor = ProjectReportingSettingsVisualEditor
 
 
-class UpdateProjectRequestDataReportingSettings(RequestModel):
-    """An inline object of the spec."""
-
-    tested_visitors_quota: int | UnsetType = UNSET
-    currency_symbol: str | UnsetType = UNSET
-    blocked_ips: UpdateProjectRequestDataReportingSettingsBlockedIps | UnsetType | None = UNSET
-    stop_tracking_goals_after_days: (
-        Literal["OFF", "1 day", "15 days", "30 days", "60 days"] | UnsetType
-    ) = UNSET
-    smart_recommendations: bool | UnsetType = UNSET
-    keep_running_until_confidence: bool | UnsetType = UNSET
-    primary_metric: MetricTypes | UnsetType = UNSET
-    stats_engine_processing: SEProcSettings | UnsetType = UNSET
-    confidence: float | UnsetType = UNSET
-    keep_winner: bool | UnsetType = UNSET
-    min_order_value: float | UnsetType = UNSET
-    max_order_value: float | UnsetType = UNSET
-    outliers: UpdateProjectRequestDataReportingSettingsOutliers | UnsetType = UNSET
-    max_running_time: Annotated[int, Meta(ge=0, le=999)] | UnsetType = UNSET
-    max_variation_visitors: int | UnsetType = UNSET
-    max_experience_visitors: int | UnsetType = UNSET
-    min_variation_conversions: int | UnsetType = UNSET
-    min_conversion_value: int | UnsetType = UNSET
-    min_running_time: Annotated[int, Meta(ge=0, le=999)] | UnsetType = UNSET
-    min_variation_visitors: int | UnsetType = UNSET
-    stop_loser: bool | UnsetType = UNSET
-    srm_check: bool | UnsetType | None = UNSET
-    visual_editor: UpdateProjectRequestDataReportingSettingsVisualEditor | UnsetType = UNSET
+UpdateProjectRequestDataReportingSettings = ProjectReportingSettings
 
 
-class UpdateProjectRequestDataSettingsPersonalization(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+UpdateProjectRequestDataSettingsPersonalization = ProjectSettingsPersonalization
 
 
-class UpdateProjectRequestDataSettingsTrackingScript(RequestModel):
-    """An inline object of the spec."""
-
-    current_version: str | UnsetType = UNSET
-    available_versions: Sequence[TrackingScriptAvailableVersionsItem] | UnsetType = UNSET
-    release: TrackingScriptRelease | UnsetType = UNSET
+UpdateProjectRequestDataSettingsTrackingScript = ProjectSettingsTrackingScript
 
 
-class UpdateProjectRequestDataSettingsVisitorInsights(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
-    obfuscate_text: bool | UnsetType = UNSET
-    sampling_rate: Literal[5, 10, 20, 30, 40, 50] | UnsetType = UNSET
+UpdateProjectRequestDataSettingsVisitorInsights = ProjectSettingsVisitorInsights
 
 
-class UpdateProjectRequestDataSettings(RequestModel):
-    """An inline object of the spec."""
-
-    allow_crossdomain_tracking: bool | UnsetType = UNSET
-    allow_gdpr: bool | UnsetType = UNSET
-    data_anonymization: bool | UnsetType = UNSET
-    do_not_track: Literal["OFF", "EU ONLY", "EEA ONLY", "Worldwide"] | UnsetType = UNSET
-    global_privacy_control: Literal["OFF", "EU ONLY", "EEA ONLY", "Worldwide"] | UnsetType = UNSET
-    include_jquery: bool | UnsetType = UNSET
-    include_jquery_v1: bool | UnsetType = UNSET
-    disable_spa_functionality: bool | UnsetType = UNSET
-    do_not_track_referral: bool | UnsetType = UNSET
-    time_zone: str | UnsetType = UNSET
-    utc_offset: Annotated[int, Meta(ge=-43200, le=50400)] | UnsetType = UNSET
-    time_format: Literal["12h", "24h"] | UnsetType = UNSET
-    debug_token: GenerateDebugTokenData | UnsetType = UNSET
-    disable_default_config: bool | UnsetType = UNSET
-    include_experience_collaborators: bool | UnsetType = UNSET
-    legacy_script: bool | UnsetType = UNSET
-    ignore_unused_locations: bool | UnsetType = UNSET
-    personalization: UpdateProjectRequestDataSettingsPersonalization | UnsetType | None = UNSET
-    tracking_script: UpdateProjectRequestDataSettingsTrackingScript | UnsetType | None = UNSET
-    visitor_insights: UpdateProjectRequestDataSettingsVisitorInsights | UnsetType = UNSET
+UpdateProjectRequestDataSettings = ProjectSettings
 
 
-class UpdateProjectRequestDataIntegrationsSettingsCrazyegg(RequestModel):
-    """An inline object of the spec."""
-
-    api_key: str | UnsetType | None = UNSET
-    api_secret: str | UnsetType | None = UNSET
+UpdateProjectRequestDataIntegrationsSettingsCrazyegg = ProjectIntegrationsSettingsCrazyegg
 
 
-class UpdateProjectRequestDataIntegrationsSettingsKissmetrics(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+UpdateProjectRequestDataIntegrationsSettingsKissmetrics = ProjectSettingsPersonalization
 
 
-class UpdateProjectRequestDataIntegrationsSettingsHotjar(RequestModel):
-    """An inline object of the spec."""
-
-    enabled: bool | UnsetType = UNSET
+UpdateProjectRequestDataIntegrationsSettingsHotjar = ProjectSettingsPersonalization
 
 
-class UpdateProjectRequestDataIntegrationsSettings(RequestModel):
-    """An inline object of the spec."""
-
-    crazyegg: UpdateProjectRequestDataIntegrationsSettingsCrazyegg | UnsetType = UNSET
-    google_analytics: GASettings | UnsetType = UNSET
-    kissmetrics: UpdateProjectRequestDataIntegrationsSettingsKissmetrics | UnsetType = UNSET
-    hotjar: UpdateProjectRequestDataIntegrationsSettingsHotjar | UnsetType = UNSET
+UpdateProjectRequestDataIntegrationsSettings = ProjectIntegrationsSettings
 
 
-class UpdateProjectRequestDataCustomDomain(RequestModel):
-    """An inline object of the spec."""
-
-    domain: str
+UpdateProjectRequestDataCustomDomain = ProjectCustomDomain
 
 
-class UpdateProjectRequestDataEnvironmentsValue(RequestModel):
-    """An inline object of the spec."""
-
-    label: str
-    is_default: bool
-    js: str | UnsetType | None = UNSET
+UpdateProjectRequestDataEnvironmentsValue = ProjectEnvironmentsValue
 
 
 DomainExpandableRequest = int | DomainToCreate
@@ -3732,14 +3342,14 @@ class UpdateProjectRequestData(RequestModel):
     global_javascript: str | UnsetType | None = UNSET
     name: str | UnsetType = UNSET
     project_type: Literal["web", "fullstack"] | UnsetType = UNSET
-    reporting_settings: UpdateProjectRequestDataReportingSettings | UnsetType = UNSET
-    settings: UpdateProjectRequestDataSettings | UnsetType = UNSET
-    integrations_settings: UpdateProjectRequestDataIntegrationsSettings | UnsetType = UNSET
+    reporting_settings: ProjectReportingSettings | UnsetType = UNSET
+    settings: ProjectSettings | UnsetType = UNSET
+    integrations_settings: ProjectIntegrationsSettings | UnsetType = UNSET
     status: ProjectStatuses | UnsetType = UNSET
-    custom_domain: UpdateProjectRequestDataCustomDomain | UnsetType | None = UNSET
-    environments: dict[str, UpdateProjectRequestDataEnvironmentsValue] | UnsetType = UNSET
+    custom_domain: ProjectCustomDomain | UnsetType | None = UNSET
+    environments: dict[str, ProjectEnvironmentsValue] | UnsetType = UNSET
     default_goals: Sequence[int | SimpleGoal] | UnsetType = UNSET
-    default_audiences: Sequence[int | SimpleAudience] | UnsetType = UNSET
+    default_audiences: Sequence[int | SimpleGoal] | UnsetType = UNSET
     default_locations: Sequence[int | SimpleLocation] | UnsetType = UNSET
     domains: Sequence[DomainExpandableRequest] | UnsetType = UNSET
     include: Sequence[ProjectsListIncludeField] | UnsetType = UNSET
@@ -3793,10 +3403,7 @@ class ExportProjectRequestData(RequestModel, rename={"include_project": "include
     hypothesis: ProjectExportObject | UnsetType = UNSET
 
 
-class ImportProjectRequestData(RequestModel):
-    """``ImportProjectRequestData``."""
-
-    file: FileContent
+ImportProjectRequestData = ImportVisitorsDataCsvRequestData
 
 
 class GetDomainsListRequestData(
@@ -3817,24 +3424,13 @@ class GetDomainByUrlRequestData(RequestModel):
     url: str | UnsetType = UNSET
 
 
-class CheckCodeDomainRequestData(RequestModel):
-    """``CheckCodeDomainRequestData``."""
-
-    url: str | UnsetType = UNSET
+CheckCodeDomainRequestData = GetDomainByUrlRequestData
 
 
-class CreateDomainRequestData(RequestModel):
-    """``CreateDomainRequestData``."""
-
-    url: str
-    code_installed: bool | UnsetType = UNSET
+CreateDomainRequestData = DomainToCreate
 
 
-class UpdateDomainRequestData(RequestModel):
-    """``UpdateDomainRequestData``."""
-
-    url: str | UnsetType = UNSET
-    code_installed: bool | UnsetType = UNSET
+UpdateDomainRequestData = Domain
 
 
 class BulkDeleteDomainRequestData(RequestModel):
@@ -3903,19 +3499,10 @@ class ExperienceSettingsMatchingOptions(RequestModel):
     locations: GenericListMatchingOptions | UnsetType = UNSET
 
 
-class ExperienceSettingsOutliers(RequestModel):
-    """An inline object of the spec."""
-
-    order_value: NumericOutlier | UnsetType = UNSET
-    products_ordered_count: NumericOutlier | UnsetType = UNSET
+ExperienceSettingsOutliers = ProjectReportingSettingsOutliers
 
 
-class ExperienceSettingsVisualEditor(RequestModel):
-    """An inline object of the spec."""
-
-    selector_blacklist: str | UnsetType | None = UNSET
-    screen_width: Annotated[float, Meta(ge=240.0, le=7680.0)] | UnsetType | None = UNSET
-    user_agent: VisualEditorUserAgents | UnsetType | None = UNSET
+ExperienceSettingsVisualEditor = ProjectReportingSettingsVisualEditor
 
 
 class ExperienceSettings(RequestModel):
@@ -3929,7 +3516,7 @@ class ExperienceSettings(RequestModel):
     keep_winner: bool | UnsetType = UNSET
     min_order_value: float | UnsetType = UNSET
     max_order_value: float | UnsetType = UNSET
-    outliers: ExperienceSettingsOutliers | UnsetType = UNSET
+    outliers: ProjectReportingSettingsOutliers | UnsetType = UNSET
     max_running_time: Annotated[int, Meta(ge=0, le=999)] | UnsetType = UNSET
     max_variation_visitors: int | UnsetType = UNSET
     max_experience_visitors: int | UnsetType = UNSET
@@ -3940,7 +3527,7 @@ class ExperienceSettings(RequestModel):
     stop_loser: bool | UnsetType = UNSET
     keep_running_until_confidence: bool | UnsetType = UNSET
     srm_check: bool | UnsetType | None = UNSET
-    visual_editor: ExperienceSettingsVisualEditor | UnsetType = UNSET
+    visual_editor: ProjectReportingSettingsVisualEditor | UnsetType = UNSET
 
 
 TextMatchingOptions = Literal["matches", "regexMatches", "contains", "endsWith", "startsWith"]
@@ -3960,11 +3547,7 @@ class GenericTextMatchRuleUrl(_RuleTypeTagged, tag_field="rule_type", tag="url")
     matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleUrlWithQueryMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleUrlWithQueryMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleUrlWithQuery(
@@ -3973,112 +3556,80 @@ class GenericTextMatchRuleUrlWithQuery(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'url_with_query'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleUrlWithQueryMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleQueryStringMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleQueryStringMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleQueryString(_RuleTypeTagged, tag_field="rule_type", tag="query_string"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'query_string'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleQueryStringMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleCampaignMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleCampaignMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleCampaign(_RuleTypeTagged, tag_field="rule_type", tag="campaign"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'campaign'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleCampaignMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleKeywordMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleKeywordMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleKeyword(_RuleTypeTagged, tag_field="rule_type", tag="keyword"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'keyword'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleKeywordMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleMediumMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleMediumMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleMedium(_RuleTypeTagged, tag_field="rule_type", tag="medium"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'medium'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleMediumMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleSourceNameMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleSourceNameMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleSourceName(_RuleTypeTagged, tag_field="rule_type", tag="source_name"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'source_name'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleSourceNameMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleCityMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleCityMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleCity(_RuleTypeTagged, tag_field="rule_type", tag="city"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'city'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleCityMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleRegionMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleRegionMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleRegion(_RuleTypeTagged, tag_field="rule_type", tag="region"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'region'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleRegionMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleBrowserVersionMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleBrowserVersionMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleBrowserVersion(
@@ -4087,28 +3638,20 @@ class GenericTextMatchRuleBrowserVersion(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'browser_version'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleBrowserVersionMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleUserAgentMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleUserAgentMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleUserAgent(_RuleTypeTagged, tag_field="rule_type", tag="user_agent"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'user_agent'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleUserAgentMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagPageTypeMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagPageTypeMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagPageType(
@@ -4117,14 +3660,10 @@ class GenericTextMatchRulePageTagPageType(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_page_type'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagPageTypeMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCategoryIdMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCategoryIdMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCategoryId(
@@ -4133,14 +3672,10 @@ class GenericTextMatchRulePageTagCategoryId(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_category_id'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCategoryIdMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCategoryNameMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCategoryNameMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCategoryName(
@@ -4149,14 +3684,10 @@ class GenericTextMatchRulePageTagCategoryName(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_category_name'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCategoryNameMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagProductSkuMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagProductSkuMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagProductSku(
@@ -4165,14 +3696,10 @@ class GenericTextMatchRulePageTagProductSku(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_product_sku'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagProductSkuMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagProductNameMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagProductNameMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagProductName(
@@ -4181,14 +3708,10 @@ class GenericTextMatchRulePageTagProductName(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_product_name'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagProductNameMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCustomerIdMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCustomerIdMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCustomerId(
@@ -4197,14 +3720,10 @@ class GenericTextMatchRulePageTagCustomerId(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_customer_id'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCustomerIdMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCustom1Matching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCustom1Matching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCustom1(
@@ -4213,14 +3732,10 @@ class GenericTextMatchRulePageTagCustom1(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_1'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCustom1Matching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCustom2Matching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCustom2Matching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCustom2(
@@ -4229,14 +3744,10 @@ class GenericTextMatchRulePageTagCustom2(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_2'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCustom2Matching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCustom3Matching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCustom3Matching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCustom3(
@@ -4245,14 +3756,10 @@ class GenericTextMatchRulePageTagCustom3(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_3'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCustom3Matching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRulePageTagCustom4Matching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRulePageTagCustom4Matching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRulePageTagCustom4(
@@ -4261,21 +3768,17 @@ class GenericTextMatchRulePageTagCustom4(
     """``GenericTextMatchRule`` with ``rule_type`` = ``'page_tag_custom_4'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRulePageTagCustom4Matching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class GenericTextMatchRuleVisitorIdMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextMatchRuleVisitorIdMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextMatchRuleVisitorId(_RuleTypeTagged, tag_field="rule_type", tag="visitor_id"):
     """``GenericTextMatchRule`` with ``rule_type`` = ``'visitor_id'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextMatchRuleVisitorIdMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
 NumericMatchingOptions = Literal["equalsNumber", "less", "lessEqual"]
@@ -4297,11 +3800,7 @@ class GenericNumericMatchRuleAvgTimePage(
     matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class GenericNumericMatchRuleDaysSinceLastVisitMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+GenericNumericMatchRuleDaysSinceLastVisitMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class GenericNumericMatchRuleDaysSinceLastVisit(
@@ -4310,14 +3809,10 @@ class GenericNumericMatchRuleDaysSinceLastVisit(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'days_since_last_visit'``."""
 
     value: float | UnsetType = UNSET
-    matching: GenericNumericMatchRuleDaysSinceLastVisitMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class GenericNumericMatchRulePagesVisitedCountMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+GenericNumericMatchRulePagesVisitedCountMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class GenericNumericMatchRulePagesVisitedCount(
@@ -4326,14 +3821,10 @@ class GenericNumericMatchRulePagesVisitedCount(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'pages_visited_count'``."""
 
     value: float | UnsetType = UNSET
-    matching: GenericNumericMatchRulePagesVisitedCountMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class GenericNumericMatchRuleVisitDurationMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+GenericNumericMatchRuleVisitDurationMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class GenericNumericMatchRuleVisitDuration(
@@ -4342,14 +3833,10 @@ class GenericNumericMatchRuleVisitDuration(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'visit_duration'``."""
 
     value: float | UnsetType = UNSET
-    matching: GenericNumericMatchRuleVisitDurationMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class GenericNumericMatchRuleVisitsCountMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+GenericNumericMatchRuleVisitsCountMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class GenericNumericMatchRuleVisitsCount(
@@ -4358,14 +3845,10 @@ class GenericNumericMatchRuleVisitsCount(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'visits_count'``."""
 
     value: float | UnsetType = UNSET
-    matching: GenericNumericMatchRuleVisitsCountMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class GenericNumericMatchRulePageTagProductPriceMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+GenericNumericMatchRulePageTagProductPriceMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class GenericNumericMatchRulePageTagProductPrice(
@@ -4374,7 +3857,7 @@ class GenericNumericMatchRulePageTagProductPrice(
     """``GenericNumericMatchRule`` with ``rule_type`` = ``'page_tag_product_price'``."""
 
     value: float | UnsetType = UNSET
-    matching: GenericNumericMatchRulePageTagProductPriceMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
 ChoiceMatchingOptions = Literal["equals"]
@@ -4396,53 +3879,37 @@ class GenericBoolMatchRuleBucketedIntoExperience(
     matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class GenericBoolMatchRuleIsDesktopMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GenericBoolMatchRuleIsDesktopMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class GenericBoolMatchRuleIsDesktop(_RuleTypeTagged, tag_field="rule_type", tag="is_desktop"):
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'is_desktop'``."""
 
     value: bool | UnsetType = UNSET
-    matching: GenericBoolMatchRuleIsDesktopMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class GenericBoolMatchRuleIsMobileMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GenericBoolMatchRuleIsMobileMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class GenericBoolMatchRuleIsMobile(_RuleTypeTagged, tag_field="rule_type", tag="is_mobile"):
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'is_mobile'``."""
 
     value: bool | UnsetType = UNSET
-    matching: GenericBoolMatchRuleIsMobileMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class GenericBoolMatchRuleIsTabletMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GenericBoolMatchRuleIsTabletMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class GenericBoolMatchRuleIsTablet(_RuleTypeTagged, tag_field="rule_type", tag="is_tablet"):
     """``GenericBoolMatchRule`` with ``rule_type`` = ``'is_tablet'``."""
 
     value: bool | UnsetType = UNSET
-    matching: GenericBoolMatchRuleIsTabletMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class GenericTextKeyValueMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+GenericTextKeyValueMatchRuleMatching = GenericTextMatchRuleUrlMatching
 
 
 class GenericTextKeyValueMatchRule(
@@ -4451,15 +3918,11 @@ class GenericTextKeyValueMatchRule(
     """``GenericTextKeyValueMatchRule`` with ``rule_type`` = ``'generic_text_key_value'``."""
 
     value: str | UnsetType = UNSET
-    matching: GenericTextKeyValueMatchRuleMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
     key: str | UnsetType = UNSET
 
 
-class GenericNumericKeyValueMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+GenericNumericKeyValueMatchRuleMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class GenericNumericKeyValueMatchRule(
@@ -4468,17 +3931,13 @@ class GenericNumericKeyValueMatchRule(
     """``GenericNumericKeyValueMatchRule`` with ``rule_type`` = ``'generic_numeric_key_value'``."""
 
     value: float | UnsetType = UNSET
-    matching: GenericNumericKeyValueMatchRuleMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
     key: str | UnsetType = UNSET
 
 
-class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching(
-    RequestModel
-):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching = (
+    GenericBoolMatchRuleBucketedIntoExperienceMatching
+)
 
 
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExists(
@@ -4489,18 +3948,13 @@ class GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExist
     """``GenericBoolKeyValueMatchRule`` with ``rule_type`` = ``'generic_bool_key_value] (no visitor_id / visitor_data_exists)'``."""
 
     value: bool | UnsetType = UNSET
-    matching: (
-        GenericBoolKeyValueMatchRuleGenericBoolKeyValueNoVisitorIdVisitorDataExistsMatching
-        | UnsetType
-    ) = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
     key: str | UnsetType = UNSET
 
 
-class GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching = (
+    GenericBoolMatchRuleBucketedIntoExperienceMatching
+)
 
 
 class GenericBoolKeyValueMatchRuleGenericBoolKeyValue(
@@ -4509,7 +3963,7 @@ class GenericBoolKeyValueMatchRuleGenericBoolKeyValue(
     """``GenericBoolKeyValueMatchRule`` with ``rule_type`` = ``'generic_bool_key_value'``."""
 
     value: bool | UnsetType = UNSET
-    matching: GenericBoolKeyValueMatchRuleGenericBoolKeyValueMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
     key: str | UnsetType = UNSET
 
 
@@ -4533,67 +3987,47 @@ class CookieMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="cookie"):
     key: str | UnsetType = UNSET
 
 
-class CountryMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+CountryMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class CountryMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="country"):
     """``CountryMatchRule`` with ``rule_type`` = ``'country'``."""
 
     value: str | UnsetType = UNSET
-    matching: CountryMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class LanguageMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+LanguageMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class LanguageMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="language"):
     """``LanguageMatchRule`` with ``rule_type`` = ``'language'``."""
 
     value: str | UnsetType = UNSET
-    matching: LanguageMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class GoalTriggeredMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GoalTriggeredMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class GoalTriggeredMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="goal_triggered"):
     """``GoalTriggeredMatchRule`` with ``rule_type`` = ``'goal_triggered'``."""
 
     value: float | UnsetType = UNSET
-    matching: GoalTriggeredMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class SegmentBucketedMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+SegmentBucketedMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class SegmentBucketedMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="bucketed_into_segment"):
     """``SegmentBucketedMatchRule`` with ``rule_type`` = ``'bucketed_into_segment'``."""
 
     value: float | UnsetType = UNSET
-    matching: SegmentBucketedMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class DayOfWeekMatchRuleLocalTimeDayOfWeekMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+DayOfWeekMatchRuleLocalTimeDayOfWeekMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class DayOfWeekMatchRuleLocalTimeDayOfWeek(
@@ -4602,14 +4036,10 @@ class DayOfWeekMatchRuleLocalTimeDayOfWeek(
     """``DayOfWeekMatchRule`` with ``rule_type`` = ``'local_time_day_of_week'``."""
 
     value: Annotated[float, Meta(ge=1.0, le=7.0)] | UnsetType = UNSET
-    matching: DayOfWeekMatchRuleLocalTimeDayOfWeekMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class DayOfWeekMatchRuleProjectTimeDayOfWeekMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+DayOfWeekMatchRuleProjectTimeDayOfWeekMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class DayOfWeekMatchRuleProjectTimeDayOfWeek(
@@ -4618,14 +4048,10 @@ class DayOfWeekMatchRuleProjectTimeDayOfWeek(
     """``DayOfWeekMatchRule`` with ``rule_type`` = ``'project_time_day_of_week'``."""
 
     value: Annotated[float, Meta(ge=1.0, le=7.0)] | UnsetType = UNSET
-    matching: DayOfWeekMatchRuleProjectTimeDayOfWeekMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class HourOfDayMatchRuleLocalTimeHourOfDayMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+HourOfDayMatchRuleLocalTimeHourOfDayMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class HourOfDayMatchRuleLocalTimeHourOfDay(
@@ -4634,14 +4060,10 @@ class HourOfDayMatchRuleLocalTimeHourOfDay(
     """``HourOfDayMatchRule`` with ``rule_type`` = ``'local_time_hour_of_day'``."""
 
     value: Annotated[float, Meta(ge=0.0, le=24.0)] | UnsetType = UNSET
-    matching: HourOfDayMatchRuleLocalTimeHourOfDayMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class HourOfDayMatchRuleProjectTimeHourOfDayMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+HourOfDayMatchRuleProjectTimeHourOfDayMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class HourOfDayMatchRuleProjectTimeHourOfDay(
@@ -4650,14 +4072,10 @@ class HourOfDayMatchRuleProjectTimeHourOfDay(
     """``HourOfDayMatchRule`` with ``rule_type`` = ``'project_time_hour_of_day'``."""
 
     value: Annotated[float, Meta(ge=0.0, le=24.0)] | UnsetType = UNSET
-    matching: HourOfDayMatchRuleProjectTimeHourOfDayMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class MinuteOfHourMatchRuleLocalTimeMinuteOfHour(
@@ -4666,14 +4084,10 @@ class MinuteOfHourMatchRuleLocalTimeMinuteOfHour(
     """``MinuteOfHourMatchRule`` with ``rule_type`` = ``'local_time_minute_of_hour'``."""
 
     value: Annotated[float, Meta(ge=1.0, le=60.0)] | UnsetType = UNSET
-    matching: MinuteOfHourMatchRuleLocalTimeMinuteOfHourMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: NumericMatchingOptions | UnsetType = UNSET
+MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching = GenericNumericMatchRuleAvgTimePageMatching
 
 
 class MinuteOfHourMatchRuleProjectTimeMinuteOfHour(
@@ -4682,14 +4096,10 @@ class MinuteOfHourMatchRuleProjectTimeMinuteOfHour(
     """``MinuteOfHourMatchRule`` with ``rule_type`` = ``'project_time_minute_of_hour'``."""
 
     value: Annotated[float, Meta(ge=1.0, le=60.0)] | UnsetType = UNSET
-    matching: MinuteOfHourMatchRuleProjectTimeMinuteOfHourMatching | UnsetType = UNSET
+    matching: GenericNumericMatchRuleAvgTimePageMatching | UnsetType = UNSET
 
 
-class BrowserNameMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+BrowserNameMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class BrowserNameMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="browser_name"):
@@ -4699,14 +4109,10 @@ class BrowserNameMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="browser_
         Literal["chrome", "microsoft_ie", "firefox", "microsoft_edge", "mozilla", "opera", "safari"]
         | UnsetType
     ) = UNSET
-    matching: BrowserNameMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class OsMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+OsMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class OsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="os"):
@@ -4715,49 +4121,37 @@ class OsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="os"):
     value: Literal["android", "iphone", "ipod", "ipad", "windows", "macos", "linux"] | UnsetType = (
         UNSET
     )
-    matching: OsMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class WeatherConditionMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: TextMatchingOptions | UnsetType = UNSET
+WeatherConditionMatchRuleMatching = GenericTextMatchRuleUrlMatching
 
 
 class WeatherConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="weather_condition"):
     """``WeatherConditionMatchRule`` with ``rule_type`` = ``'weather_condition'``."""
 
     value: str | UnsetType = UNSET
-    matching: WeatherConditionMatchRuleMatching | UnsetType = UNSET
+    matching: GenericTextMatchRuleUrlMatching | UnsetType = UNSET
 
 
-class VisitorTypeMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+VisitorTypeMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class VisitorTypeMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="visitor_type"):
     """``VisitorTypeMatchRule`` with ``rule_type`` = ``'visitor_type'``."""
 
     value: Literal["new", "returning"] | UnsetType = UNSET
-    matching: VisitorTypeMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
-class JsConditionMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+JsConditionMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class JsConditionMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="js_condition"):
     """``JsConditionMatchRule`` with ``rule_type`` = ``'js_condition'``."""
 
     value: str | UnsetType = UNSET
-    matching: JsConditionMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
 RuleElement = (
@@ -5037,61 +4431,13 @@ class CreateExperienceRequestData(RequestModel):
     variations: Sequence[ExperienceVariationCreate] | UnsetType = UNSET
 
 
-class CloneExperienceRequestData(RequestModel):
-    """``CloneExperienceRequestData``."""
-
-    name: str | UnsetType = UNSET
+CloneExperienceRequestData = SimpleLocation
 
 
-class UpdateExperienceRequestDataSiteArea(RequestModel):
-    """An inline object of the spec."""
-
-    include: Sequence[RuleElement] | UnsetType = UNSET
-    exclude: Sequence[RuleElement] | UnsetType = UNSET
+UpdateExperienceRequestDataSiteArea = CreateExperienceRequestDataSiteArea
 
 
-class UpdateExperienceRequestDataIntegrationsItem(
-    RequestModel,
-    rename={
-        "property_ua": "property_UA",
-        "measurement_id": "measurementId",
-        "property_id": "propertyId",
-    },
-):
-    """An inline object of the spec."""
-
-    provider: (
-        Literal[
-            "baidu",
-            "clicktale",
-            "clicky",
-            "cnzz",
-            "crazyegg",
-            "econda",
-            "eulerian",
-            "google_analytics",
-            "gosquared",
-            "heapanalytics",
-            "hotjar",
-            "microsoft_clarity",
-            "mixpanel",
-            "mouseflow",
-            "piwik",
-            "segmentio",
-            "sitecatalyst",
-            "woopra",
-            "ysance",
-        ]
-        | UnsetType
-    ) = UNSET
-    enabled: bool | UnsetType | None = UNSET
-    custom_dimension: str | UnsetType = UNSET
-    type: Literal["ga3", "ga4"] | UnsetType = UNSET
-    property_ua: str | UnsetType | None = UNSET
-    measurement_id: str | UnsetType = UNSET
-    property_id: str | UnsetType = UNSET
-    audiences: dict[str, str] | UnsetType = UNSET
-    evar: str | UnsetType = UNSET
+UpdateExperienceRequestDataIntegrationsItem = CreateExperienceRequestDataIntegrationsItem
 
 
 ExperienceVariationStatuses = Literal["stopped", "running"]
@@ -5158,12 +4504,12 @@ class UpdateExperienceRequestData(RequestModel):
     primary_goal: int | UnsetType = UNSET
     objective: str | UnsetType | None = UNSET
     settings: ExperienceSettings | UnsetType = UNSET
-    site_area: UpdateExperienceRequestDataSiteArea | UnsetType | None = UNSET
+    site_area: CreateExperienceRequestDataSiteArea | UnsetType | None = UNSET
     traffic_distribution: Annotated[float, Meta(ge=0.0, le=100.0)] | UnsetType = UNSET
     type: ExperienceTypes | UnsetType = UNSET
     url: str | UnsetType = UNSET
     version: float | UnsetType = UNSET
-    integrations: Sequence[UpdateExperienceRequestDataIntegrationsItem] | UnsetType = UNSET
+    integrations: Sequence[CreateExperienceRequestDataIntegrationsItem] | UnsetType = UNSET
     environments: Sequence[str] | UnsetType = UNSET
     environment: str | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
@@ -5226,10 +4572,7 @@ class BulkUpdateExperiencesRequestData(RequestModel):
     status: BulkExperienceStatuses
 
 
-class BulkDeleteExperiencesRequestData(RequestModel):
-    """``BulkDeleteExperiencesRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteExperiencesRequestData = BulkDeleteDomainRequestData
 
 
 class GetExperienceAggregatedReportRequestData(RequestModel):
@@ -5351,38 +4694,10 @@ class GetExperienceHeatmapOverlayRequestData(RequestModel):
     interaction: HeatmapInteractions | UnsetType = UNSET
 
 
-class UpdateExperienceVariationRequestDataChangesItemData(RequestModel):
-    """An inline object of the spec."""
-
-    css: str | UnsetType | None = UNSET
-    js: str | UnsetType | None = UNSET
-    custom_js: str | UnsetType | None = UNSET
-    page_id: str | UnsetType = UNSET
-    case_sensitive: bool | UnsetType = UNSET
-    original_pattern: str | UnsetType = UNSET
-    variation_pattern: str | UnsetType = UNSET
-    selector: str | UnsetType = UNSET
-    feature_id: int | UnsetType = UNSET
-    variables_data: dict[str, Any] | UnsetType = UNSET
+UpdateExperienceVariationRequestDataChangesItemData = ExperienceVariationUpdateChangesItemData
 
 
-class UpdateExperienceVariationRequestDataChangesItem(RequestModel):
-    """An inline object of the spec."""
-
-    id: int | UnsetType = UNSET
-    type: (
-        Literal[
-            "defaultCode",
-            "defaultCodeMultipage",
-            "defaultRedirect",
-            "customCode",
-            "richStructure",
-            "fullStackFeature",
-        ]
-        | UnsetType
-    ) = UNSET
-    data: UpdateExperienceVariationRequestDataChangesItemData | UnsetType = UNSET
-    concurrency_key: str | UnsetType | None = UNSET
+UpdateExperienceVariationRequestDataChangesItem = ExperienceVariationUpdateChangesItem
 
 
 class UpdateExperienceVariationRequestData(RequestModel):
@@ -5395,7 +4710,7 @@ class UpdateExperienceVariationRequestData(RequestModel):
     traffic_distribution: Annotated[float, Meta(ge=0.0, le=100.0)] | UnsetType = UNSET
     key: str | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
-    changes: Sequence[UpdateExperienceVariationRequestDataChangesItem] | UnsetType = UNSET
+    changes: Sequence[ExperienceVariationUpdateChangesItem] | UnsetType = UNSET
 
 
 class UploadImageNoNameRequestData(RequestModel):
@@ -5441,19 +4756,7 @@ class CreateSectionRequestData(RequestModel):
     concurrency_key: str | UnsetType | None = UNSET
 
 
-class SectionVersionUpdateChangesItemData(RequestModel):
-    """An inline object of the spec."""
-
-    css: str | UnsetType | None = UNSET
-    js: str | UnsetType | None = UNSET
-    custom_js: str | UnsetType | None = UNSET
-    page_id: str | UnsetType = UNSET
-    case_sensitive: bool | UnsetType = UNSET
-    original_pattern: str | UnsetType = UNSET
-    variation_pattern: str | UnsetType = UNSET
-    selector: str | UnsetType = UNSET
-    feature_id: int | UnsetType = UNSET
-    variables_data: dict[str, Any] | UnsetType = UNSET
+SectionVersionUpdateChangesItemData = ExperienceVariationUpdateChangesItemData
 
 
 class SectionVersionUpdateChangesItem(RequestModel):
@@ -5471,7 +4774,7 @@ class SectionVersionUpdateChangesItem(RequestModel):
         ]
         | UnsetType
     ) = UNSET
-    data: SectionVersionUpdateChangesItemData | UnsetType = UNSET
+    data: ExperienceVariationUpdateChangesItemData | UnsetType = UNSET
     concurrency_key: str | UnsetType | None = UNSET
 
 
@@ -5500,56 +4803,16 @@ class UpdateExperienceSectionsRequestData(RequestModel):
     concurrency_key: str | UnsetType | None = UNSET
 
 
-class CreateSectionVersionRequestData(RequestModel):
-    """``CreateSectionVersionRequestData``."""
-
-    id: str | UnsetType = UNSET
-    name: str | UnsetType = UNSET
-    concurrency_key: str | UnsetType | None = UNSET
-    changes: Sequence[ExperienceChangeAdd] | UnsetType = UNSET
+CreateSectionVersionRequestData = SectionVersionCreate
 
 
-class UpdateSectionVersionRequestDataChangesItemData(RequestModel):
-    """An inline object of the spec."""
-
-    css: str | UnsetType | None = UNSET
-    js: str | UnsetType | None = UNSET
-    custom_js: str | UnsetType | None = UNSET
-    page_id: str | UnsetType = UNSET
-    case_sensitive: bool | UnsetType = UNSET
-    original_pattern: str | UnsetType = UNSET
-    variation_pattern: str | UnsetType = UNSET
-    selector: str | UnsetType = UNSET
-    feature_id: int | UnsetType = UNSET
-    variables_data: dict[str, Any] | UnsetType = UNSET
+UpdateSectionVersionRequestDataChangesItemData = ExperienceVariationUpdateChangesItemData
 
 
-class UpdateSectionVersionRequestDataChangesItem(RequestModel):
-    """An inline object of the spec."""
-
-    id: int | UnsetType = UNSET
-    type: (
-        Literal[
-            "defaultCode",
-            "defaultCodeMultipage",
-            "defaultRedirect",
-            "richStructure",
-            "customCode",
-            "fullStackFeature",
-        ]
-        | UnsetType
-    ) = UNSET
-    data: UpdateSectionVersionRequestDataChangesItemData | UnsetType = UNSET
-    concurrency_key: str | UnsetType | None = UNSET
+UpdateSectionVersionRequestDataChangesItem = SectionVersionUpdateChangesItem
 
 
-class UpdateSectionVersionRequestData(RequestModel):
-    """``UpdateSectionVersionRequestData``."""
-
-    id: str | UnsetType = UNSET
-    name: str | UnsetType = UNSET
-    concurrency_key: str | UnsetType | None = UNSET
-    changes: Sequence[UpdateSectionVersionRequestDataChangesItem] | UnsetType = UNSET
+UpdateSectionVersionRequestData = SectionVersionUpdate
 
 
 class GetCdnImagesListRequestData(RequestModel):
@@ -5964,10 +5227,7 @@ class BulkUpdateGoalRequestData(RequestModel):
     status: GoalStatuses
 
 
-class BulkDeleteGoalRequestData(RequestModel):
-    """``BulkDeleteGoalRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteGoalRequestData = BulkDeleteDomainRequestData
 
 
 class GetTagsListRequestData(PagedRequest, rename={"except_": "except"}):
@@ -5980,11 +5240,7 @@ class GetTagsListRequestData(PagedRequest, rename={"except_": "except"}):
     search: str | UnsetType | None = UNSET
 
 
-class CreateTagRequestData(RequestModel):
-    """``CreateTagRequestData``."""
-
-    name: str
-    description: str | UnsetType | None = UNSET
+CreateTagRequestData = TagToCreate
 
 
 class UpdateTagRequestData(RequestModel):
@@ -5994,10 +5250,7 @@ class UpdateTagRequestData(RequestModel):
     description: str | UnsetType | None = UNSET
 
 
-class BulkDeleteTagRequestData(RequestModel):
-    """``BulkDeleteTagRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteTagRequestData = BulkDeleteDomainRequestData
 
 
 HypothesesListExpandFields = Literal["project", "tags"]
@@ -6159,10 +5412,7 @@ class BulkUpdateHypothesesRequestData(RequestModel):
     status: HypothesisStatuses
 
 
-class BulkDeleteHypothesesRequestData(RequestModel):
-    """``BulkDeleteHypothesesRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteHypothesesRequestData = BulkDeleteDomainRequestData
 
 
 KnowledgeBasesExpandFields = Literal["project", "tags"]
@@ -6186,14 +5436,10 @@ class GetKnowledgeBasesListRequestData(
     expand: Sequence[KnowledgeBasesExpandFields] | UnsetType = UNSET
 
 
-class BaseSimpleExperience(RequestModel):
-    """``BaseSimpleExperience``."""
-
-    id: int | UnsetType = UNSET
-    name: str | UnsetType = UNSET
+BaseSimpleExperience = SimpleGoal
 
 
-BaseExperienceExpandable = int | BaseSimpleExperience
+BaseExperienceExpandable = int | SimpleGoal
 
 
 class CreateKnowledgeBaseRequestData(RequestModel):
@@ -6228,10 +5474,7 @@ class BulkUpdateKnowledgeBasesRequestData(RequestModel):
     status: KnowledgeBaseStatuses
 
 
-class BulkDeleteKnowledgeBasesRequestData(RequestModel):
-    """``BulkDeleteKnowledgeBasesRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteKnowledgeBasesRequestData = BulkDeleteDomainRequestData
 
 
 ObservationsExpandFields = Literal["project", "tags"]
@@ -6302,10 +5545,7 @@ class BulkUpdateObservationsRequestData(RequestModel):
     status: ObservationStatuses
 
 
-class BulkDeleteObservationsRequestData(RequestModel):
-    """``BulkDeleteObservationsRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteObservationsRequestData = BulkDeleteDomainRequestData
 
 
 LocationIncludeFields = Literal["rules", "trigger", "stats.experiences_usage"]
@@ -6330,21 +5570,10 @@ class GetLocationsListRequestData(
     except_: Annotated[Sequence[int], Meta(max_length=100)] | UnsetType = UNSET
 
 
-class GenericBoolKeyValueMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+GenericBoolKeyValueMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
-class GenericBoolKeyValueMatchRule(
-    _RuleTypeTagged, tag_field="rule_type", tag="generic_bool_key_value"
-):
-    """``GenericBoolKeyValueMatchRule`` with ``rule_type`` = ``'generic_bool_key_value'``."""
-
-    value: bool | UnsetType = UNSET
-    matching: GenericBoolKeyValueMatchRuleMatching | UnsetType = UNSET
-    key: str | UnsetType = UNSET
+GenericBoolKeyValueMatchRule = GenericBoolKeyValueMatchRuleGenericBoolKeyValue
 
 
 LocationRuleElement = (
@@ -6378,7 +5607,7 @@ LocationRuleElement = (
     | GenericNumericMatchRuleVisitsCount
     | GenericTextKeyValueMatchRule
     | GenericNumericKeyValueMatchRule
-    | GenericBoolKeyValueMatchRule
+    | GenericBoolKeyValueMatchRuleGenericBoolKeyValue
     | JsConditionMatchRule
 )
 
@@ -6417,8 +5646,7 @@ class LocationTriggerCallback(_TypeTagged, tag_field="type", tag="callback"):
     js: str
 
 
-class LocationTriggerManual(_TypeTagged, tag_field="type", tag="manual"):
-    """``LocationTriggerManual`` with ``type`` = ``'manual'``."""
+LocationTriggerManual = TrackingScriptReleaseManual
 
 
 class LocationTriggerUponRun(_TypeTagged, tag_field="type", tag="upon_run"):
@@ -6428,7 +5656,7 @@ class LocationTriggerUponRun(_TypeTagged, tag_field="type", tag="upon_run"):
 LocationTrigger = (
     LocationTriggerDomElement
     | LocationTriggerCallback
-    | LocationTriggerManual
+    | TrackingScriptReleaseManual
     | LocationTriggerUponRun
 )
 
@@ -6462,10 +5690,7 @@ class BulkUpdateLocationsRequestData(RequestModel):
     status: LocationStatuses
 
 
-class BulkDeleteLocationsRequestData(RequestModel):
-    """``BulkDeleteLocationsRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteLocationsRequestData = BulkDeleteDomainRequestData
 
 
 AudienceIncludeFields = Literal["rules", "stats.experiences_usage"]
@@ -6492,18 +5717,14 @@ class GetAudiencesListRequestData(
     except_: Annotated[Sequence[int], Meta(max_length=100)] | UnsetType = UNSET
 
 
-class VisitorDataExistsMatchRuleMatching(RequestModel):
-    """An inline object of the spec."""
-
-    negated: bool | UnsetType = UNSET
-    match_type: ChoiceMatchingOptions | UnsetType = UNSET
+VisitorDataExistsMatchRuleMatching = GenericBoolMatchRuleBucketedIntoExperienceMatching
 
 
 class VisitorDataExistsMatchRule(_RuleTypeTagged, tag_field="rule_type", tag="visitor_data_exists"):
     """``VisitorDataExistsMatchRule`` with ``rule_type`` = ``'visitor_data_exists'``."""
 
     value: bool | UnsetType = UNSET
-    matching: VisitorDataExistsMatchRuleMatching | UnsetType = UNSET
+    matching: GenericBoolMatchRuleBucketedIntoExperienceMatching | UnsetType = UNSET
 
 
 RuleElementNoUrl = (
@@ -6542,7 +5763,7 @@ RuleElementNoUrl = (
     | CookieMatchRule
     | GenericTextKeyValueMatchRule
     | GenericNumericKeyValueMatchRule
-    | GenericBoolKeyValueMatchRule
+    | GenericBoolKeyValueMatchRuleGenericBoolKeyValue
     | CountryMatchRule
     | LanguageMatchRule
     | GoalTriggeredMatchRule
@@ -6736,10 +5957,7 @@ class BulkUpdateAudienceRequestData(RequestModel):
     status: AudienceStatuses
 
 
-class BulkDeleteAudienceRequestData(RequestModel):
-    """``BulkDeleteAudienceRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteAudienceRequestData = BulkDeleteDomainRequestData
 
 
 FeatureOptionalFields = Literal["stats"]
@@ -6843,7 +6061,4 @@ class BulkUpdateFeatureRequestData(RequestModel):
     status: FeatureStatuses
 
 
-class BulkDeleteFeatureRequestData(RequestModel):
-    """``BulkDeleteFeatureRequestData``."""
-
-    id: Annotated[Sequence[int], Meta(min_length=1, max_length=100)]
+BulkDeleteFeatureRequestData = BulkDeleteDomainRequestData
