@@ -19,9 +19,10 @@ import anyio
 import msgspec
 from msgspec import UNSET
 
+from .checks import check_header, check_text
 from .codec import CursorEnvelope, Pagination, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
-from .errors import APIResponseValidationError, RequestValidationError
+from .errors import APIResponseValidationError, ConfigurationError, RequestValidationError
 from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page, PageLoader
@@ -66,9 +67,9 @@ class ClientOptions:
 
     def __post_init__(self) -> None:
         if self.retry.max_retries < 0:
-            raise ValueError("max_retries cannot be negative")
+            raise ConfigurationError("max_retries cannot be negative")
         if self.page_concurrency < 1:
-            raise ValueError("page_concurrency must be at least 1")
+            raise ConfigurationError("page_concurrency must be at least 1")
 
     @classmethod
     def build(
@@ -174,6 +175,7 @@ class BaseClient:
             await client.request("POST", "/accounts/1/projects", json={"page": 2})
         """
         method = method.upper()
+        check_text("path", path)
         body = None if json is None else encode_json(json)
         response = await self._send(
             method,
@@ -238,6 +240,8 @@ class BaseClient:
             for name in op.header_params
             if arguments.get(name, UNSET) is not UNSET
         }
+        for name, value in headers.items():
+            check_header(name, value)
         payload = content_type = None
         if body is not None and not isinstance(body, RequestModel):
             for index, item in enumerate(body):

@@ -27,11 +27,13 @@ from ._constants import (
     USER_AGENT,
 )
 from .auth import Auth, RawRequest, RefreshingAuth, ResponseObserver
+from .checks import check_base_url, check_header, check_text, check_url
 from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ClientStateError,
+    ConfigurationError,
     RateLimitError,
     status_error_class,
 )
@@ -123,10 +125,14 @@ def build_query(params: Mapping[str, QueryValue] | None, *, list_suffix: str = "
     for name, value in params.items():
         if value is None:
             continue
+        check_text(name, name)
         if isinstance(value, str | int | float | bool):
-            pairs.append((name, _scalar(value)))
+            key, texts = name, [_scalar(value)]
         else:
-            pairs.extend((name + list_suffix, _scalar(item)) for item in value)
+            key, texts = name + list_suffix, [_scalar(item) for item in value]
+        for text in texts:
+            check_text(name, text)  # a typed error naming the argument, not quote()'s
+            pairs.append((key, text))
     return "&".join(f"{quote(name, safe='[]')}={quote(value, safe='')}" for name, value in pairs)
 
 
@@ -164,10 +170,13 @@ class HttpSession:
         rate_limiters: Mapping[str, AdaptiveRateLimiter] | None = None,
     ) -> None:
         if max_connections < 1:
-            raise ValueError("max_connections must be at least 1")
-        self.base_url = base_url.rstrip("/")
+            raise ConfigurationError("max_connections must be at least 1")
+        self.base_url = check_base_url("base_url", base_url).rstrip("/")
         #: Other base URLs by name, for operations served from another host (``Operation.base``).
-        self.base_urls = {name: url.rstrip("/") for name, url in (base_urls or {}).items()}
+        self.base_urls = {
+            name: check_base_url(f"base URL {name!r}", url).rstrip("/")
+            for name, url in (base_urls or {}).items()
+        }
         self.error_parser = error_parser
         #: One limiter per server-side quota (``Operation.rate_group``), shared by every copy.
         self.rate_limiters: Mapping[str, AdaptiveRateLimiter] = dict(rate_limiters or {})
@@ -264,6 +273,10 @@ class HttpSession:
             raise ClientStateError(
                 "the client is not open: use it inside 'async with' (or await client.open())"
             )
+        # Refused here, as a typed error, rather than by aiohttp or the encoder mid-attempt.
+        check_url(url)
+        for name, value in (headers or {}).items():
+            check_header(name, value)
         auth = self.auth if authenticate else None
         refreshing = self._refreshing if authenticate else None
         raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
