@@ -22,6 +22,7 @@ from yarl import URL
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
     USER_AGENT,
@@ -35,6 +36,7 @@ from .errors import (
     ClientStateError,
     ConfigurationError,
     RateLimitError,
+    ResponseTooLargeError,
     status_error_class,
 )
 from .ratelimit import AdaptiveRateLimiter
@@ -168,7 +170,12 @@ class HttpSession:
         error_parser: ErrorParser = no_error_details,
         base_urls: Mapping[str, str] | None = None,
         rate_limiters: Mapping[str, AdaptiveRateLimiter] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        if max_response_bytes < 1:
+            raise ConfigurationError("max_response_bytes must be at least 1")
+        #: Largest reply body read into memory; a longer one raises ResponseTooLargeError.
+        self.max_response_bytes = max_response_bytes
         if max_connections < 1:
             raise ConfigurationError("max_connections must be at least 1")
         self.base_url = check_base_url("base_url", base_url).rstrip("/")
@@ -381,11 +388,11 @@ class HttpSession:
             ) as resp:
                 if self._observer is not None:
                     self._observer.observe(resp.headers.getall("Set-Cookie", ()))
-                if stream_to is not None and resp.status < 400:
+                if stream_to is not None and 200 <= resp.status < 300:
                     await _stream(resp, stream_to)
                     payload = b""
                 else:
-                    payload = await resp.read()
+                    payload = await _read_bounded(resp, method, safe_url, self.max_response_bytes)
                 response = Response(resp.status, resp.headers, payload)
         except aiohttp.InvalidURL:
             error = APIConnectionError(method, safe_url, "Invalid URL")
@@ -457,6 +464,24 @@ def _reset_delay(value: str) -> float | None:
     if number > _UNIX_TIME_FLOOR:
         number -= time.time()
     return min(max(number, 0.0), _MAX_QUOTA_PAUSE)
+
+
+async def _read_bounded(
+    resp: aiohttp.ClientResponse, method: str, safe_url: str, limit: int
+) -> bytes:
+    """The whole body, refused up front by its Content-Length or as soon as it passes
+    ``limit`` while counting (so an oversized reply is never buffered whole)."""
+    announced = resp.content_length
+    if announced is not None and announced > limit:
+        raise ResponseTooLargeError(method, safe_url, limit=limit, size=announced)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in resp.content.iter_chunked(_CHUNK):
+        received += len(chunk)
+        if received > limit:
+            raise ResponseTooLargeError(method, safe_url, limit=limit, size=None)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
