@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -34,14 +35,12 @@ async def test_a_reply_over_max_response_bytes_is_refused_by_its_length(
 async def test_a_streamed_reply_over_the_cap_is_cut_off_while_counting(
     server: ScriptedServer,
 ) -> None:
-    async def chunked(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse()
-        response.enable_chunked_encoding()
-        await response.prepare(request)
-        for _ in range(100):  # no Content-Length: only counting can stop it
-            await response.write(b" " * 1000)
-        await response.write_eof()
-        return response
+    async def pieces() -> AsyncIterator[bytes]:
+        for _ in range(100):  # sent chunked, no Content-Length: only counting can stop it
+            yield b" " * 1000
+
+    def chunked(request: web.Request) -> web.Response:
+        return web.Response(body=pieces())
 
     server.then(chunked)
     async with ConvertClient(AUTH, base_url=server.url, max_response_bytes=5000) as client:
