@@ -553,3 +553,55 @@ def test_bulk_export_doc_lists_the_columns_in_order() -> None:
     for row_type, text in sections.items():
         columns = re.findall(r"^\| `(\w+)` \| [^|]+ \| [^|]+ \|$", text, re.MULTILINE)
         assert tuple(columns) == row_type.COLUMNS, row_type.__name__
+
+
+@pytest.mark.anyio
+async def test_a_report_token_is_never_written_to_the_checkpoint_or_printed(
+    client: ConvertClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    canary, other = "CANARY-report-token-7f3a", "OTHER-report-token-91bc"
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    caplog.set_level("DEBUG")
+    result = await export_reports(
+        client,
+        account_id=ACCOUNT,
+        project_id=SEEDED_PROJECT,
+        out=out,
+        checkpoint=checkpoint,
+        report_options={"report_token": canary},
+    )
+    assert result.exported
+    data = checkpoint.read_bytes()
+    assert canary.encode() not in data
+    assert b"report_token_sha256" in data  # an identity is still kept, as a hash
+    # Another token is another export: refused, with neither token in the message.
+    with pytest.raises(CheckpointError, match="report_options differ") as caught:
+        await export_reports(
+            client,
+            account_id=ACCOUNT,
+            project_id=SEEDED_PROJECT,
+            out=out,
+            checkpoint=checkpoint,
+            report_options={"report_token": other},
+        )
+    # A checkpoint written before tokens were hashed holds one in clear: still never shown.
+    lines = data.split(b"\n")
+    header = json.loads(lines[0])
+    header["report_options"] = {"report_token": canary}
+    checkpoint.write_bytes(json.dumps(header).encode() + b"\n" + b"\n".join(lines[1:]))
+    with pytest.raises(CheckpointError) as caught_old:
+        await export_reports(
+            client,
+            account_id=ACCOUNT,
+            project_id=SEEDED_PROJECT,
+            out=out,
+            checkpoint=checkpoint,
+            report_options={"report_token": canary},
+        )
+    for error in (caught.value, caught_old.value):
+        text = str(error) + repr(error.args)
+        assert canary not in text
+        assert other not in text
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert canary not in logged
+    assert other not in logged

@@ -34,7 +34,7 @@ def parse_convert_error(body: bytes) -> ErrorDetails:
     """
     try:
         parsed = msgspec.json.decode(body, type=_ErrorBody)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
         return ErrorDetails()
     fields = parsed.fields
     named = [fields] if isinstance(fields, str) else list(fields or ())

@@ -20,6 +20,11 @@ DEFAULT_MAX_BACKOFF = 8.0
 #: Longest ``Retry-After`` the SDK waits for; a longer one is raised to the caller.
 DEFAULT_MAX_RETRY_AFTER = 60.0
 
+#: Largest reply body read into memory (bytes): far above any JSON page or report the APIs
+#: send (a 50-item page is tens of KiB), low enough that a runaway body cannot exhaust
+#: memory. Downloads written to a file (``to=``) are not held in memory and not capped.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
 #: Connections kept in the pool for one client (shared by ``with_options`` copies).
 DEFAULT_MAX_CONNECTIONS = 100
 

@@ -19,12 +19,19 @@ import anyio
 import msgspec
 from msgspec import UNSET
 
+from .checks import check_header, check_text
 from .codec import CursorEnvelope, Pagination, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
-from .errors import APIResponseValidationError, RequestValidationError
+from .errors import (
+    APIResponseValidationError,
+    ConfigurationError,
+    RedirectError,
+    RequestValidationError,
+)
 from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page, PageLoader
+from .redaction import redact_headers, redact_url
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
 
@@ -66,9 +73,9 @@ class ClientOptions:
 
     def __post_init__(self) -> None:
         if self.retry.max_retries < 0:
-            raise ValueError("max_retries cannot be negative")
+            raise ConfigurationError("max_retries cannot be negative")
         if self.page_concurrency < 1:
-            raise ValueError("page_concurrency must be at least 1")
+            raise ConfigurationError("page_concurrency must be at least 1")
 
     @classmethod
     def build(
@@ -174,6 +181,7 @@ class BaseClient:
             await client.request("POST", "/accounts/1/projects", json={"page": 2})
         """
         method = method.upper()
+        check_text("path", path)
         body = None if json is None else encode_json(json)
         response = await self._send(
             method,
@@ -238,6 +246,8 @@ class BaseClient:
             for name in op.header_params
             if arguments.get(name, UNSET) is not UNSET
         }
+        for name, value in headers.items():
+            check_header(name, value)
         payload = content_type = None
         if body is not None and not isinstance(body, RequestModel):
             for index, item in enumerate(body):
@@ -323,6 +333,7 @@ class BaseClient:
         response = await self._call_raw(
             op, arguments, _build_body(body_type, arguments), stream_to=stream_to
         )
+        _refuse_redirect(response, op.http_method, op.operation)
         content = self._decode(op, response.body, bytes) if op.envelope == "data" else response.body
         if target is None:
             return content
@@ -349,6 +360,7 @@ class BaseClient:
             stream_to=target,
             authenticate=_origin(url) == _origin(self._http.base_url),
         )
+        _refuse_redirect(response, "GET", redact_url(url))
         return response.body if target is None else target
 
     def _paginate(
@@ -542,6 +554,21 @@ def _validate_item(item: RequestModel, index: int, operation: str) -> None:
         _validate(item, operation=operation)
     except RequestValidationError as error:
         raise RequestValidationError(f"[{index}].{error.field}", error.message) from None
+
+
+def _refuse_redirect(response: Response, method: str, what: str) -> None:
+    """A download answered 3xx: raise rather than report an empty file as success."""
+    if 300 <= response.status < 400:
+        error = RedirectError(
+            status=response.status,
+            method=method,
+            url=what,
+            message="the download answered with a redirect, which is not followed",
+            headers=redact_headers(response.headers),
+        )
+        location = response.headers.get("Location")
+        error.location = redact_url(location) if location is not None else None
+        raise error
 
 
 def _origin(url: str) -> tuple[str, str]:

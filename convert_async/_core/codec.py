@@ -69,8 +69,18 @@ def _decoder(type_: Any) -> msgspec.json.Decoder[Any]:
 
 
 def encode_json(value: object) -> bytes:
-    """Encode ``value`` (Structs, dicts, lists, ...) to compact JSON bytes."""
-    return _ENCODER.encode(value)
+    """Encode ``value`` (Structs, dicts, lists, ...) to compact JSON bytes.
+
+    A value JSON cannot carry (a lone surrogate in a string, an object msgspec has no form
+    for) raises :class:`RequestValidationError`.
+    """
+    try:
+        return _ENCODER.encode(value)
+    except UnicodeEncodeError as exc:
+        problem = f"a string holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
+        raise RequestValidationError("body", problem + "which has no UTF-8 form") from None
+    except (TypeError, OverflowError) as exc:
+        raise RequestValidationError("body", f"cannot be sent as JSON: {exc}") from None
 
 
 def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:
@@ -90,6 +100,14 @@ def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:
     except msgspec.DecodeError as exc:
         raise APIResponseValidationError(
             operation, "$", f"body is not valid JSON ({exc})"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise APIResponseValidationError(
+            operation, "$", f"body is not valid UTF-8 (byte {exc.start}: {exc.reason})"
+        ) from None
+    except RecursionError:
+        raise APIResponseValidationError(
+            operation, "$", "body is nested too deeply to decode"
         ) from None
     return result
 

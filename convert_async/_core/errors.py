@@ -16,13 +16,16 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientStateError",
+    "ConfigurationError",
     "ConflictError",
     "ConvertError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
 ]
 
@@ -33,6 +36,11 @@ class ConvertError(Exception):
 
 class ClientStateError(ConvertError, RuntimeError):
     """The client was used outside ``async with`` (or after it was closed)."""
+
+
+class ConfigurationError(ConvertError, ValueError):
+    """A client was given settings it cannot work with (a malformed ``base_url``, a limit
+    below its minimum). Raised by the constructor, before anything is sent."""
 
 
 class RequestValidationError(ConvertError, ValueError):
@@ -59,6 +67,25 @@ class APIResponseValidationError(ConvertError):
         self.operation = operation
         self.field = field
         self.message = message
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """The reply is longer than the client's ``max_response_bytes``; it was not read whole.
+
+    ``limit`` is the cap in bytes; ``size`` the announced ``Content-Length`` when the server
+    sent one (None when the reply was cut off while counting).
+    """
+
+    def __init__(self, method: str, url: str, *, limit: int, size: int | None) -> None:
+        told = f"announced {size} bytes" if size is not None else "kept coming"
+        super().__init__(
+            f"{method} {url}",
+            "$",
+            f"reply {told}, over max_response_bytes ({limit}): not read; raise the limit "
+            "with max_response_bytes= or stream it to a file",
+        )
+        self.limit = limit
+        self.size = size
 
 
 class APIConnectionError(ConvertError):
@@ -140,6 +167,16 @@ class RateLimitError(APIStatusError):
     """429. ``retry_after`` is the server's requested wait in seconds, when it sent one."""
 
     retry_after: float | None = None
+
+
+class RedirectError(APIStatusError):
+    """A 3xx that was not followed: a redirect on a call that does not expect one, or a
+    download link whose redirect is unsafe (to plain http, a loop, too many hops).
+
+    ``location`` is where the server pointed (credential-like query values redacted).
+    """
+
+    location: str | None = None
 
 
 class InternalServerError(APIStatusError):

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import quote
 
+from .checks import check_text
 from .errors import RequestValidationError
 
 __all__ = ["Operation", "encode_path_segment", "operation_from_row", "operation_table"]
@@ -95,7 +96,9 @@ class Operation:
             value = params.get(name)
             if value is None or value == "":
                 raise RequestValidationError(name, f"is required by {self.operation}")
-            encoded[name] = encode_path_segment(value)
+            text = str(value)
+            check_text(name, text)
+            encoded[name] = encode_path_segment(text)
         return self.path.format_map(encoded)
 
 

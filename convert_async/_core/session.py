@@ -22,17 +22,21 @@ from yarl import URL
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
     USER_AGENT,
 )
 from .auth import Auth, RawRequest, RefreshingAuth, ResponseObserver
+from .checks import check_base_url, check_header, check_text, check_url
 from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ClientStateError,
+    ConfigurationError,
     RateLimitError,
+    ResponseTooLargeError,
     status_error_class,
 )
 from .ratelimit import AdaptiveRateLimiter
@@ -123,10 +127,14 @@ def build_query(params: Mapping[str, QueryValue] | None, *, list_suffix: str = "
     for name, value in params.items():
         if value is None:
             continue
+        check_text(name, name)
         if isinstance(value, str | int | float | bool):
-            pairs.append((name, _scalar(value)))
+            key, texts = name, [_scalar(value)]
         else:
-            pairs.extend((name + list_suffix, _scalar(item)) for item in value)
+            key, texts = name + list_suffix, [_scalar(item) for item in value]
+        for text in texts:
+            check_text(name, text)  # a typed error naming the argument, not quote()'s
+            pairs.append((key, text))
     return "&".join(f"{quote(name, safe='[]')}={quote(value, safe='')}" for name, value in pairs)
 
 
@@ -162,12 +170,20 @@ class HttpSession:
         error_parser: ErrorParser = no_error_details,
         base_urls: Mapping[str, str] | None = None,
         rate_limiters: Mapping[str, AdaptiveRateLimiter] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        if max_response_bytes < 1:
+            raise ConfigurationError("max_response_bytes must be at least 1")
+        #: Largest reply body read into memory; a longer one raises ResponseTooLargeError.
+        self.max_response_bytes = max_response_bytes
         if max_connections < 1:
-            raise ValueError("max_connections must be at least 1")
-        self.base_url = base_url.rstrip("/")
+            raise ConfigurationError("max_connections must be at least 1")
+        self.base_url = check_base_url("base_url", base_url).rstrip("/")
         #: Other base URLs by name, for operations served from another host (``Operation.base``).
-        self.base_urls = {name: url.rstrip("/") for name, url in (base_urls or {}).items()}
+        self.base_urls = {
+            name: check_base_url(f"base URL {name!r}", url).rstrip("/")
+            for name, url in (base_urls or {}).items()
+        }
         self.error_parser = error_parser
         #: One limiter per server-side quota (``Operation.rate_group``), shared by every copy.
         self.rate_limiters: Mapping[str, AdaptiveRateLimiter] = dict(rate_limiters or {})
@@ -264,6 +280,10 @@ class HttpSession:
             raise ClientStateError(
                 "the client is not open: use it inside 'async with' (or await client.open())"
             )
+        # Refused here, as a typed error, rather than by aiohttp or the encoder mid-attempt.
+        check_url(url)
+        for name, value in (headers or {}).items():
+            check_header(name, value)
         auth = self.auth if authenticate else None
         refreshing = self._refreshing if authenticate else None
         raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
@@ -368,11 +388,11 @@ class HttpSession:
             ) as resp:
                 if self._observer is not None:
                     self._observer.observe(resp.headers.getall("Set-Cookie", ()))
-                if stream_to is not None and resp.status < 400:
+                if stream_to is not None and 200 <= resp.status < 300:
                     await _stream(resp, stream_to)
                     payload = b""
                 else:
-                    payload = await resp.read()
+                    payload = await _read_bounded(resp, method, safe_url, self.max_response_bytes)
                 response = Response(resp.status, resp.headers, payload)
         except aiohttp.InvalidURL:
             error = APIConnectionError(method, safe_url, "Invalid URL")
@@ -444,6 +464,24 @@ def _reset_delay(value: str) -> float | None:
     if number > _UNIX_TIME_FLOOR:
         number -= time.time()
     return min(max(number, 0.0), _MAX_QUOTA_PAUSE)
+
+
+async def _read_bounded(
+    resp: aiohttp.ClientResponse, method: str, safe_url: str, limit: int
+) -> bytes:
+    """The whole body, refused up front by its Content-Length or as soon as it passes
+    ``limit`` while counting (so an oversized reply is never buffered whole)."""
+    announced = resp.content_length
+    if announced is not None and announced > limit:
+        raise ResponseTooLargeError(method, safe_url, limit=limit, size=announced)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in resp.content.iter_chunked(_CHUNK):
+        received += len(chunk)
+        if received > limit:
+            raise ResponseTooLargeError(method, safe_url, limit=limit, size=None)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -136,19 +137,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", type=Path, required=True, help="output file")
     export.add_argument(
-        "--concurrency", type=int, default=10, help="reports fetched at once (default: 10)"
+        "--concurrency",
+        type=_positive_int,
+        default=10,
+        help="reports fetched at once (default: 10)",
     )
     export.add_argument(
         "--checkpoint", type=Path, help="checkpoint file that makes the export resumable"
     )
     export.add_argument(
         "--rate",
-        type=float,
+        type=_positive_rate,
         help="start at this many requests per second (default: unlimited until throttled)",
     )
     add_connection_options(export, top_level=False)
     export.set_defaults(run=reports_export)
     return parser
+
+
+def _positive_rate(text: str) -> float:
+    """``--rate``: a finite number of requests per second above zero (argparse turns the
+    error into a usage error, exit status 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of requests per second, not {text!r}"
+        )
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text!r}")
+    return value
 
 
 def _account_option(parser: argparse.ArgumentParser, *, required: bool) -> None:

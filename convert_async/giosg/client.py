@@ -41,7 +41,7 @@ def parse_giosg_error(body: bytes) -> ErrorDetails:
     """
     try:
         parsed = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return ErrorDetails()
     if not isinstance(parsed, dict):
         return ErrorDetails()

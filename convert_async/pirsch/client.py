@@ -77,7 +77,7 @@ def parse_pirsch_error(body: bytes) -> ErrorDetails:
     """
     try:
         parsed = msgspec.json.decode(body, type=_PirschErrorBody)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
         return ErrorDetails()
     errors = [parsed.error] if isinstance(parsed.error, str) else list(parsed.error or [])
     validation = parsed.validation or {}

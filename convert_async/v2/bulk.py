@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import hashlib
 import io
 import math
 import os
@@ -736,6 +737,10 @@ class BulkExport:
         """What a checkpoint must match to be resumed by this export."""
         assert self.out is not None
         options = msgspec.json.decode(msgspec.json.encode(self._report_options))
+        token = options.pop("report_token", None)
+        if token is not None:
+            # The checkpoint must tell tokens apart, never hold one: keep only its hash.
+            options["report_token_sha256"] = hashlib.sha256(str(token).encode()).hexdigest()
         return {
             "output": str(self.out.resolve()),
             "format": self.format,
@@ -948,9 +953,16 @@ class _Sink:
             raise CheckpointError(f"{checkpoint} is not a convert-async checkpoint")
         for name, value in self.identity.items():
             if header.get(name) != value:
+                # report_options may hold a token (an older checkpoint kept it in clear):
+                # name what differs, never print its values.
+                change = (
+                    "report_options differ"
+                    if name == "report_options"
+                    else f"{name} was {header.get(name)!r}, now {value!r}"
+                )
                 raise CheckpointError(
-                    f"{checkpoint} belongs to another export ({name} was {header.get(name)!r}, "
-                    f"now {value!r}): use another checkpoint file or delete it"
+                    f"{checkpoint} belongs to another export ({change}): use another "
+                    "checkpoint file or delete it"
                 )
         offset = int(header["offset"])
         done: set[tuple[int, int]] = set()

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from .._convert import CONVERT_ENVELOPES, HmacAuth, SecretKeyAuth, parse_convert_error
 from .._core._constants import (
     DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_PAGE_CONCURRENCY,
     USER_AGENT,
 )
@@ -83,11 +84,13 @@ class ConvertClient(ResourceAttributes, BaseClient):
         retry: RetryPolicy | None = None,
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = USER_AGENT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         http = HttpSession(
             base_url=base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
             auth=auth if auth is not None else auth_from_env(),
             max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
             user_agent=user_agent,
             verify_ssl=verify_ssl,
             error_parser=parse_convert_error,
