@@ -11,7 +11,7 @@ import pytest
 
 
 def test_the_printed_settings_let_the_cli_reach_the_fake() -> None:
-    server = subprocess.Popen(  # noqa: S603 - this interpreter, our own module
+    server = subprocess.Popen(
         [sys.executable, "-m", "convert_async.testing", "--experiences", "60", "--latency", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -28,7 +28,7 @@ def test_the_printed_settings_let_the_cli_reach_the_fake() -> None:
         assert set(exports) == {"CONVERT_BASE_URL", "CONVERT_API_KEY_ID", "CONVERT_API_KEY_SECRET"}
         assert "sdk_key=" in "".join(printed)
         env = {k: v for k, v in os.environ.items() if not k.startswith("CONVERT_")} | exports
-        run = subprocess.run(  # noqa: S603 - this interpreter, our own CLI
+        run = subprocess.run(
             [
                 sys.executable,
                 "-m",

@@ -380,6 +380,7 @@ def _renamed(annotation: str, same: dict[str, str]) -> str:
     """``annotation`` with every struct name in ``same`` replaced by the one it equals."""
     if not same:
         return annotation
+
     def swap(found: re.Match[str]) -> str:
         word = found[0]
         return word if word[0] in "'\"" else same.get(word, word)  # never inside a literal
