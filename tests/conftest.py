@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -84,7 +85,10 @@ async def server() -> AsyncIterator[ScriptedServer]:
             )
         )
         reply = state.script.pop(0) if state.script else state.default
-        result: web.StreamResponse = reply(request)
+        result = reply(request)
+        if inspect.isawaitable(result):  # a reply may wait (e.g. to hold a connection busy)
+            result = await result
+        assert isinstance(result, web.StreamResponse)
         return result
 
     app = web.Application()

@@ -35,4 +35,9 @@ DEFAULT_PAGE_SIZE = 50
 #: (docs/benchmarks.md); lower it with ``page_concurrency=`` for a stricter API.
 DEFAULT_PAGE_CONCURRENCY = 16
 
+#: Pages a list without a page count (a cursor, or bare arrays) is followed for at most: a
+#: server that always says "more" would otherwise be paged forever. 10,000 pages of 50 items
+#: is half a million items; raise it with ``with_options(max_pages=...)``.
+DEFAULT_MAX_PAGES = 10_000
+
 USER_AGENT = f"convert-async/{__version__}"

@@ -19,6 +19,7 @@ import anyio
 import msgspec
 from msgspec import UNSET
 
+from ._constants import DEFAULT_MAX_PAGES
 from .checks import check_header, check_text
 from .codec import CursorEnvelope, Pagination, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
@@ -70,12 +71,15 @@ class ClientOptions:
     retry: RetryPolicy
     retry_writes: bool = False
     page_concurrency: int = 1
+    max_pages: int = DEFAULT_MAX_PAGES
 
     def __post_init__(self) -> None:
         if self.retry.max_retries < 0:
             raise ConfigurationError("max_retries cannot be negative")
         if self.page_concurrency < 1:
             raise ConfigurationError("page_concurrency must be at least 1")
+        if self.max_pages < 1:
+            raise ConfigurationError("max_pages must be at least 1")
 
     @classmethod
     def build(
@@ -86,13 +90,14 @@ class ClientOptions:
         retry: RetryPolicy | None,
         retry_writes: bool = False,
         page_concurrency: int = 1,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> ClientOptions:
         """The options a client constructor's arguments describe (``max_retries`` overrides
         the policy's own)."""
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=max_retries)
-        return cls(Timeout.of(timeout), policy, retry_writes, page_concurrency)
+        return cls(Timeout.of(timeout), policy, retry_writes, page_concurrency, max_pages)
 
 
 class BaseClient:
@@ -135,8 +140,12 @@ class BaseClient:
         max_retries: int | None = None,
         retry_writes: bool | None = None,
         page_concurrency: int | None = None,
+        max_pages: int | None = None,
     ) -> Self:
         """A client that shares this one's connection pool but uses other options.
+
+        ``max_pages`` caps how many pages a list that gives no page count is followed for
+        (default 10,000).
 
         Example::
 
@@ -151,6 +160,7 @@ class BaseClient:
             page_concurrency=current.page_concurrency
             if page_concurrency is None
             else page_concurrency,
+            max_pages=current.max_pages if max_pages is None else max_pages,
         )
         clone = object.__new__(type(self))
         BaseClient.__init__(clone, self._http, options, self._envelopes)
@@ -173,8 +183,8 @@ class BaseClient:
     ) -> Any:
         """Call any endpoint, signed and retried like the typed methods; returns decoded JSON.
 
-        Only GET/HEAD are retried after they may have reached the server (unless the client
-        was made with ``retry_writes=True``).
+        Only the retry policy's safe methods (GET, HEAD, OPTIONS) are retried after they may
+        have reached the server (unless the client was made with ``retry_writes=True``).
 
         Example::
 
@@ -189,7 +199,7 @@ class BaseClient:
             body=body,
             content_type=_JSON if body is not None else None,
             headers=headers,
-            retry_safe=method in {"GET", "HEAD"},
+            retry_safe=self._options.retry.is_safe_method(method),
         )
         if not response.body:
             return None
@@ -408,7 +418,11 @@ class BaseClient:
 
                 return load
 
-            return AsyncPager(fetch_bare, concurrency=self._options.page_concurrency)
+            return AsyncPager(
+                fetch_bare,
+                concurrency=self._options.page_concurrency,
+                max_pages=self._options.max_pages,
+            )
         envelopes = self._require_envelopes(op)
 
         async def fetch(page: int) -> PageLoader[T]:
@@ -424,7 +438,12 @@ class BaseClient:
             response = await self._call_raw(op, arguments, body.for_count())
             return envelopes.count(response.body, operation=op.operation)
 
-        return AsyncPager(fetch, count=count, concurrency=self._options.page_concurrency)
+        return AsyncPager(
+            fetch,
+            count=count,
+            concurrency=self._options.page_concurrency,
+            max_pages=self._options.max_pages,
+        )
 
     def _require_envelopes(self, op: Operation) -> Envelopes:
         if self._envelopes is None:
@@ -472,13 +491,16 @@ class BaseClient:
         """A pager over a cursor-paged list (``{"next", "previous", "results"}``).
 
         The first page is ``op`` called with ``arguments``; each further page is the ``next``
-        URL the previous page gave, followed until it is null. A ``next`` URL on another
-        origin than the first request is refused (it would receive the credentials).
+        URL the previous page gave, followed until it is null, with the first page's
+        authentication and rate group. A ``next`` URL on another origin than the first request
+        is refused (it would receive the credentials), and so is one already followed (the
+        list would loop forever).
         """
         if not op.paginated or op.page_shape != "cursor":
             raise TypeError(f"{op.operation} is not a cursor-paged operation")
         envelope = CursorEnvelope[item_type]  # type: ignore[valid-type]
         next_urls: dict[int, str] = {}
+        followed: set[str] = set()
         first_origin = _origin(self._http.url_for(op.render_path(arguments), base=op.base))
 
         async def fetch(page: int) -> Page[T]:
@@ -492,6 +514,13 @@ class BaseClient:
                     raise APIResponseValidationError(
                         op.operation, "$.next", "points to another host; not followed"
                     )
+                if url in followed:
+                    raise APIResponseValidationError(
+                        op.operation,
+                        "$.next",
+                        f"repeats a page already fetched (page {page}); the list would loop",
+                    )
+                followed.add(url)
                 response = await self._send(
                     op.http_method,
                     url,
@@ -499,6 +528,8 @@ class BaseClient:
                     content_type=None,
                     headers=None,
                     retry_safe=op.retry_safe,
+                    authenticate=op.auth != "none",
+                    rate_group=op.rate_group,
                 )
             decoded: CursorEnvelope[T] = decode_json(
                 response.body, envelope, operation=op.operation
@@ -512,7 +543,7 @@ class BaseClient:
                 next_url=decoded.next,
             )
 
-        return AsyncPager(fetch, concurrency=1)
+        return AsyncPager(fetch, concurrency=1, max_pages=self._options.max_pages)
 
 
 class PagedBody(RequestModel):

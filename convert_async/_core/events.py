@@ -23,7 +23,7 @@ import time
 import warnings
 import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +31,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 
-from .errors import APIConnectionError, APIStatusError, ClientStateError, RateLimitError
-from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from .errors import APIConnectionError, APIStatusError, ClientStateError
+from .retry import RetryPolicy
 from .spool import Chunk, Spool, SpoolError
 
 __all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats", "SpoolError", "uncancellable"]
@@ -592,7 +592,7 @@ class EventSender(Generic[E]):
     async def _deliver_with_retries(self, batch: Batch[E], part: Batch[E]) -> None:
         """Deliver ``part`` of ``batch`` (all of it, or a piece after a 413), settling its
         events in ``batch`` as they go."""
-        delays = self._retry.delays()
+        attempts = self._retry.attempts()
         events = part.events
         while True:
             try:
@@ -603,19 +603,18 @@ class EventSender(Generic[E]):
                         piece = Batch(half, self._encode(half), batch.segment)
                         await self._deliver_with_retries(batch, piece)
                     return
-                if error.status not in RETRYABLE_STATUSES:
+                # Batches are repeated after they may have arrived (the sender's contract:
+                # a tracking event counted twice costs less than one lost).
+                delay = attempts.after_status(error, repeatable=True)
+                if delay is None and not self._retry.is_transient(error):
                     self._settle(batch, len(events), "failed")
                     self._warn("rejected", f"{len(events)} events rejected: {error}")
                     return
-                retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-                if retry_after is None:
-                    retry_after = parse_retry_after(error.headers.get("Retry-After"))
-                delay = _next_delay(self._retry, delays, retry_after)
                 if delay is None:
                     self._give_up(batch, len(events), f"retries gave up: {error}")
                     return
             except APIConnectionError as error:
-                delay = _next_delay(self._retry, delays, None)
+                delay = attempts.after_failure(sent=True, repeatable=True)
                 if delay is None:
                     self._give_up(batch, len(events), f"retries gave up: {error}")
                     return
@@ -802,10 +801,3 @@ async def uncancellable(awaitable: Coroutine[Any, Any, T] | asyncio.Future[T]) -
         if cancelled:
             raise asyncio.CancelledError
         return result
-
-
-def _next_delay(
-    policy: RetryPolicy, delays: Iterator[float], retry_after: float | None
-) -> float | None:
-    backoff_delay = next(delays, None)
-    return None if backoff_delay is None else policy.delay_for(backoff_delay, retry_after)

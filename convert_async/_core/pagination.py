@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ._constants import DEFAULT_PAGE_CONCURRENCY
+from ._constants import DEFAULT_MAX_PAGES, DEFAULT_PAGE_CONCURRENCY
 from .codec import Pagination
 
 __all__ = ["AsyncPager", "Page", "Pagination"]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("convert_async")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,9 @@ class AsyncPager(Generic[T]):
     - ``await pager.count()`` asks the server for the total without fetching items.
 
     After the first page says how many pages there are, up to ``concurrency`` of the rest are
-    fetched at once; items still come out in server order.
+    fetched at once; items still come out in server order. A list that does not say (a cursor,
+    a bare array) is followed page by page for at most ``max_pages`` pages; iteration then
+    stops with a warning logged.
 
     Example::
 
@@ -86,9 +91,13 @@ class AsyncPager(Generic[T]):
         count: Callable[[], Awaitable[int]] | None = None,
         concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         first_page: int = 1,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        self._max_pages = max_pages
         self._fetch_page = fetch_page
         self._count = count
         self._concurrency = concurrency
@@ -134,6 +143,12 @@ class AsyncPager(Generic[T]):
             return
         number = self._first_page
         while page.has_next_page():
+            if number - self._first_page + 1 >= self._max_pages:
+                logger.warning(
+                    "stopped a list after %d pages (max_pages); it still said more followed",
+                    self._max_pages,
+                )
+                return
             number += 1
             page = await self._fetch_one(number)
             yield page

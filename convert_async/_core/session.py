@@ -1,6 +1,6 @@
 """The one path every request takes: build the URL, encode once, sign, send, retry, classify.
 
-This module and :mod:`.retry` are the only places that know about aiohttp and backoff.
+This module is the only place that knows about aiohttp; :mod:`.retry` decides every repeat.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import aiohttp
 import anyio
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ._constants import (
@@ -41,7 +41,7 @@ from .errors import (
 )
 from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
-from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from .retry import RetryPolicy, parse_retry_after
 
 __all__ = [
     "ErrorDetails",
@@ -59,8 +59,6 @@ logger = logging.getLogger("convert_async")
 _CHUNK = 64 * 1024
 # An X-RateLimit-Reset above this is a Unix time (2001-09-09), below it a number of seconds.
 _UNIX_TIME_FLOOR = 1_000_000_000
-# Never hold a quota longer than this on the server's word (seconds).
-_MAX_QUOTA_PAUSE = 300.0
 
 QueryValue = str | int | float | bool | Sequence[str | int | float] | None
 
@@ -144,14 +142,40 @@ def _scalar(value: str | int | float | bool) -> str:
     return str(value)
 
 
-class _AttemptFailed(Exception):
-    """An attempt ended without a response; ``reached_server`` says whether it may have arrived."""
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """An attempt that ended without a response; ``sent`` says whether it may have arrived."""
 
-    def __init__(self, error: APIConnectionError, *, reached_server: bool, retryable: bool) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.reached_server = reached_server
-        self.retryable = retryable
+    error: APIConnectionError
+    sent: bool
+    retryable: bool
+
+
+class _Progress:
+    """How far one attempt got, as aiohttp's tracing reports it."""
+
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent = False
+
+
+async def _on_headers_sent(
+    session: aiohttp.ClientSession,
+    context: Any,
+    params: aiohttp.TraceRequestHeadersSentParams,
+) -> None:
+    # From here on the server may have the request: only a repeatable one is sent again.
+    # Before it (waiting for a pooled connection, connecting, TLS) nothing has left.
+    progress = context.trace_request_ctx
+    if isinstance(progress, _Progress):
+        progress.sent = True
+
+
+def _tracing() -> aiohttp.TraceConfig:
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(_on_headers_sent)
+    return trace
 
 
 class HttpSession:
@@ -224,7 +248,15 @@ class HttpSession:
             headers=self._headers,
             requote_redirect_url=False,
             cookie_jar=aiohttp.DummyCookieJar(),
+            trace_configs=[_tracing()],
         )
+        # aiohttp re-sends GET/HEAD/OPTIONS/TRACE/PUT/DELETE once by itself when a kept-alive
+        # connection drops after the request went out (RFC 9112 9.3.1 allows it for
+        # idempotent methods). A PUT or DELETE may then reach the server twice, unseen by the
+        # retry policy, which is the only one to decide what is repeated. There is no public
+        # switch; this attribute is the one its own tests use (tests/test_resends.py fails
+        # if a release ignores it).
+        self._session._retry_connection = False
 
     async def close(self) -> None:
         """Close the pool and every connection in it; idempotent."""
@@ -289,40 +321,43 @@ class HttpSession:
         raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
         limiter = self.rate_limiters.get(rate_group) if rate_group is not None else None
         reauthenticated = False
-        delays = retry.delays()
+        attempts = retry.attempts()
         attempt = 0
         while True:
             attempt += 1
-            auth_headers: dict[str, str] = {}
-            if auth is not None:
-                if refreshing is not None and raw_request is not None:
-                    await refreshing.prepare(raw_request)
-                # Signed per attempt: a retry gets a fresh Expires over the same URL and bytes.
-                auth_headers = auth.headers(method, url, body or b"")
+            if refreshing is not None and raw_request is not None:
+                await refreshing.prepare(raw_request)
             sent_at = await limiter.acquire() if limiter is not None else 0.0
-            try:
-                response = await self._attempt(
-                    session,
-                    method,
-                    url,
-                    body,
-                    content_type,
-                    headers,
-                    auth_headers,
-                    timeout,
-                    attempt,
-                    stream_to,
+            # Signed once the limiter lets the request go, per attempt: a signature with a
+            # short life (HMAC ``Expires``) must not age in the limiter's queue, and a retry
+            # gets a fresh one over the same URL and bytes.
+            auth_headers = auth.headers(method, url, body or b"") if auth is not None else {}
+            outcome = await self._attempt(
+                session,
+                method,
+                url,
+                body,
+                content_type,
+                headers,
+                auth_headers,
+                timeout,
+                attempt,
+                stream_to,
+            )
+            if isinstance(outcome, _Failure):
+                delay = attempts.after_failure(
+                    sent=outcome.sent, repeatable=retry_safe, retryable=outcome.retryable
                 )
-            except _AttemptFailed as failure:
-                may_retry = failure.retryable and (retry_safe or not failure.reached_server)
-                delay = next(delays, None) if may_retry else None
                 if delay is None:
-                    raise failure.error from failure.__cause__
-                logger.info("retrying %s %s in %.2fs: %s", method, redact_url(url), delay, failure)
+                    raise outcome.error
+                logger.info(
+                    "retrying %s %s in %.2fs: %s", method, redact_url(url), delay, outcome.error
+                )
                 await retry.sleep(delay)
                 continue
+            response = outcome
             if limiter is not None:
-                _report_quota(limiter, response, sent_at)
+                _report_quota(limiter, response, sent_at, retry)
             if response.status < 400:
                 return response
             if (
@@ -336,27 +371,17 @@ class HttpSession:
                     logger.info("renewed credentials after 401 on %s %s", method, redact_url(url))
                     continue
             error = _status_error(response, method, url, self.error_parser)
-            if retry_safe and response.status in RETRYABLE_STATUSES:
-                backoff_delay = next(delays, None)
-                retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-                if retry_after is None:
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                delay = (
-                    retry.delay_for(backoff_delay, retry_after)
-                    if backoff_delay is not None
-                    else None
-                )
-                if delay is not None:
-                    logger.info(
-                        "retrying %s %s in %.2fs after HTTP %d",
-                        method,
-                        redact_url(url),
-                        delay,
-                        response.status,
-                    )
-                    await retry.sleep(delay)
-                    continue
-            raise error
+            delay = attempts.after_status(error, repeatable=retry_safe)
+            if delay is None:
+                raise error
+            logger.info(
+                "retrying %s %s in %.2fs after HTTP %d",
+                method,
+                redact_url(url),
+                delay,
+                response.status,
+            )
+            await retry.sleep(delay)
 
     async def _attempt(
         self,
@@ -370,13 +395,14 @@ class HttpSession:
         timeout: Timeout,
         attempt: int,
         stream_to: Path | None,
-    ) -> Response:
+    ) -> Response | _Failure:
         headers = dict(extra_headers or {})
         if content_type is not None:
             headers["Content-Type"] = content_type
         headers.update(auth_headers)
         started = time.perf_counter()
         safe_url = redact_url(url)
+        progress = _Progress()
         try:
             async with session.request(
                 method,
@@ -385,6 +411,7 @@ class HttpSession:
                 headers=headers,
                 timeout=timeout._aiohttp(),
                 allow_redirects=False,
+                trace_request_ctx=progress,
             ) as resp:
                 if self._observer is not None:
                     self._observer.observe(resp.headers.getall("Set-Cookie", ()))
@@ -394,24 +421,24 @@ class HttpSession:
                 else:
                     payload = await _read_bounded(resp, method, safe_url, self.max_response_bytes)
                 response = Response(resp.status, resp.headers, payload)
-        except aiohttp.InvalidURL:
+        except aiohttp.InvalidURL as exc:
             error = APIConnectionError(method, safe_url, "Invalid URL")
-            raise _AttemptFailed(error, reached_server=False, retryable=False) from None
+            return _failed(error, exc, sent=False, retryable=False)
         except aiohttp.ClientSSLError as exc:
-            error = APIConnectionError(method, safe_url, f"TLS error: {type(exc).__name__}")
-            raise _AttemptFailed(error, reached_server=False, retryable=False) from None
-        except aiohttp.ConnectionTimeoutError:
-            error = APITimeoutError(method, safe_url)
-            raise _AttemptFailed(error, reached_server=False, retryable=True) from None
-        except TimeoutError:
-            error = APITimeoutError(method, safe_url)
-            raise _AttemptFailed(error, reached_server=True, retryable=True) from None
+            error = APIConnectionError(method, safe_url, _tls_failure(exc))
+            return _failed(error, exc, sent=False, retryable=False)
+        except TimeoutError as exc:  # aiohttp's ConnectionTimeoutError included
+            return _failed(APITimeoutError(method, safe_url), exc, sent=progress.sent)
         except aiohttp.ClientConnectorError as exc:
             error = APIConnectionError(method, safe_url, f"Cannot connect: {exc.strerror or exc}")
-            raise _AttemptFailed(error, reached_server=False, retryable=True) from None
+            return _failed(error, exc, sent=progress.sent)
+        except aiohttp.ClientResponseError as exc:
+            reason = f"Invalid reply: {type(exc).__name__}: {exc.message}"
+            return _failed(APIConnectionError(method, safe_url, reason), exc, sent=True)
         except aiohttp.ClientError as exc:
-            error = APIConnectionError(method, safe_url, f"Connection error: {type(exc).__name__}")
-            raise _AttemptFailed(error, reached_server=True, retryable=True) from None
+            reason = f"Connection error: {type(exc).__name__}: {exc}"
+            error = APIConnectionError(method, safe_url, reason)
+            return _failed(error, exc, sent=progress.sent)
         logger.debug(
             "%s %s -> %d in %.1f ms (attempt %d)",
             method,
@@ -441,18 +468,77 @@ class HttpSession:
         return raw_request
 
 
-def _report_quota(limiter: AdaptiveRateLimiter, response: Response, sent_at: float) -> None:
-    """Tell ``limiter`` how the server counted this request against its quota."""
+def _failed(
+    error: APIConnectionError, cause: BaseException, *, sent: bool, retryable: bool = True
+) -> _Failure:
+    """``error`` caused by ``cause`` (as ``raise error from cause`` would chain it), with the
+    request's credentials scrubbed from ``cause`` and everything chained to it."""
+    _scrub_chain(cause)
+    error.__cause__ = cause
+    return _Failure(error, sent=sent, retryable=retryable)
+
+
+def _scrub_chain(exc: BaseException) -> None:
+    """Remove what aiohttp keeps of the request from ``exc`` and its chain: a
+    ``ClientResponseError`` holds the request's headers (``Authorization``, signatures) in
+    ``request_info`` and its ``args``, and earlier responses in ``history``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    pending: list[BaseException] = []
+    while current is not None or pending:
+        if current is None:
+            current = pending.pop()
+        if id(current) not in seen:
+            seen.add(id(current))
+            if isinstance(current, aiohttp.ClientResponseError):
+                info = _redacted_info(current.request_info)
+                current.request_info = info
+                current.history = ()
+                current.args = (info, ())
+            elif isinstance(current, aiohttp.InvalidURL):
+                current.args = (redact_url(str(current.url)), *current.args[1:])
+            for linked in (current.__cause__, current.__context__):
+                if linked is not None:
+                    pending.append(linked)
+        current = None
+
+
+def _redacted_info(info: aiohttp.RequestInfo) -> aiohttp.RequestInfo:
+    headers = CIMultiDictProxy(CIMultiDict(redact_headers(info.headers)))
+    return aiohttp.RequestInfo(
+        URL(redact_url(str(info.url)), encoded=True),
+        info.method,
+        headers,
+        URL(redact_url(str(info.real_url)), encoded=True),
+    )
+
+
+def _tls_failure(exc: aiohttp.ClientSSLError) -> str:
+    """What failed in a TLS handshake, and with which host."""
+    where = f"{exc.host}:{exc.port}" if isinstance(exc, aiohttp.ClientConnectorError) else "?"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        cert = exc.certificate_error
+        reason = getattr(cert, "verify_message", None) or getattr(cert, "reason", None) or cert
+        return f"TLS error with {where}: certificate not accepted: {reason}"
+    cause = exc.os_error if isinstance(exc, aiohttp.ClientConnectorError) else exc
+    reason = getattr(cause, "reason", None) or getattr(cause, "strerror", None) or cause
+    return f"TLS error with {where}: {reason}"
+
+
+def _report_quota(
+    limiter: AdaptiveRateLimiter, response: Response, sent_at: float, retry: RetryPolicy
+) -> None:
+    """Tell ``limiter`` how the server counted this request against its quota; the policy caps
+    how long it may be paused (a wait over the cap fails only this request)."""
     if response.status == 429:
-        limiter.on_throttled(
-            parse_retry_after(response.headers.get("Retry-After")), sent_at=sent_at
-        )
+        wait = parse_retry_after(response.headers.get("Retry-After"))
+        limiter.on_throttled(retry.limiter_pause(wait), sent_at=sent_at)
         return
     limiter.on_success()
     if response.headers.get("X-RateLimit-Remaining", "").strip() == "0":
         reset = _reset_delay(response.headers.get("X-RateLimit-Reset", ""))
         if reset is not None:
-            limiter.pause(reset)
+            limiter.pause(retry.quota_pause(reset))
 
 
 def _reset_delay(value: str) -> float | None:
@@ -463,7 +549,7 @@ def _reset_delay(value: str) -> float | None:
         return None
     if number > _UNIX_TIME_FLOOR:
         number -= time.time()
-    return min(max(number, 0.0), _MAX_QUOTA_PAUSE)
+    return max(number, 0.0)
 
 
 async def _read_bounded(

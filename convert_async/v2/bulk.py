@@ -63,7 +63,6 @@ from .._core.errors import (
     RequestValidationError,
 )
 from .._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
-from .._core.retry import RETRYABLE_STATUSES
 from .models import (
     Experience,
     ExperienceAggregatedGoalBayesianVariationsItem,
@@ -569,7 +568,8 @@ class BulkExport:
 
     async def _fetch(self, target: _Target) -> list[ReportRow]:
         limiter = self.rate_limiter
-        delays = self._retry.delays()
+        policy = self._retry
+        attempts = policy.attempts()
         throttles = 0
         while True:
             sent_at = await limiter.acquire()
@@ -577,21 +577,23 @@ class BulkExport:
                 report = await self._call(target)
             except RateLimitError as error:
                 throttles += 1
-                wait = error.retry_after
-                limiter.on_throttled(wait, sent_at=sent_at)
-                if throttles > self._max_throttles or (
-                    wait is not None and wait > self._retry.max_retry_after
-                ):
+                # The policy caps the pause: a Retry-After over its cap fails this experience
+                # alone instead of holding every worker behind the shared limiter.
+                limiter.on_throttled(policy.limiter_pause(error.retry_after), sent_at=sent_at)
+                if policy.refuses_wait(error) or throttles > self._max_throttles:
                     raise
                 continue
-            except (APIConnectionError, APIStatusError) as error:
-                retryable = isinstance(error, APIConnectionError) or (
-                    error.status in RETRYABLE_STATUSES
-                )
-                delay = next(delays, None) if retryable else None
+            except APIStatusError as error:
+                delay = attempts.after_status(error, repeatable=True)
                 if delay is None:
                     raise
-                await self._retry.sleep(delay)
+                await policy.sleep(delay)
+                continue
+            except APIConnectionError:
+                delay = attempts.after_failure(sent=True, repeatable=True)
+                if delay is None:
+                    raise
+                await policy.sleep(delay)
                 continue
             limiter.on_success()
             return self._rows(target, report)
