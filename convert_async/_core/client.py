@@ -15,7 +15,6 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, overload
 from urllib.parse import urlsplit
 
-import anyio
 import msgspec
 from msgspec import UNSET
 
@@ -29,6 +28,7 @@ from .errors import (
     RedirectError,
     RequestValidationError,
 )
+from .files import one_chunk, write_atomically
 from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page, PageLoader
@@ -348,7 +348,7 @@ class BaseClient:
         if target is None:
             return content
         if stream_to is None:
-            await anyio.Path(target).write_bytes(content)
+            await write_atomically(target, one_chunk(content))
         return target
 
     async def _fetch_link(self, url: str, to: str | os.PathLike[str] | None = None) -> bytes | Path:

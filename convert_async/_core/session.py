@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-import anyio
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
@@ -39,6 +38,7 @@ from .errors import (
     ResponseTooLargeError,
     status_error_class,
 )
+from .files import write_atomically
 from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
 from .retry import RetryPolicy, parse_retry_after
@@ -571,9 +571,7 @@ async def _read_bounded(
 
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
-    async with await anyio.open_file(path, "wb") as file:
-        async for chunk in resp.content.iter_chunked(_CHUNK):
-            await file.write(chunk)
+    await write_atomically(path, resp.content.iter_chunked(_CHUNK))
 
 
 def _status_error(
