@@ -122,7 +122,7 @@ OPERATION_NAMES: dict[str, tuple[str, str, str, str]] = {
     'convertExperienceVariation': ('convert_variation_to_experience', 'variations', 'convert_to_experience', ''),
     'getExperienceChange': ('get_variation_change', 'changes', 'get', ''),
     'updateExperienceChange': ('update_variation_change', 'changes', 'update', ''),
-    'getSections': ('list_experience_sections', 'sections', 'list', ''),
+    'getSections': ('get_experience_sections', 'sections', 'get', ''),
     'createSection': ('create_experience_section', 'sections', 'create', ''),
     'updateSection': ('update_experience_section', 'sections', 'update', ''),
     'updateExperienceSections': ('replace_experience_sections', 'sections', 'replace', ''),

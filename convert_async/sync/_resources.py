@@ -2698,7 +2698,7 @@ class SdkKeys(SyncResource[resources.SdkKeys]):
 class Sections(SyncResource[resources.Sections]):
     """``client.sections`` (:class:`~convert_async.v2.resources.Sections`), blocking."""
 
-    def list(
+    def get(
         self,
         *,
         account_id: int,
@@ -2709,7 +2709,7 @@ class Sections(SyncResource[resources.Sections]):
     ) -> models.ExperienceSectionsListResponseData:
         """List sections of a multivariate (MVT) experience."""
         return self._run(
-            self._resource.list(
+            self._resource.get(
                 account_id=account_id,
                 project_id=project_id,
                 experience_id=experience_id,

@@ -130,7 +130,7 @@ _ROWS: tuple[Row, ...] = (
     ('convert_variation_to_experience', 'variations', 'convert_to_experience', 'POST', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/variations/{variation_id}/convert', ''),
     ('get_variation_change', 'changes', 'get', 'GET', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/changes/{change_id}', ''),
     ('update_variation_change', 'changes', 'update', 'PUT', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/changes/{change_id}', ''),
-    ('list_experience_sections', 'sections', 'list', 'GET', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections', 'query=include[],expand[]'),
+    ('get_experience_sections', 'sections', 'get', 'GET', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections', 'query=include[],expand[]'),
     ('create_experience_section', 'sections', 'create', 'POST', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections/add', 'query=include[],expand[]'),
     ('update_experience_section', 'sections', 'update', 'POST', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections/{section_id}/update', 'query=include[],expand[]'),
     ('replace_experience_sections', 'sections', 'replace', 'POST', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections/update', 'query=include[],expand[]'),

@@ -25,7 +25,7 @@ __all__ = ["Sections"]
 class Sections(Resource):
     """Operations of the ``Experience Sections`` group (and related ones)."""
 
-    async def list(
+    async def get(
         self,
         *,
         account_id: int,
@@ -46,7 +46,7 @@ class Sections(Resource):
             "expand": expand,
         }
         return await self._call(
-            "list_experience_sections", models.ExperienceSectionsListResponseData, arguments, None
+            "get_experience_sections", models.ExperienceSectionsListResponseData, arguments, None
         )
 
     async def create(
