@@ -117,3 +117,14 @@ def test_request_struct_fields_are_the_body_schema_writable_properties(operation
     params |= {name for name, _ in spec_op.query_params} | {"page_size"}
     body_fields = {field.name for field in msgspec.structs.fields(struct)}
     assert keywords <= params | body_fields | {f"{name}_" for name in body_fields}
+
+
+def test_every_list_method_returns_a_pager() -> None:
+    client = ConvertClient(HmacAuth("app", "secret"), base_url="https://example.test")
+    listed = 0
+    for op in OPERATIONS.values():
+        if op.name.startswith("list"):
+            method = getattr(getattr(client, op.resource), op.name)
+            assert inspect.signature(method).return_annotation.startswith("AsyncPager["), op.name
+            listed += 1
+    assert listed >= 30
