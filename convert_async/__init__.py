@@ -30,6 +30,7 @@ from ._core.pagination import AsyncPager, Page
 from ._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
 from ._core.retry import RetryPolicy
 from ._core.session import Timeout
+from ._logging import configure_from_environment
 from ._version import __version__
 from .v2 import ConvertClient
 
@@ -77,3 +78,6 @@ def __getattr__(name: str) -> Any:
 
         return TrackingClient
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+configure_from_environment()

@@ -344,3 +344,13 @@ async def test_weekly_results_use_the_reporting_host(fake: FakeGiosg) -> None:
             )
         assert info.value.field == "end_date"
     assert fake.requests == []
+
+
+async def test_base_urls_come_from_the_environment(
+    fake: FakeGiosg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIOSG_BASE_URL", fake.url)
+    monkeypatch.setenv("GIOSG_REPORTING_BASE_URL", fake.reporting_url)
+    async with GiosgClient(token=fake.TOKEN) as api:
+        assert api.base_url == fake.url
+        assert api._http.url_for("/x", base="reporting").startswith(fake.reporting_url)

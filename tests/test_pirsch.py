@@ -726,3 +726,13 @@ async def test_an_invalid_hit_is_refused_at_the_door(
     assert [h["url"] for h in fake.hits] == ["https://example.com/p/1", "https://example.com/p/5"]
     assert stats.hits.enqueued == stats.hits.sent == 2
     assert stats.hits.failed == stats.events.enqueued == 0
+
+
+async def test_base_url_comes_from_the_environment(
+    fake: FakePirsch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIRSCH_BASE_URL", fake.url)
+    async with PirschClient(fake.CLIENT_ID, fake.CLIENT_SECRET, retry=FAST) as api:
+        assert api.base_url == fake.url
+        await api.domains.list()
+    assert fake.requests

@@ -31,6 +31,8 @@ __all__ = [
 DEFAULT_BASE_URL = "https://service.giosg.com/api/v5"
 DEFAULT_REPORTING_BASE_URL = "https://api.giosg.com/api/reporting/v3"
 ENV_TOKEN = "GIOSG_API_TOKEN"  # noqa: S105 - a variable name, not a secret
+ENV_BASE_URL = "GIOSG_BASE_URL"
+ENV_REPORTING_BASE_URL = "GIOSG_REPORTING_BASE_URL"
 
 
 def parse_giosg_error(body: bytes) -> ErrorDetails:
@@ -84,7 +86,8 @@ class GiosgClient(BaseClient):
     ``token`` is a user API token (``Authorization: Token ...``); for an OAuth2 access token
     pass ``auth=GiosgBearerAuth(token)``. With neither, ``GIOSG_API_TOKEN`` is read.
     ``base_url`` serves the experiments and ``reporting_base_url`` the weekly results (another
-    host). The other options are those of :class:`~convert_async.ConvertClient`.
+    host); ``GIOSG_BASE_URL`` and ``GIOSG_REPORTING_BASE_URL`` override their defaults. The other
+    options are those of :class:`~convert_async.ConvertClient`.
     """
 
     def __init__(
@@ -92,8 +95,8 @@ class GiosgClient(BaseClient):
         auth: Auth | None = None,
         *,
         token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        reporting_base_url: str = DEFAULT_REPORTING_BASE_URL,
+        base_url: str | None = None,
+        reporting_base_url: str | None = None,
         timeout: float | Timeout | None = None,
         max_retries: int | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
@@ -102,14 +105,16 @@ class GiosgClient(BaseClient):
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = USER_AGENT,
     ) -> None:
+        env = os.environ
+        reporting = reporting_base_url or env.get(ENV_REPORTING_BASE_URL)
         http = HttpSession(
-            base_url=base_url,
-            auth=_auth(auth, token, os.environ),
+            base_url=base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
+            auth=_auth(auth, token, env),
             max_connections=max_connections,
             user_agent=user_agent,
             verify_ssl=verify_ssl,
             error_parser=parse_giosg_error,
-            base_urls={REPORTING: reporting_base_url},
+            base_urls={REPORTING: reporting or DEFAULT_REPORTING_BASE_URL},
         )
         options = ClientOptions.build(
             timeout=timeout,

@@ -49,6 +49,7 @@ DEFAULT_BASE_URL = "https://api.pirsch.io/api/v1"
 ENV_CLIENT_ID = "PIRSCH_CLIENT_ID"
 ENV_CLIENT_SECRET = "PIRSCH_CLIENT_SECRET"  # noqa: S105 - a variable name, not a secret
 ENV_ACCESS_KEY = "PIRSCH_ACCESS_KEY"
+ENV_BASE_URL = "PIRSCH_BASE_URL"
 #: Pirsch's documented quotas, ``(requests, seconds)`` by rate group of the operation table.
 PIRSCH_RATE_LIMITS: Mapping[str, tuple[int, float]] = MappingProxyType(
     {"security": (10, 60.0), "config": (60, 60.0)}
@@ -135,9 +136,10 @@ class PirschClient(BaseClient):
                 print(page.path, page.visitors)
 
     Without arguments the credentials come from ``PIRSCH_CLIENT_ID`` / ``PIRSCH_CLIENT_SECRET``
-    (or ``PIRSCH_ACCESS_KEY``). Pirsch's documented quotas are kept on the client side:
-    ``rate_limits`` maps each quota (``"security"``: the token exchange, ``"config"``: domain
-    management) to ``(requests, seconds)``, by default 10 and 60 a minute; pass ``{}`` to turn
+    (or ``PIRSCH_ACCESS_KEY``), and ``PIRSCH_BASE_URL`` overrides the default base URL (to
+    point a program at :class:`~convert_async.testing.FakePirsch`). Pirsch's documented quotas
+    are kept on the client side: ``rate_limits`` maps each quota (``"security"``: the token
+    exchange, ``"config"``: domain management) to ``(requests, seconds)``, by default 10 and 60 a minute; pass ``{}`` to turn
     them off. Each quota has an :class:`~convert_async.AdaptiveRateLimiter` (see
     :attr:`rate_limiters`) that also obeys ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``
     and slows down on 429; statistics and tracking are not limited. :meth:`sender` makes a batched
@@ -151,7 +153,7 @@ class PirschClient(BaseClient):
         *,
         access_key: str | None = None,
         auth: Auth | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         refresh_margin: float = 60.0,
         rate_limits: Mapping[str, tuple[int, float]] = PIRSCH_RATE_LIMITS,
         timeout: float | Timeout | None = None,
@@ -164,7 +166,7 @@ class PirschClient(BaseClient):
         user_agent: str = USER_AGENT,
     ) -> None:
         http = HttpSession(
-            base_url=base_url,
+            base_url=base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
             auth=_auth(auth, client_id, client_secret, access_key, refresh_margin, os.environ),
             max_connections=max_connections,
             user_agent=user_agent,
