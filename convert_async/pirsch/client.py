@@ -136,14 +136,15 @@ class PirschClient(BaseClient):
                 print(page.path, page.visitors)
 
     Without arguments the credentials come from ``PIRSCH_CLIENT_ID`` / ``PIRSCH_CLIENT_SECRET``
-    (or ``PIRSCH_ACCESS_KEY``), and ``PIRSCH_BASE_URL`` overrides the default base URL (to
-    point a program at :class:`~convert_async.testing.FakePirsch`). Pirsch's documented quotas
-    are kept on the client side: ``rate_limits`` maps each quota (``"security"``: the token
-    exchange, ``"config"``: domain management) to ``(requests, seconds)``, by default 10 and 60 a minute; pass ``{}`` to turn
-    them off. Each quota has an :class:`~convert_async.AdaptiveRateLimiter` (see
-    :attr:`rate_limiters`) that also obeys ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``
-    and slows down on 429; statistics and tracking are not limited. :meth:`sender` makes a batched
-    hit/event sender. The other options are those of :class:`~convert_async.ConvertClient`.
+    (or ``PIRSCH_ACCESS_KEY``), and ``PIRSCH_BASE_URL`` overrides the default base URL (to point
+    a program at :class:`~convert_async.testing.FakePirsch`). Pirsch's documented quotas are
+    kept on the client side: ``rate_limits`` maps each quota (``"security"``: the token
+    exchange, ``"config"``: domain management) to ``(requests, seconds)``, by default 10 and 60
+    a minute; pass ``{}`` to turn them off. Each quota has an
+    :class:`~convert_async.AdaptiveRateLimiter` (see :attr:`rate_limiters`) that also obeys
+    ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset`` and slows down on 429; statistics and
+    tracking are not limited. :meth:`sender` makes a batched hit/event sender. The other options
+    are those of :class:`~convert_async.ConvertClient`.
     """
 
     def __init__(
