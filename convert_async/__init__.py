@@ -28,6 +28,7 @@ from ._core.errors import (
 )
 from ._core.pagination import AsyncPager, Page
 from ._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
+from ._core.replies import RawReply, capture_replies
 from ._core.retry import RetryPolicy
 from ._core.session import Timeout
 from ._logging import configure_from_environment
@@ -59,6 +60,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiterStats",
+    "RawReply",
     "RedirectError",
     "RequestValidationError",
     "ResponseTooLargeError",
@@ -68,6 +70,7 @@ __all__ = [
     "TrackingClient",
     "UnprocessableEntityError",
     "__version__",
+    "capture_replies",
 ]
 
 

@@ -41,6 +41,7 @@ from .errors import (
 from .files import write_atomically
 from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
+from .replies import RawReply, capturing, record
 from .retry import RetryPolicy, parse_retry_after
 
 __all__ = [
@@ -359,6 +360,7 @@ class HttpSession:
             if limiter is not None:
                 _report_quota(limiter, response, sent_at, retry)
             if response.status < 400:
+                _capture(method, url, response)
                 return response
             if (
                 response.status == 401
@@ -373,6 +375,7 @@ class HttpSession:
             error = _status_error(response, method, url, self.error_parser)
             delay = attempts.after_status(error, repeatable=retry_safe)
             if delay is None:
+                _capture(method, url, response)
                 raise error
             logger.info(
                 "retrying %s %s in %.2fs after HTTP %d",
@@ -568,6 +571,12 @@ async def _read_bounded(
             raise ResponseTooLargeError(method, safe_url, limit=limit, size=None)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _capture(method: str, url: str, response: Response) -> None:
+    if capturing():
+        headers = redact_headers(response.headers)
+        record(RawReply(method, redact_url(url), response.status, headers, response.body))
 
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
