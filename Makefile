@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit docs bench format generate clean
+.PHONY: demo test lint typecheck unit docs dist bench format generate clean
 
 $(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(STAMP): $(RUNTIME)
 demo: $(RUNTIME)
 	$(BIN)/convert-async demo
 
-test: lint typecheck unit docs
+test: lint typecheck unit docs dist
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +38,12 @@ unit: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
+# The sdist and wheel a release would upload, checked as PyPI renders them.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist . > /dev/null
+	$(BIN)/twine check --strict dist/*
+
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks
@@ -50,4 +56,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache site
+	rm -rf $(VENV) .mypy_cache .ruff_cache site dist
