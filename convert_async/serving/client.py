@@ -47,6 +47,10 @@ __all__ = [
 
 logger = logging.getLogger("convert_async.serving")
 
+#: Environment variables that override the default base URLs (to point at a fake or a proxy).
+ENV_CONFIG_BASE_URL = "CONVERT_CONFIG_BASE_URL"
+ENV_TRACK_BASE_URL = "CONVERT_TRACK_BASE_URL"
+
 T = TypeVar("T")
 
 #: Where every official SDK fetches config from (the CDN).
@@ -90,7 +94,8 @@ class TrackingClient:
     ``/config/{account_id}/{project_id}`` without an SDK key); events go to
     ``{track_base_url}/track/{sdk_key}`` (or ``/track/{account_id}/{project_id}``), with
     ``[project_id]`` in ``track_base_url`` replaced by the project id as the official SDKs do.
-    When the SDK key has a secret, it is sent as ``Authorization: Bearer <secret>``.
+    ``CONVERT_CONFIG_BASE_URL`` / ``CONVERT_TRACK_BASE_URL`` override the defaults (a fake, a
+    proxy). When the SDK key has a secret, it is sent as ``Authorization: Bearer <secret>``.
 
     ``track_bucketing`` and ``track_conversion`` are plain functions that only queue the event
     (they never wait on the network): a background sender delivers the queue in batches (one
@@ -129,8 +134,8 @@ class TrackingClient:
         *,
         account_id: str | int,
         project_id: str | int,
-        config_base_url: str = DEFAULT_CONFIG_BASE_URL,
-        track_base_url: str = DEFAULT_TRACK_BASE_URL,
+        config_base_url: str | None = None,
+        track_base_url: str | None = None,
         environment: str | None = None,
         timeout: float | Timeout | None = None,
         max_retries: int | None = None,
@@ -157,6 +162,12 @@ class TrackingClient:
         project = _id("project_id", project_id)
         if config_refresh_interval is not None and config_refresh_interval <= 0:
             raise ValueError("config_refresh_interval must be a positive number of seconds")
+        config_base_url = (
+            config_base_url or os.environ.get(ENV_CONFIG_BASE_URL) or DEFAULT_CONFIG_BASE_URL
+        )
+        track_base_url = (
+            track_base_url or os.environ.get(ENV_TRACK_BASE_URL) or DEFAULT_TRACK_BASE_URL
+        )
         track = track_base_url.rstrip("/")
         for placeholder in _PROJECT_PLACEHOLDERS:
             track = track.replace(placeholder, project)
