@@ -108,4 +108,5 @@ async def test_block_runs_against_the_fakes(where: str, code: str, tmp_path: Pat
         )
         errors = [r for r in fake.requests if r.status >= 400]
     assert run.returncode == 0, f"{where}:\n{code}\n{run.stderr.decode()}"
-    assert not errors, f"{where}: the fake answered {[(e.operation, e.status) for e in errors]}"
+    if "except " not in code:  # a block showing error handling provokes its errors
+        assert not errors, f"{where}: the fake answered {[(e.operation, e.status) for e in errors]}"
