@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import re
 import signal
 import socket
 import sys
@@ -354,3 +356,104 @@ async def test_version_names_the_package_version() -> None:
 
     run = await cli("--version")
     assert (run.returncode, run.stdout.strip()) == (0, f"convert-async {__version__}")
+
+
+@pytest.mark.anyio
+async def test_sigterm_mid_export_stops_like_ctrl_c_then_resumes(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    project = fake.store.add("projects", {"name": "Term"}, account_id=ACCOUNT)["id"]
+    fake.store.add("goals", {"name": "Purchases"}, account_id=ACCOUNT, project_id=project)
+    ids = [e["id"] for e in fake.store.add_experiences(ACCOUNT, project, 80)]
+    fake.faults.latency = 0.03
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    args = [
+        *COMMAND, "reports", "export", "--account", str(ACCOUNT), "--project", str(project),
+        "--out", str(out), "--checkpoint", str(checkpoint), "--concurrency", "4",
+        *creds(fake),
+    ]  # fmt: skip
+    process = await anyio.open_process(args, env=clean_env())
+    try:
+        for _ in range(1000):  # up to 20 s
+            if out.exists() and out.read_bytes().count(b"\n") >= 10:
+                break
+            await anyio.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+        assert process.stderr is not None
+        stderr = (await process.stderr.receive()).decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.aclose()
+    assert process.returncode == 143
+    assert "terminated" in stderr
+    fake.faults.latency = 0
+    run = await cli(*args[len(COMMAND) :])
+    assert run.returncode == 0, run.stderr
+    assert "already done (checkpoint)" in run.stdout
+    with out.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert {int(row["experience_id"]) for row in rows} == set(ids)
+    assert len({(r["experience_id"], r["goal_id"], r["variation_id"]) for r in rows}) == len(rows)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("name", "extra"), [("r.xlsx", []), ("r.csv", ["--format", "jsonl"])])
+async def test_an_output_name_the_export_cannot_write_is_a_usage_error(
+    fake: FakeConvert, tmp_path: Path, name: str, extra: list[str]
+) -> None:
+    run = await cli(
+        "reports", "export", "--project", str(PROJECT), "--out", str(tmp_path / name),
+        *extra, *creds(fake),
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.anyio
+async def test_a_closed_pipe_ends_quietly(fake: FakeConvert) -> None:
+    fake.store.add_experiences(ACCOUNT, PROJECT, 3000)
+    args = [*COMMAND, "experiences", "list", "--project", str(PROJECT), "--format", "csv"]
+    process = await anyio.open_process([*args, *creds(fake)], env=clean_env())
+    try:
+        assert process.stdout is not None
+        await process.stdout.receive()  # the reader takes one chunk, then goes away
+        await process.stdout.aclose()
+        await process.wait()
+        assert process.stderr is not None
+        stderr = b""
+        with contextlib.suppress(anyio.EndOfStream):
+            stderr = await process.stderr.receive()
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.aclose()
+    assert (process.returncode, stderr) == (0, b"")
+
+
+@pytest.mark.anyio
+async def test_tables_show_times_as_iso_8601(fake: FakeConvert) -> None:
+    run = await cli(
+        "experiences", "list", "--project", str(PROJECT), "--format", "table", *creds(fake)
+    )
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", run.stdout)
+
+
+@pytest.mark.anyio
+async def test_a_daily_export_skips_an_experience_without_goals_with_a_warning(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    bare = fake.store.add("projects", {"name": "No goals"}, account_id=ACCOUNT)["id"]
+    (experience,) = fake.store.add_experiences(ACCOUNT, bare, 1)
+    experience["goals"] = []
+    out = tmp_path / "daily.csv"
+    run = await cli(
+        "reports", "export", "--project", str(bare), "--report", "daily", "--out", str(out),
+        *creds(fake),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert f"experience {experience['id']} (project {bare}) has no goals" in run.stderr
+    assert out.read_text().count("\n") == 1  # the header only

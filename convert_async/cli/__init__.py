@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
 import logging
 import math
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +39,13 @@ from ._commands import (
     projects_list,
     reports_export,
 )
-from ._common import EXIT_INTERRUPTED, add_connection_options, report_error, secrets_of
+from ._common import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    add_connection_options,
+    report_error,
+    secrets_of,
+)
 from .demo import run_demo
 
 __all__ = ["main"]
@@ -220,13 +231,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     run: Command = args.run
+    terminated = _stop_on_sigterm()
     try:
         return asyncio.run(run(args))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        # Ctrl-C, or SIGTERM turned into one: the export cancels and leaves its checkpoint whole.
+        print("terminated" if terminated else "interrupted", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _closed_pipe()
     except Exception as error:
+        if isinstance(error, OSError) and error.errno == errno.EPIPE:
+            return _closed_pipe()
         return report_error(error, debug=debug, secrets=secrets_of(args))
+
+
+def _stop_on_sigterm() -> list[bool]:
+    """Handle SIGTERM like Ctrl-C (the list tells, afterwards, whether it came)."""
+    came: list[bool] = []
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        came.append(True)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_sigterm)
+    return came
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``| head``): stop quietly, as Unix tools do."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
+    return 0
 
 
 if __name__ == "__main__":

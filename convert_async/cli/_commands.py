@@ -11,10 +11,10 @@ import msgspec
 
 from .._core.errors import NotFoundError
 from .._core.ratelimit import AdaptiveRateLimiter
-from ..v2.bulk import ExportResult, _format_from_suffix, export_reports
+from ..v2.bulk import ExportResult, OutputFormat, _format_from_suffix, export_reports
 from ..v2.client import ConvertClient
 from ..v2.models import Project
-from ._common import EXIT_ERROR, CliError, make_client
+from ._common import EXIT_ERROR, CliError, UsageError, make_client
 from ._output import Progress, print_records
 
 __all__ = ["ENV_ACCOUNT_ID", "experiences_list", "projects_list", "reports_export"]
@@ -117,12 +117,18 @@ async def reports_export(args: argparse.Namespace) -> int:
         raise CliError("--experience needs exactly one --project")
     if args.concurrency < 1:
         raise CliError("--concurrency must be at least 1")
-    fmt = args.format
-    if fmt is None:
+    fmt: OutputFormat | None = args.format
+    if args.out.suffix:
         try:
-            fmt = _format_from_suffix(args.out)
+            named = _format_from_suffix(args.out)
         except ValueError:
-            fmt = "csv"
+            raise UsageError(
+                f"--out {args.out.name}: the export writes .csv or .jsonl/.ndjson files"
+            ) from None
+        if fmt is not None and fmt != named:
+            raise UsageError(f"--out {args.out.name} does not match --format {fmt}")
+        fmt = named
+    fmt = fmt or "csv"  # a name without a suffix
     limiter = AdaptiveRateLimiter(rate=args.rate, min_rate=min(0.5, args.rate or 0.5))
     async with make_client(args) as client:
         account = await resolve_account(client, account_from(args), projects[0])

@@ -41,13 +41,19 @@ __all__ = [
 ]
 
 EXIT_ERROR = 1
-EXIT_INTERRUPTED = 130
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 logger = logging.getLogger("convert_async.cli")
 
 
 class CliError(Exception):
     """A failure already phrased for the user (printed as ``error: <message>``)."""
+
+
+class UsageError(CliError):
+    """Arguments that cannot work together (exit status 2, like argparse's own errors)."""
 
 
 def add_connection_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -183,7 +189,7 @@ def report_error(error: BaseException, *, debug: bool, secrets: Iterable[str]) -
         details = "".join(traceback.format_exception(error))
         print(_scrub(details, secrets), file=sys.stderr, end="")
     print(f"error: {_scrub(describe_error(error), secrets)}", file=sys.stderr)
-    return EXIT_ERROR
+    return EXIT_USAGE if isinstance(error, UsageError) else EXIT_ERROR
 
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:

@@ -12,6 +12,7 @@ import math
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TextIO
 
@@ -39,7 +40,11 @@ def print_records(
         out.write(msgspec.json.format(msgspec.json.encode(list(records)), indent=2).decode())
         out.write("\n")
         return
-    rows = [[_cell(getattr(record, name, None)) for name in columns] for record in records]
+    as_time = fmt != "csv"  # CSV keeps the API's epoch seconds for programs; tables read ISO
+    rows = [
+        [_cell(getattr(record, name, None), name if as_time else "") for name in columns]
+        for record in records
+    ]
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -56,11 +61,14 @@ def print_records(
         out.write("\n")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, column: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if column.endswith("_time") and isinstance(value, int | float):
+        # Convert's times are epoch seconds: people read ISO 8601 (UTC).
+        return datetime.fromtimestamp(value, tz=UTC).isoformat(timespec="seconds")
     return str(value)
 
 

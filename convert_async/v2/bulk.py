@@ -31,6 +31,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import logging
 import math
 import os
 import time
@@ -99,6 +100,8 @@ StrPath: TypeAlias = str | os.PathLike[str]
 #: Throttling replies tolerated for one experience before it is reported as failed.
 DEFAULT_MAX_THROTTLES = 10
 _ONLY_CHUNK = 100  # the list endpoints accept at most 100 ids in ``only``
+logger = logging.getLogger("convert_async.bulk")
+
 _LOOKUP_CONCURRENCY = 10
 _CHECKPOINT_VERSION = 1
 
@@ -605,7 +608,13 @@ class BulkExport:
         if self.report == "daily":
             goal = _daily_goal(target, options)
             if goal is _NO_GOAL:
-                return None  # a daily report is one goal's: an experience without goals has none
+                # A daily report is one goal's: an experience without goals has none.
+                logger.warning(
+                    "experience %d (project %d) has no goals: no daily report for it",
+                    experience,
+                    project,
+                )
+                return None
             if goal is not None:
                 options = {**options, "goal": goal}
             return await reports.get_daily(
