@@ -25,6 +25,7 @@ from .errors import APIResponseValidationError, RequestValidationError
 from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page, PageLoader
+from .ratelimit import AdaptiveRateLimiter
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
 
@@ -63,6 +64,8 @@ class ClientOptions:
     retry: RetryPolicy
     retry_writes: bool = False
     page_concurrency: int = 1
+    #: Paces every request without a rate group of its own; a 429 slows it down.
+    rate_limiter: AdaptiveRateLimiter | None = None
 
     def __post_init__(self) -> None:
         if self.retry.max_retries < 0:
@@ -79,13 +82,14 @@ class ClientOptions:
         retry: RetryPolicy | None,
         retry_writes: bool = False,
         page_concurrency: int = 1,
+        rate_limiter: AdaptiveRateLimiter | None = None,
     ) -> ClientOptions:
         """The options a client constructor's arguments describe (``max_retries`` overrides
         the policy's own)."""
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=max_retries)
-        return cls(Timeout.of(timeout), policy, retry_writes, page_concurrency)
+        return cls(Timeout.of(timeout), policy, retry_writes, page_concurrency, rate_limiter)
 
 
 class BaseClient:
@@ -128,8 +132,10 @@ class BaseClient:
         max_retries: int | None = None,
         retry_writes: bool | None = None,
         page_concurrency: int | None = None,
+        rate_limiter: AdaptiveRateLimiter | None = None,
     ) -> Self:
-        """A client that shares this one's connection pool but uses other options.
+        """A client that shares this one's connection pool but uses other options
+        (``rate_limiter`` replaces the limiter its requests are paced by).
 
         Example::
 
@@ -144,11 +150,17 @@ class BaseClient:
             page_concurrency=current.page_concurrency
             if page_concurrency is None
             else page_concurrency,
+            rate_limiter=current.rate_limiter if rate_limiter is None else rate_limiter,
         )
         clone = object.__new__(type(self))
         BaseClient.__init__(clone, self._http, options, self._envelopes)
         clone._owns_http = False
         return clone
+
+    @property
+    def rate_limiter(self) -> AdaptiveRateLimiter | None:
+        """The limiter this client's requests (and its page fan-out) are paced by."""
+        return self._options.rate_limiter
 
     @property
     def base_url(self) -> str:
@@ -213,6 +225,7 @@ class BaseClient:
             stream_to=stream_to,
             authenticate=authenticate,
             rate_group=rate_group,
+            rate_limiter=options.rate_limiter,
         )
 
     async def _call_raw(
@@ -396,7 +409,11 @@ class BaseClient:
 
                 return load
 
-            return AsyncPager(fetch_bare, concurrency=self._options.page_concurrency)
+            return AsyncPager(
+                fetch_bare,
+                concurrency=self._options.page_concurrency,
+                limiter=self._pager_limiter(op),
+            )
         envelopes = self._require_envelopes(op)
 
         async def fetch(page: int) -> PageLoader[T]:
@@ -412,7 +429,18 @@ class BaseClient:
             response = await self._call_raw(op, arguments, body.for_count())
             return envelopes.count(response.body, operation=op.operation)
 
-        return AsyncPager(fetch, count=count, concurrency=self._options.page_concurrency)
+        return AsyncPager(
+            fetch,
+            count=count,
+            concurrency=self._options.page_concurrency,
+            limiter=self._pager_limiter(op),
+        )
+
+    def _pager_limiter(self, op: Operation) -> AdaptiveRateLimiter | None:
+        """The limiter ``op``'s pages are paced by (the one its throttling replies reach)."""
+        if op.rate_group is not None and op.rate_group in self._http.rate_limiters:
+            return self._http.rate_limiters[op.rate_group]
+        return self._options.rate_limiter
 
     def _require_envelopes(self, op: Operation) -> Envelopes:
         if self._envelopes is None:

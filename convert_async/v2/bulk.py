@@ -264,11 +264,13 @@ def export_reports(
     resumable: a re-run with the same checkpoint and output skips the experiences already
     written and never duplicates a row, whatever point the earlier run was interrupted at.
 
-    At most ``concurrency`` reports are fetched at once, paced by ``rate_limiter`` (a fresh
-    unlimited-until-throttled :class:`AdaptiveRateLimiter` by default; pass one to share it or
-    to start at a known rate). A 429 slows the limiter down and the experience is tried again
-    (up to ``max_throttles`` times); connection errors and 5xx are retried with the client's
-    retry policy. ``on_progress(done, total, failed)`` is called as experiences finish
+    At most ``concurrency`` reports are fetched at once, paced by ``rate_limiter`` (by default
+    the client's own :class:`AdaptiveRateLimiter`, unlimited until the first 429; pass one to
+    start at a known rate). A 429 slows the limiter down and that experience alone is tried
+    again after its ``Retry-After`` (up to ``max_throttles`` times) while the others go on at
+    the lowered rate; a ``Retry-After`` over the client's ``max_retry_after`` fails that
+    experience at once with a :class:`RateLimitError` that says so. Connection errors and 5xx
+    are retried with the client's retry policy. ``on_progress(done, total, failed)`` is called as experiences finish
     (``done`` counts finished experiences, failed ones included, and those skipped from the
     checkpoint; ``total`` counts the experiences listed so far, so it can grow until the
     listing is complete, and the last call has the final numbers). An experience that fails
@@ -314,7 +316,7 @@ def export_reports(
         fmt=fmt or "jsonl",
         checkpoint=Path(checkpoint) if checkpoint is not None else None,
         concurrency=concurrency,
-        limiter=rate_limiter if rate_limiter is not None else AdaptiveRateLimiter(),
+        limiter=rate_limiter or client.rate_limiter or AdaptiveRateLimiter(),
         on_progress=on_progress,
         max_throttles=max_throttles,
     )
@@ -358,9 +360,9 @@ class BulkExport:
         max_throttles: int,
     ) -> None:
         self._client = client
-        # Report calls go through a copy without session retries: throttling must reach the
-        # limiter, and this module retries (through the limiter) itself.
-        self._fetch_client = client.with_options(max_retries=0)
+        # Report calls go through a copy without session retries, paced by the limiter (the
+        # session takes its tokens and reports every 429 to it); this module retries itself.
+        self._fetch_client = client.with_options(max_retries=0, rate_limiter=limiter)
         self._retry = client._options.retry
         self.account_id = account_id
         self._projects = projects
@@ -567,21 +569,23 @@ class BulkExport:
     # -- one experience ---------------------------------------------------------------------
 
     async def _fetch(self, target: _Target) -> list[ReportRow]:
-        limiter = self.rate_limiter
+        # The session takes a token from the limiter before each attempt and reports the
+        # reply to it; here only this experience's own retries are decided.
         delays = self._retry.delays()
         throttles = 0
         while True:
-            sent_at = await limiter.acquire()
             try:
                 report = await self._call(target)
             except RateLimitError as error:
                 throttles += 1
-                wait = error.retry_after
-                limiter.on_throttled(wait, sent_at=sent_at)
-                if throttles > self._max_throttles or (
-                    wait is not None and wait > self._retry.max_retry_after
-                ):
+                wait = self._retry.delay_for(0.0, error.retry_after)
+                if wait is None:
+                    raise _over_cap(error, self._retry.max_retry_after) from None
+                if throttles > self._max_throttles:
                     raise
+                if wait > 0:
+                    # Only this experience waits; the other workers go on at the limiter's rate.
+                    await self._retry.sleep(wait)
                 continue
             except (APIConnectionError, APIStatusError) as error:
                 retryable = isinstance(error, APIConnectionError) or (
@@ -592,7 +596,6 @@ class BulkExport:
                     raise
                 await self._retry.sleep(delay)
                 continue
-            limiter.on_success()
             return self._rows(target, report)
 
     async def _call(self, target: _Target) -> ReportReply | None:
@@ -831,6 +834,26 @@ def _whole(value: float | None) -> float | None:
 
 def _first(value: Any, fallback: Any) -> Any:
     return fallback if value is None else value
+
+
+def _over_cap(error: RateLimitError, cap: float) -> RateLimitError:
+    """``error`` restated: its ``Retry-After`` is longer than the export waits for."""
+    over = RateLimitError(
+        status=error.status,
+        method=error.method,
+        url=error.url,
+        code=error.code,
+        message=(
+            f"the server asked to retry after {error.retry_after:g} s, over the "
+            f"{cap:g} s max_retry_after: not retried"
+        ),
+        parameters=error.parameters,
+        errors=error.errors,
+        headers=error.headers,
+        body=error.body,
+    )
+    over.retry_after = error.retry_after
+    return over
 
 
 def _unwrap(group: BaseExceptionGroup[BaseException]) -> BaseException:
