@@ -586,3 +586,21 @@ def test_bulk_export_doc_lists_the_columns_in_order() -> None:
     for row_type, text in sections.items():
         columns = re.findall(r"^\| `(\w+)` \| [^|]+ \| [^|]+ \|$", text, re.MULTILINE)
         assert tuple(columns) == row_type.COLUMNS, row_type.__name__
+
+
+@pytest.mark.anyio
+async def test_an_export_against_a_fixed_rate_server_sees_few_429s(
+    fake: FakeConvert, client: ConvertClient
+) -> None:
+    project, ids = big_project(fake, 300)
+    fake.faults.max_rate = 100  # per one-second window, 429 + Retry-After beyond
+    fake.faults.operations = {REPORT_OP}
+    result = await export_reports(client, account_id=ACCOUNT, project_id=project, concurrency=20)
+    assert result.ok
+    assert report_calls(fake) == Counter(dict.fromkeys(ids, 1))
+    statuses = Counter(r.status for r in fake.requests_for(REPORT_OP))
+    assert statuses[429] >= 1  # the server did enforce its limit ...
+    # ... and the limiter settled under it: the first window's overflow, little after it
+    # (the old limiter cut by 0.7 per throttled burst and paused everyone per Retry-After).
+    assert statuses[429] <= 0.15 * statuses[200]
+    assert result.limiter.rate <= 110
