@@ -355,8 +355,8 @@ class AdaptiveRateLimiter:
 
     def _accepted_rate(self, now: float, *, whole_window: bool = False) -> float | None:
         """Replies accepted per second over the last second (or since they began, when that
-        is less), or None when none were. An estimate on the high side is harmless: the cut
-        then follows ``beta``."""
+        is less, but at least a tenth of a second), or None when none were. A high estimate only
+        lets the cut follow ``beta``."""
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
@@ -364,7 +364,7 @@ class AdaptiveRateLimiter:
             return None
         span = _ACCEPT_WINDOW
         if not whole_window:
-            span = min(span, max(now - self._accepting_since, 1e-3))
+            span = min(span, max(now - self._accepting_since, _ACCEPT_WINDOW / 10))
         return len(accepted) / span
 
     def _recent_rate(self, now: float) -> float:

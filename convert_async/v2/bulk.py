@@ -270,13 +270,13 @@ def export_reports(
     again after its ``Retry-After`` (up to ``max_throttles`` times) while the others go on at
     the lowered rate; a ``Retry-After`` over the client's ``max_retry_after`` fails that
     experience at once with a :class:`RateLimitError` that says so. Connection errors and 5xx
-    are retried with the client's retry policy. ``on_progress(done, total, failed)`` is called as experiences finish
-    (``done`` counts finished experiences, failed ones included, and those skipped from the
-    checkpoint; ``total`` counts the experiences listed so far, so it can grow until the
-    listing is complete, and the last call has the final numbers). An experience that fails
-    is collected in :attr:`ExportResult.failures`; only a failure to list the experiences
-    (unknown project, bad credentials), a 401, or ``report_options`` that the API would
-    reject for every experience abort the export.
+    are retried with the client's retry policy. ``on_progress(done, total, failed)`` is
+    called as experiences finish (``done`` counts finished experiences, failed ones included,
+    and those skipped from the checkpoint; ``total`` counts the experiences listed so far, so
+    it can grow until the listing is complete, and the last call has the final numbers). An
+    experience that fails is collected in :attr:`ExportResult.failures`; only a failure to
+    list the experiences (unknown project, bad credentials), a 401, or ``report_options``
+    that the API would reject for every experience abort the export.
 
     The returned :class:`BulkExport` runs when awaited (returns an :class:`ExportResult`) or
     iterated with ``async for`` (yields the rows as they are written; :attr:`BulkExport.result`

@@ -15,8 +15,8 @@ from .._core._constants import (
 )
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
-from .._core.ratelimit import AdaptiveRateLimiter
 from .._core.errors import ConvertError
+from .._core.ratelimit import AdaptiveRateLimiter
 from .._core.retry import RetryPolicy
 from .._core.session import HttpSession, Timeout
 from .resources import (
@@ -101,8 +101,8 @@ class ConvertClient(BaseClient):
     retries writes (only if your writes are idempotent); ``page_concurrency`` bounds pages
     fetched at once by list iterators; ``rate_limiter`` paces every request (default: a fresh
     :class:`AdaptiveRateLimiter`, unlimited until the first 429, shared by the page fan-out,
-    ``with_options`` copies and :func:`export_reports`); ``retry`` replaces the whole retry policy (e.g. to
-    inject a sleep in tests).
+    ``with_options`` copies and :func:`export_reports`); ``retry`` replaces the whole retry
+    policy (e.g. to inject a sleep in tests).
     """
 
     def __init__(
