@@ -1,10 +1,12 @@
 """``python -m benchmarks``: run every benchmark and print its ratios."""
 
-from benchmarks import bulk_export, import_time, list_experiences, tracking
+from benchmarks import bulk_export, import_time, list_experiences, throttled_export, tracking
 
 list_experiences.main()
 print()
 bulk_export.main()
+print()
+throttled_export.main()
 print()
 tracking.main()
 print()

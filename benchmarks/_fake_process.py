@@ -3,6 +3,8 @@
 ``python -m benchmarks._fake_process --experiences N --latency S [--goals G]`` prints one JSON
 line with the URL, account and project, then serves until stdin closes. ``--goals`` gives the
 project goals first, so the generated experiences have report rows (two goals each at most).
+``--max-rate R`` enforces R requests per second (429 + Retry-After beyond), ``--rate-429 P``
+answers a share P of requests 429 (Retry-After 1); on exit it prints the statuses it answered.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from convert_async.testing import FakeConvert
@@ -27,9 +29,17 @@ class FakeServer:
     url: str
     account_id: int
     project_id: int
+    #: The statuses the server answered, by status, filled in when it has stopped.
+    statuses: dict[int, int] = field(default_factory=dict)
 
 
-async def _serve(experiences: int, latency: float, goals: int = 0) -> None:
+async def _serve(
+    experiences: int,
+    latency: float,
+    goals: int = 0,
+    max_rate: int | None = None,
+    rate_429: float = 0.0,
+) -> None:
     async with FakeConvert() as fake:
         project = fake.store.add("projects", {"name": "Benchmark"}, account_id=ACCOUNT_ID)
         for n in range(goals):
@@ -37,29 +47,51 @@ async def _serve(experiences: int, latency: float, goals: int = 0) -> None:
             fake.store.add("goals", {"name": f"Benchmark goal {n + 1}"}, **scope)
         fake.store.add_experiences(ACCOUNT_ID, project["id"], experiences)
         fake.faults.latency = latency
+        fake.faults.max_rate = max_rate
+        fake.faults.rate_limit_rate = rate_429
+        fake.faults.retry_after = "1"
         info = {"url": fake.url, "account_id": ACCOUNT_ID, "project_id": project["id"]}
         print(json.dumps(info), flush=True)
         await asyncio.to_thread(sys.stdin.read)  # until the parent closes our stdin
+        statuses: dict[str, int] = {}
+        for request in fake.requests:
+            statuses[str(request.status)] = statuses.get(str(request.status), 0) + 1
+        print(json.dumps({"statuses": statuses}), flush=True)
 
 
 @contextmanager
-def fake_server(*, experiences: int, latency: float, goals: int = 0) -> Iterator[FakeServer]:
-    """Start the fake in a subprocess; stop it on exit."""
+def fake_server(
+    *,
+    experiences: int,
+    latency: float,
+    goals: int = 0,
+    max_rate: int | None = None,
+    rate_429: float = 0.0,
+) -> Iterator[FakeServer]:
+    """Start the fake in a subprocess; stop it on exit (then ``statuses`` is filled in)."""
     command = [
         sys.executable, "-m", "benchmarks._fake_process",
         "--experiences", str(experiences), "--latency", str(latency), "--goals", str(goals),
+        "--rate-429", str(rate_429),
     ]  # fmt: skip
+    if max_rate is not None:
+        command += ["--max-rate", str(max_rate)]
     with subprocess.Popen(  # noqa: S603 - our own interpreter and module
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as proc:
         assert proc.stdout is not None
         assert proc.stdin is not None
         info: dict[str, Any] = json.loads(proc.stdout.readline())
+        server = FakeServer(info["url"], info["account_id"], info["project_id"])
         try:
-            yield FakeServer(info["url"], info["account_id"], info["project_id"])
+            yield server
         finally:
             proc.stdin.close()
+            last = proc.stdout.readline()
             proc.wait(timeout=10)
+            if last:
+                counts = json.loads(last)["statuses"]
+                server.statuses.update({int(k): v for k, v in counts.items()})
 
 
 if __name__ == "__main__":
@@ -67,5 +99,7 @@ if __name__ == "__main__":
     parser.add_argument("--experiences", type=int, default=10_000)
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--goals", type=int, default=0)
+    parser.add_argument("--max-rate", type=int, default=None)
+    parser.add_argument("--rate-429", type=float, default=0.0)
     args = parser.parse_args()
-    asyncio.run(_serve(args.experiences, args.latency, args.goals))
+    asyncio.run(_serve(args.experiences, args.latency, args.goals, args.max_rate, args.rate_429))

@@ -13,7 +13,14 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from convert_async import AuthenticationError, ConvertClient, HmacAuth, NotFoundError
+from convert_async import (
+    AuthenticationError,
+    ConvertClient,
+    HmacAuth,
+    NotFoundError,
+    RateLimitError,
+    RetryPolicy,
+)
 from convert_async.testing import FakeConvert
 from convert_async.v2 import (
     AdaptiveRateLimiter,
@@ -110,28 +117,55 @@ async def test_500_experiences_through_20_percent_429s(
     assert [p[0] for p in progress] == sorted(p[0] for p in progress)
 
 
-@pytest.mark.anyio
-async def test_retry_after_pauses_through_the_limiter(
-    fake: FakeConvert, client: ConvertClient
-) -> None:
-    waits: list[float] = []
-    clock = [0.0]
+def recording_client(fake: FakeConvert, waits: list[float]) -> ConvertClient:
+    """A client whose retry sleeps are recorded and not waited for."""
 
-    async def sleep(seconds: float) -> None:  # simulated time: the test does not wait
+    async def sleep(seconds: float) -> None:
         waits.append(seconds)
-        clock[0] += seconds
         await anyio.lowlevel.checkpoint()
 
-    limiter = AdaptiveRateLimiter(rate=100, clock=lambda: clock[0], sleep=sleep)
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    return ConvertClient(auth, base_url=fake.url, retry=RetryPolicy(sleep=sleep))
+
+
+@pytest.mark.anyio
+async def test_a_429_waits_its_own_retry_after_and_pauses_nobody(fake: FakeConvert) -> None:
+    waits: list[float] = []
     fake.faults.fail_next(1, status=429, retry_after="7", operation=REPORT_OP)
-    result = await export_reports(
-        client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, rate_limiter=limiter
-    )
+    async with recording_client(fake, waits) as client:
+        result = await export_reports(client, account_id=ACCOUNT, project_id=SEEDED_PROJECT)
+        limiter = client.rate_limiter
     assert result.ok
     assert result.exported == 12
+    assert waits == [7.0]  # the throttled experience waited the server's Retry-After ...
     assert result.limiter.throttled == 1
-    assert sum(waits) >= 7  # the server's Retry-After was honored before trying again
+    assert result.limiter.pauses == 0  # ... and nobody else was held for it
+    assert limiter is not None
+    assert limiter.stats.throttled == 1
     assert len(fake.requests_for(REPORT_OP)) == 13
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("retry_after", ["3600", "1e999"])
+async def test_a_retry_after_over_the_cap_fails_only_its_experience(
+    fake: FakeConvert, retry_after: str
+) -> None:
+    waits: list[float] = []
+    fake.faults.fail_next(1, status=429, retry_after=retry_after, operation=REPORT_OP)
+    async with recording_client(fake, waits) as client:
+        result = await export_reports(client, account_id=ACCOUNT, project_id=SEEDED_PROJECT)
+    assert result.total == 12
+    assert result.exported == 11  # every other experience went through
+    (failure,) = result.failures
+    assert isinstance(failure.error, RateLimitError)
+    assert failure.error.retry_after == float(retry_after)
+    assert "max_retry_after" in str(failure.error)
+    assert f"{float(retry_after):g} s" in str(failure.error)  # "3600 s", "inf s"
+    assert waits == []  # nobody slept on it: not the failed request, not the others
+    assert result.limiter.pauses == 0
+    assert result.limiter.throttled == 1
+    statuses = Counter(r.status for r in fake.requests_for(REPORT_OP))
+    assert statuses == {200: 11, 429: 1}  # not retried
 
 
 @pytest.mark.anyio
@@ -605,3 +639,21 @@ async def test_a_report_token_is_never_written_to_the_checkpoint_or_printed(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert canary not in logged
     assert other not in logged
+
+
+@pytest.mark.anyio
+async def test_an_export_against_a_fixed_rate_server_sees_few_429s(
+    fake: FakeConvert, client: ConvertClient
+) -> None:
+    project, ids = big_project(fake, 300)
+    fake.faults.max_rate = 100  # per one-second window, 429 + Retry-After beyond
+    fake.faults.operations = {REPORT_OP}
+    result = await export_reports(client, account_id=ACCOUNT, project_id=project, concurrency=20)
+    assert result.ok
+    assert report_calls(fake) == Counter(dict.fromkeys(ids, 1))
+    statuses = Counter(r.status for r in fake.requests_for(REPORT_OP))
+    assert statuses[429] >= 1  # the server did enforce its limit ...
+    # ... and the limiter settled under it: the first window's overflow, little after it
+    # (the old limiter cut by 0.7 per throttled burst and paused everyone per Retry-After).
+    assert statuses[429] <= 0.15 * statuses[200]
+    assert result.limiter.rate <= 110

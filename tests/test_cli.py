@@ -457,3 +457,36 @@ async def test_a_daily_export_skips_an_experience_without_goals_with_a_warning(
     assert run.returncode == 0, run.stderr
     assert f"experience {experience['id']} (project {bare}) has no goals" in run.stderr
     assert out.read_text().count("\n") == 1  # the header only
+
+
+@pytest.mark.anyio
+async def test_the_progress_line_shows_throttled_replies_and_the_rate(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    fake.faults.fail_next(2, status=429, retry_after="0", operation="getExperienceAggregatedReport")
+    run = await cli(
+        "reports", "export", "--account", str(ACCOUNT), "--project", str(PROJECT),
+        "--out", str(tmp_path / "r.csv"), "--concurrency", "2", "--rate", "500", *creds(fake),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    # The last plain progress line: two throttled replies, the limit they lowered it to.
+    last = [line for line in run.stderr.splitlines() if "throttled" in line][-1]
+    assert "0 failed, 2 throttled, limit " in last
+    rate = float(last.rsplit("limit ", 1)[1].split()[0])
+    assert 0 < rate < 500
+    assert "2 throttled replies" in run.stdout
+
+
+def test_the_progress_line_says_unlimited_until_throttled() -> None:
+    from convert_async import AdaptiveRateLimiter
+    from convert_async.cli._output import Progress
+
+    stream = io.StringIO()
+    limiter = AdaptiveRateLimiter()
+    with Progress("aggregated reports", stream=stream, limiter=limiter) as progress:
+        progress.update(1, 4, 0)
+        limiter.on_throttled()
+        progress.update(4, 4, 0)
+    first, last = stream.getvalue().splitlines()
+    assert first == "aggregated reports: 1/4 (25%), 0 failed, 0 throttled, unlimited"
+    assert last.startswith("aggregated reports: 4/4 (100%), 0 failed, 1 throttled, limit ")

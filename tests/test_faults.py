@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -13,6 +14,7 @@ from convert_async import (
     ConvertClient,
     HmacAuth,
     NotFoundError,
+    RateLimitError,
     RetryPolicy,
     SecretKeyAuth,
 )
@@ -134,3 +136,21 @@ async def test_hostile_path_values_cannot_change_the_route(
     recorded = fake_convert.requests[-1]
     assert recorded.operation == "getExperienceByKey"
     assert recorded.path_params["experience_key"] == key
+
+
+@pytest.mark.anyio
+async def test_max_rate_refuses_requests_over_the_window_with_retry_after(
+    fake_convert: FakeConvert,
+) -> None:
+    fake_convert.faults.max_rate = 1
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(auth, base_url=fake_convert.url, max_retries=0) as client:
+        for _ in range(3):
+            with contextlib.suppress(RateLimitError):
+                await client.accounts.list()
+    statuses = [r.status for r in fake_convert.requests]
+    assert statuses.count(200) <= 2  # at most one per window (three requests span two)
+    assert statuses.count(429) >= 1
+    fake_convert.faults.max_rate = None
+    async with ConvertClient(auth, base_url=fake_convert.url, max_retries=0) as client:
+        await client.accounts.list()

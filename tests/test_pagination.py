@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
+from aiohttp import web
 
 from convert_async import AsyncPager, ConvertClient, HmacAuth, Page
 from convert_async._core.codec import Pagination
@@ -210,3 +211,49 @@ async def test_pages_are_decoded_after_the_next_requests_leave() -> None:
 
     assert [i async for i in AsyncPager(fetch, concurrency=1)] == [1, 2, 3, 4]
     assert events.index("send 3") < events.index("decode 2")
+
+
+class CountingFake(FakeConvert):
+    """FakeConvert that records how many requests were in flight as each one arrived, and
+    answers the ``throttle_at``-th request with a 429."""
+
+    def __init__(self, throttle_at: int) -> None:
+        super().__init__()
+        self.throttle_at = throttle_at
+        self.in_flight = 0
+        self.arrivals: list[int] = []  # in-flight count (this one included) per arrival
+        self.throttled_index: int | None = None
+
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        self.in_flight += 1
+        self.arrivals.append(self.in_flight)
+        if len(self.arrivals) == self.throttle_at:
+            self.throttled_index = len(self.arrivals) - 1
+            self.faults.fail_next(1, status=429, retry_after="0")
+        try:
+            return await super()._handle(request)
+        finally:
+            self.in_flight -= 1
+
+
+@pytest.mark.anyio
+async def test_page_fan_out_sends_fewer_pages_at_once_after_a_429() -> None:
+    async with CountingFake(throttle_at=40) as fake:
+        project = fake.store.add("projects", {"name": "Paged"}, account_id=ACCOUNT)
+        fake.store.add_experiences(ACCOUNT, project["id"], 100 * 50)
+        fake.faults.latency = 0.02
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url, page_concurrency=16) as client:
+            pager = client.experiences.list(account_id=ACCOUNT, project_id=project["id"])
+            ids = [e.id async for e in pager]
+            limiter = client.rate_limiter
+    assert len(ids) == 100 * 50  # every page, the throttled one retried
+    assert limiter is not None
+    assert limiter.stats.throttled == 1
+    k = fake.throttled_index
+    assert k is not None
+    before, after = fake.arrivals[:k], fake.arrivals[k + 16 : k + 48]
+    assert max(before) == 16  # the full window before the 429 ...
+    # ... then, once the pages sent before the client saw it are answered, half of it
+    # (growing back by one page per window of clean pages).
+    assert max(after) <= 8 + 2

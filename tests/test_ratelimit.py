@@ -96,15 +96,102 @@ async def test_replies_to_requests_sent_before_a_cut_cut_only_once() -> None:
 
 
 @pytest.mark.anyio
-async def test_retry_after_pauses_every_caller() -> None:
+async def test_a_lone_429_cuts_the_rate_but_pauses_nobody() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=1000, burst=1)
+    for _ in range(10):
+        await bucket.acquire()
+        bucket.on_success()
+    bucket.on_throttled(retry_after=2.5)
+    before = fake.now
+    await bucket.acquire()
+    # One token at the lowered rate, not the 2.5 s the throttled request waits on its own.
+    assert fake.now - before < 0.5
+    assert bucket.stats.pauses == 0
+    assert bucket.stats.rate_cuts == 1
+
+
+@pytest.mark.anyio
+async def test_a_run_of_refusals_pauses_everyone_for_the_retry_after() -> None:
     fake = FakeTime()
     bucket = limiter(fake, rate=1000)
     await bucket.acquire()
-    bucket.on_throttled(retry_after=2.5)
+    for _ in range(4):  # every recent reply refused: the server's window is used up
+        bucket.on_throttled(retry_after=2.5)
     paused_at = fake.now
     await bucket.acquire()
     assert fake.now - paused_at >= 2.5
-    assert bucket.stats.total_wait >= 2.5
+    assert bucket.stats.pauses == 1
+
+
+@pytest.mark.anyio
+async def test_limiter_pauses_are_capped() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=1000, max_pause=5)
+    bucket.pause(3600)
+    bucket.pause(math.inf)
+    start = fake.now
+    await bucket.acquire()
+    assert fake.now - start == pytest.approx(5)
+    assert bucket.stats.total_wait == pytest.approx(5)
+
+
+@pytest.mark.anyio
+async def test_a_retry_after_over_the_cap_pauses_nobody_even_in_a_run_of_429s() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=1000, max_pause=60)
+    for _ in range(10):
+        bucket.on_throttled(retry_after=3600)
+    bucket.on_throttled(retry_after=math.inf)  # "Retry-After: 1e999"
+    assert bucket.stats.pauses == 0
+    start = fake.now
+    await bucket.acquire()
+    assert fake.now - start < 1  # one token at the floor rate at most
+    assert bucket.stats.throttled == 11
+
+
+@pytest.mark.anyio
+async def test_the_first_throttle_lands_on_the_rate_the_server_accepted() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake)  # unlimited: sends 1000/s to a server that takes 200 a second
+    for _ in range(200):
+        await bucket.acquire()
+        bucket.on_success()
+        fake.now += 0.001
+    for _ in range(4):  # then refuses everything until its one-second window ends
+        await bucket.acquire()
+        bucket.on_throttled(retry_after=1)
+        fake.now += 0.001
+    # Not 0.7 x 1000: between 95% and 100% of the 200 replies accepted in the last second,
+    # and everyone waits for the window to end.
+    assert 190 <= bucket.rate <= 200
+    assert bucket.stats.pauses == 1
+    paused_at = fake.now
+    await bucket.acquire()
+    assert fake.now - paused_at >= 0.99
+
+
+@pytest.mark.anyio
+async def test_random_429s_do_not_drive_the_rate_to_the_floor() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=500, min_rate=1)
+    # Three seconds of 5% random 429s, replies 50 ms after sending.
+    in_flight: list[tuple[float, int]] = []
+    n = 0
+    while fake.now < 1003:
+        sent = await bucket.acquire()
+        in_flight.append((sent, n))
+        n += 1
+        while in_flight and in_flight[0][0] <= fake.now - 0.05:
+            sent_at, number = in_flight.pop(0)
+            if number % 20 == 0:
+                bucket.on_throttled(retry_after=1, sent_at=sent_at)
+            else:
+                bucket.on_success()
+    stats = bucket.stats
+    assert stats.throttled > 30
+    assert stats.pauses == 0
+    assert bucket.rate > 100  # a cut per reply sent after the last one reaches the floor (1)
 
 
 @pytest.mark.anyio

@@ -32,6 +32,7 @@ from .files import one_chunk, write_atomically
 from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page, PageLoader
+from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
 from .retry import RetryPolicy
 from .session import HttpSession, QueryValue, Response, Timeout, build_query
@@ -72,6 +73,8 @@ class ClientOptions:
     retry_writes: bool = False
     page_concurrency: int = 1
     max_pages: int = DEFAULT_MAX_PAGES
+    #: Paces every request without a rate group of its own; a 429 slows it down.
+    rate_limiter: AdaptiveRateLimiter | None = None
 
     def __post_init__(self) -> None:
         if self.retry.max_retries < 0:
@@ -91,13 +94,21 @@ class ClientOptions:
         retry_writes: bool = False,
         page_concurrency: int = 1,
         max_pages: int = DEFAULT_MAX_PAGES,
+        rate_limiter: AdaptiveRateLimiter | None = None,
     ) -> ClientOptions:
         """The options a client constructor's arguments describe (``max_retries`` overrides
         the policy's own)."""
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=max_retries)
-        return cls(Timeout.of(timeout), policy, retry_writes, page_concurrency, max_pages)
+        return cls(
+            Timeout.of(timeout),
+            policy,
+            retry_writes,
+            page_concurrency,
+            max_pages=max_pages,
+            rate_limiter=rate_limiter,
+        )
 
 
 class BaseClient:
@@ -141,8 +152,10 @@ class BaseClient:
         retry_writes: bool | None = None,
         page_concurrency: int | None = None,
         max_pages: int | None = None,
+        rate_limiter: AdaptiveRateLimiter | None = None,
     ) -> Self:
-        """A client that shares this one's connection pool but uses other options.
+        """A client that shares this one's connection pool but uses other options
+        (``rate_limiter`` replaces the limiter its requests are paced by).
 
         ``max_pages`` caps how many pages a list that gives no page count is followed for
         (default 10,000).
@@ -161,11 +174,17 @@ class BaseClient:
             if page_concurrency is None
             else page_concurrency,
             max_pages=current.max_pages if max_pages is None else max_pages,
+            rate_limiter=current.rate_limiter if rate_limiter is None else rate_limiter,
         )
         clone = object.__new__(type(self))
         BaseClient.__init__(clone, self._http, options, self._envelopes)
         clone._owns_http = False
         return clone
+
+    @property
+    def rate_limiter(self) -> AdaptiveRateLimiter | None:
+        """The limiter this client's requests (and its page fan-out) are paced by."""
+        return self._options.rate_limiter
 
     @property
     def base_url(self) -> str:
@@ -231,6 +250,7 @@ class BaseClient:
             stream_to=stream_to,
             authenticate=authenticate,
             rate_group=rate_group,
+            rate_limiter=options.rate_limiter,
         )
 
     async def _call_raw(
@@ -422,6 +442,7 @@ class BaseClient:
                 fetch_bare,
                 concurrency=self._options.page_concurrency,
                 max_pages=self._options.max_pages,
+                limiter=self._pager_limiter(op),
             )
         envelopes = self._require_envelopes(op)
 
@@ -443,7 +464,14 @@ class BaseClient:
             count=count,
             concurrency=self._options.page_concurrency,
             max_pages=self._options.max_pages,
+            limiter=self._pager_limiter(op),
         )
+
+    def _pager_limiter(self, op: Operation) -> AdaptiveRateLimiter | None:
+        """The limiter ``op``'s pages are paced by (the one its throttling replies reach)."""
+        if op.rate_group is not None and op.rate_group in self._http.rate_limiters:
+            return self._http.rate_limiters[op.rate_group]
+        return self._options.rate_limiter
 
     def _require_envelopes(self, op: Operation) -> Envelopes:
         if self._envelopes is None:

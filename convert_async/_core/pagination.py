@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from ._constants import DEFAULT_MAX_PAGES, DEFAULT_PAGE_CONCURRENCY
 from .codec import Pagination
+from .ratelimit import AdaptiveRateLimiter
 
 __all__ = ["AsyncPager", "Page", "Pagination"]
 
@@ -75,7 +76,10 @@ class AsyncPager(Generic[T]):
     After the first page says how many pages there are, up to ``concurrency`` of the rest are
     fetched at once; items still come out in server order. A list that does not say (a cursor,
     a bare array) is followed page by page for at most ``max_pages`` pages; iteration then
-    stops with a warning logged.
+    stops with a warning logged. With a ``limiter`` (the client's
+    :class:`~convert_async.AdaptiveRateLimiter`, which every page request also takes a token
+    from), a throttling reply halves the number of pages in flight; it grows back by one for
+    each window of pages fetched without one.
 
     Example::
 
@@ -92,6 +96,7 @@ class AsyncPager(Generic[T]):
         concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         first_page: int = 1,
         max_pages: int = DEFAULT_MAX_PAGES,
+        limiter: AdaptiveRateLimiter | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -103,6 +108,7 @@ class AsyncPager(Generic[T]):
         self._concurrency = concurrency
         self._ahead = 2 * concurrency
         self._first_page = first_page
+        self._limiter = limiter
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._fetch_one(self._first_page).__await__()
@@ -164,12 +170,29 @@ class AsyncPager(Generic[T]):
         window: deque[asyncio.Task[Page[T] | PageLoader[T]]] = deque()
         running = 0
         closed = False
+        # Pages allowed in flight: halved by a throttling reply (seen in the limiter's count),
+        # grown by one per ``width`` pages fetched without one.
+        limiter = self._limiter
+        width = self._concurrency
+        seen = limiter.throttled if limiter is not None else 0
+        clean = 0
 
         def fill(finished: object = None) -> None:
-            nonlocal running
+            nonlocal running, width, seen, clean
             if finished is not None:
                 running -= 1
-            while not closed and running < self._concurrency and len(window) < self._ahead:
+            if limiter is not None:
+                throttled = limiter.throttled
+                if throttled > seen:
+                    seen = throttled
+                    width = max(1, width // 2)
+                    clean = 0
+                elif finished is not None:
+                    clean += 1
+                    if clean >= width:
+                        clean = 0
+                        width = min(self._concurrency, width + 1)
+            while not closed and running < width and len(window) < self._ahead:
                 number = next(upcoming, None)
                 if number is None:
                     return

@@ -6,8 +6,11 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
 - every request first takes a token (:meth:`AdaptiveRateLimiter.acquire`), waiting when the
   bucket is empty, so requests leave at most at the current rate;
 - a throttling reply (HTTP 429) calls :meth:`~AdaptiveRateLimiter.on_throttled`: the rate is
-  cut multiplicatively (``beta``), the bucket is emptied, and when the server sent a
-  ``Retry-After`` every caller is paused for that long;
+  cut multiplicatively (``beta``), but never below 95% of what the server accepted over the
+  last second, and the bucket is emptied. A lone 429 does not pause anyone: the throttled
+  request waits its own ``Retry-After`` while the others go on at the lowered rate. Only when
+  most recent replies are refusals (a quota window is used up) are all callers paused for
+  the ``Retry-After``, and never longer than ``max_pause``;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``).
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -29,6 +33,16 @@ __all__ = ["AdaptiveRateLimiter", "RateLimiterStats"]
 
 #: How long the measured request rate is averaged over before it is smoothed in (seconds).
 _MEASURE_WINDOW = 0.5
+#: The window over which accepted (not throttled) replies are counted (seconds).
+_ACCEPT_WINDOW = 1.0
+#: A cut never goes below this share of the rate the server accepted over the last second.
+_ACCEPT_FLOOR = 0.95
+#: Weight of the latest reply in the running share of refusals.
+_REFUSAL_WEIGHT = 0.2
+#: Above this running share of refusals, a ``Retry-After`` pauses every caller.
+_REFUSAL_PAUSE = 0.5
+#: The longest pause a limiter takes by default (seconds).
+DEFAULT_MAX_PAUSE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +65,7 @@ class RateLimiterStats:
     waits: int
     total_wait: float
     measured_rate: float | None
+    pauses: int = 0
 
 
 class AdaptiveRateLimiter:
@@ -62,6 +77,8 @@ class AdaptiveRateLimiter:
     of requests, at least 1). The rate never goes below ``min_rate`` nor above ``max_rate``
     (default: the starting rate, or unlimited when that is ``None``). ``beta`` is the factor a
     throttle multiplies the rate by; ``scale`` sets how fast the cubic recovery climbs.
+    ``max_pause`` caps every pause (:meth:`pause`, and a ``Retry-After`` while most replies
+    are refusals); a longer ``Retry-After`` pauses nobody.
     ``clock`` and ``sleep`` can be injected for tests.
 
     Example::
@@ -87,6 +104,7 @@ class AdaptiveRateLimiter:
         max_rate: float | None = None,
         beta: float = 0.7,
         scale: float = 0.4,
+        max_pause: float = DEFAULT_MAX_PAUSE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
@@ -98,6 +116,8 @@ class AdaptiveRateLimiter:
             raise ValueError("beta must be between 0 and 1")
         if scale <= 0:
             raise ValueError("scale must be positive")
+        if not max_pause >= 0:
+            raise ValueError("max_pause cannot be negative")
         if burst is not None and burst < 1:
             raise ValueError("burst must be at least 1")
         ceiling = max_rate if max_rate is not None else (rate if rate is not None else math.inf)
@@ -108,16 +128,21 @@ class AdaptiveRateLimiter:
         self.max_rate = ceiling
         self.beta = beta
         self.scale = scale
+        self.max_pause = max_pause
         self._burst = burst
         self._clock = clock
         self._sleep = sleep
         now = clock()
         self._rate = start
         self._lowest = start
-        # Cubic recovery state: the rate that was throttled and when the curve started.
-        # Before any throttle the curve sits on its plateau at the starting rate.
+        # Cubic recovery state: the rate that was throttled and when the curve gets back to
+        # it. Before any throttle the curve sits on its plateau at the starting rate.
         self._peak = start
-        self._curve_start = now - self._plateau_delay(start)
+        self._plateau_at = now
+        self._accepted: deque[float] = deque()
+        self._accepting_since = now
+        self._refusals = 0.0
+        self._pauses = 0
         self._last_cut = -math.inf
         self._tokens = self._capacity()
         self._refilled_at = now
@@ -152,7 +177,13 @@ class AdaptiveRateLimiter:
             waits=self._waits,
             total_wait=self._total_wait,
             measured_rate=self._measured,
+            pauses=self._pauses,
         )
+
+    @property
+    def throttled(self) -> int:
+        """How many throttling replies were reported (cheaper than :attr:`stats`)."""
+        return self._throttled
 
     async def acquire(self) -> float:
         """Wait for a token; return the clock time it was granted.
@@ -181,13 +212,13 @@ class AdaptiveRateLimiter:
                 if math.isinf(self._rate):
                     break
                 self._refill(now)
-                if self._tokens >= 1:
+                if self._tokens >= 1 - 1e-9:  # rounding must not leave a waiter spinning
                     break
                 waited = True
                 await self._sleep((1 - self._tokens) / self._rate)
             now = self._clock()
             if not math.isinf(self._rate):
-                self._tokens -= 1
+                self._tokens = max(0.0, self._tokens - 1)
             if waited:
                 self._waits += 1
                 self._total_wait += max(0.0, now - started)
@@ -197,11 +228,17 @@ class AdaptiveRateLimiter:
 
     def on_success(self) -> None:
         """Report a request that was not throttled: the rate climbs back along the curve."""
+        now = self._clock()
+        self._refusals *= 1 - _REFUSAL_WEIGHT
+        accepted = self._accepted
+        while accepted and accepted[0] < now - _ACCEPT_WINDOW:
+            accepted.popleft()
+        if not accepted:
+            self._accepting_since = now
+        accepted.append(now)
         if math.isinf(self._rate):
             return
-        now = self._clock()
-        elapsed = now - self._curve_start - self._plateau_delay(self._peak)
-        target = self._peak + self.scale * elapsed**3
+        target = self._peak + self.scale * (now - self._plateau_at) ** 3
         if target > self._rate:
             self._refill(now)
             self._rate = min(target, self.max_rate)
@@ -209,38 +246,64 @@ class AdaptiveRateLimiter:
     def on_throttled(
         self, retry_after: float | None = None, *, sent_at: float | None = None
     ) -> None:
-        """Report a throttling reply: cut the rate and pause everyone for ``retry_after`` s.
+        """Report a throttling reply: cut the rate (and maybe pause everyone, see below).
 
         With ``sent_at`` (the value :meth:`acquire` returned for the throttled request), a
         reply to a request sent before the last cut is counted but does not cut again: those
-        requests left at the old rate, so they say nothing about the new one.
+        requests left at the old rate, so they say nothing about the new one. The cut is
+        ``beta`` times the rate requests were sent at, but not below 95% of the replies the
+        server accepted over the last second (random 429s do not drive the rate down to the
+        floor) nor above them (at the first throttle the rate lands on the server's limit).
+
+        ``retry_after`` is the throttled request's own wait: it pauses every caller only when
+        most recent replies were refusals (the server's window is used up, so every request
+        would be refused), and then for at most ``max_pause`` seconds; a longer one pauses
+        nobody (the request that got it fails or waits on its own).
         """
         now = self._clock()
         self._throttled += 1
-        if retry_after is not None:
+        self._refusals = self._refusals * (1 - _REFUSAL_WEIGHT) + _REFUSAL_WEIGHT
+        exhausted = self._refusals > _REFUSAL_PAUSE
+        if (
+            exhausted
+            and retry_after is not None
+            and retry_after <= self.max_pause
+            and now >= self._paused_until
+        ):
+            # The window is used up: pause, and re-cut to what the whole last second took.
             self.pause(retry_after)
-        if sent_at is not None and sent_at < self._last_cut:
+        elif sent_at is not None and sent_at < self._last_cut:
             return
         base = self._rate
         if math.isinf(base):
             base = self._measured if self._measured is not None else self._recent_rate(now)
         if self._measured is not None:
             base = min(base, max(self._measured, self.min_rate))
-        base = min(max(base, self.min_rate), self.max_rate)
-        self._peak = base
-        self._curve_start = now
+        accepted = self._accepted_rate(now, whole_window=exhausted)
+        peak = base if accepted is None else min(base, accepted)
+        rate = peak * self.beta
+        if accepted is not None:
+            rate = min(max(rate, accepted * _ACCEPT_FLOOR), peak)
+        peak = min(max(peak, self.min_rate), self.max_rate)
+        rate = min(max(rate, self.min_rate), peak)
+        self._peak = peak
+        self._plateau_at = now + float(math.cbrt((peak - rate) / self.scale))
         self._last_cut = now
         self._cuts += 1
-        self._rate = max(base * self.beta, self.min_rate)
+        self._rate = rate
         self._lowest = min(self._lowest, self._rate)
         self._tokens = 0.0
         self._refilled_at = now
 
     def pause(self, seconds: float) -> None:
-        """Hold every caller of :meth:`acquire` for ``seconds`` without changing the rate
-        (e.g. until a server-announced quota window resets)."""
-        if seconds > 0:
-            self._paused_until = max(self._paused_until, self._clock() + seconds)
+        """Hold every caller of :meth:`acquire` for ``seconds`` (at most ``max_pause``)
+        without changing the rate (e.g. until a server-announced quota window resets)."""
+        if not seconds > 0:
+            return
+        until = self._clock() + min(seconds, self.max_pause)
+        if until > self._paused_until:
+            self._paused_until = until
+            self._pauses += 1
 
     @classmethod
     def per_period(cls, requests: int, period: float) -> AdaptiveRateLimiter:
@@ -255,15 +318,15 @@ class AdaptiveRateLimiter:
         if requests < 1 or period <= 0:
             raise ValueError("a quota needs at least one request per positive period")
         rate = requests / period
-        return cls(rate, burst=requests, min_rate=rate / 10, max_rate=rate)
+        return cls(
+            rate,
+            burst=requests,
+            min_rate=rate / 10,
+            max_rate=rate,
+            max_pause=max(DEFAULT_MAX_PAUSE, period),
+        )
 
     # -- internals --------------------------------------------------------------------------
-
-    def _plateau_delay(self, peak: float) -> float:
-        """Seconds the cubic curve takes to climb from ``beta * peak`` back to ``peak``."""
-        if math.isinf(peak):
-            return 0.0
-        return float(math.cbrt(peak * (1 - self.beta) / self.scale))
 
     def _capacity(self) -> float:
         if self._burst is not None:
@@ -289,6 +352,20 @@ class AdaptiveRateLimiter:
         self._measured = current if previous is None else 0.5 * previous + 0.5 * current
         self._window_start = now
         self._window_count = 0
+
+    def _accepted_rate(self, now: float, *, whole_window: bool = False) -> float | None:
+        """Replies accepted per second over the last second (or since they began, when that
+        is less, but at least a tenth of a second), or None when none were. A high estimate only
+        lets the cut follow ``beta``."""
+        accepted = self._accepted
+        while accepted and accepted[0] < now - _ACCEPT_WINDOW:
+            accepted.popleft()
+        if not accepted:
+            return None
+        span = _ACCEPT_WINDOW
+        if not whole_window:
+            span = min(span, max(now - self._accepting_since, _ACCEPT_WINDOW / 10))
+        return len(accepted) / span
 
     def _recent_rate(self, now: float) -> float:
         """Requests per second in the current (unfinished) measuring window."""

@@ -293,6 +293,7 @@ class HttpSession:
         stream_to: Path | None = None,
         authenticate: bool = True,
         rate_group: str | None = None,
+        rate_limiter: AdaptiveRateLimiter | None = None,
     ) -> Response:
         """Send one request, retrying per ``retry``; return a 2xx/3xx response or raise.
 
@@ -321,6 +322,8 @@ class HttpSession:
         refreshing = self._refreshing if authenticate else None
         raw_request = self._raw_requester(timeout, retry) if refreshing is not None else None
         limiter = self.rate_limiters.get(rate_group) if rate_group is not None else None
+        if limiter is None:
+            limiter = rate_limiter  # the client's own, for requests of no rate group
         reauthenticated = False
         attempts = retry.attempts()
         attempt = 0

@@ -139,7 +139,7 @@ async def reports_export(args: argparse.Namespace) -> int:
             selection = {"experiences": [(projects[0], e) for e in args.experience]}
         else:
             selection = {"project_ids": projects, "status": args.status or None}
-        with Progress(f"{args.report} reports") as progress:
+        with Progress(f"{args.report} reports", limiter=limiter) as progress:
             result = await export_reports(
                 client,
                 account_id=account,

@@ -18,6 +18,8 @@ from typing import Any, Self, TextIO
 
 import msgspec
 
+from .._core.ratelimit import AdaptiveRateLimiter
+
 __all__ = ["Progress", "has_rich", "print_records"]
 
 
@@ -90,11 +92,20 @@ class Progress:
     """Export progress: a rich progress bar on a terminal, else a plain line now and then.
 
     Used as a context manager; :meth:`update` is the ``on_progress`` callback of
-    :func:`~convert_async.v2.export_reports`.
+    :func:`~convert_async.v2.export_reports`. With the export's ``limiter``, the line also says
+    how many replies were throttled and the rate requests are sent at.
     """
 
-    def __init__(self, label: str, *, stream: TextIO | None = None, interval: float = 2.0) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        stream: TextIO | None = None,
+        interval: float = 2.0,
+        limiter: AdaptiveRateLimiter | None = None,
+    ) -> None:
         self.label = label
+        self.limiter = limiter
         self.stream = stream or sys.stderr
         self.interval = interval
         self._bar: Any = None
@@ -122,13 +133,16 @@ class Progress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[failed]} failed"),
+                TextColumn("{task.fields[throttling]}"),
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
                 console=Console(file=self.stream),
                 transient=False,
             )
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=None, failed=0)
+            self._task = self._bar.add_task(
+                self.label, total=None, failed=0, throttling=self._throttling()
+            )
         return self
 
     def __exit__(
@@ -146,7 +160,13 @@ class Progress:
         """Record that ``done`` of ``total`` experiences are finished, ``failed`` of them badly."""
         previous, self._last = self._last, (done, total, failed)
         if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total, failed=failed)
+            self._bar.update(
+                self._task,
+                completed=done,
+                total=total,
+                failed=failed,
+                throttling=self._throttling(),
+            )
             return
         if previous is None or time.monotonic() - self._last_print >= self.interval:
             self._print(done, total, failed)
@@ -155,5 +175,19 @@ class Progress:
         self._last_print = time.monotonic()
         self._printed = (done, total, failed)
         percent = f" ({done / total:.0%})" if total else ""
-        self.stream.write(f"{self.label}: {done}/{total}{percent}, {failed} failed\n")
+        throttling = self._throttling()
+        extra = f", {throttling}" if throttling else ""
+        self.stream.write(f"{self.label}: {done}/{total}{percent}, {failed} failed{extra}\n")
         self.stream.flush()
+
+    def _throttling(self) -> str:
+        """``"3 throttled, 41.5 req/s"``: throttled replies so far and the current rate (or
+        the measured one while the limiter is not limiting)."""
+        if self.limiter is None:
+            return ""
+        stats = self.limiter.stats
+        rate = stats.rate if math.isfinite(stats.rate) else stats.measured_rate
+        shown = "unlimited" if rate is None else f"{rate:.1f} req/s"
+        if math.isfinite(stats.rate):
+            shown = f"limit {shown}"
+        return f"{stats.throttled} throttled, {shown}"

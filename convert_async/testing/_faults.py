@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import random
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Literal
@@ -36,6 +38,10 @@ class Faults:
     deterministic faults that take precedence. ``operations`` restricts random faults to those
     operations, named as the fake records them (the spec's operationId for REST v2, the
     catalog name for the other APIs).
+
+    ``max_rate`` makes the fake enforce a rate limit like an API would: at most that many
+    requests (of ``operations``, or all) per one-second window, the rest answered 429 with a
+    ``Retry-After`` of the whole seconds left in the window (so at least 1).
     """
 
     def __init__(self, seed: int = 0) -> None:
@@ -54,6 +60,9 @@ class Faults:
         self.malformed_rate: float = 0.0
         self.truncated_rate: float = 0.0
         self.operations: set[str] | None = None
+        self.max_rate: int | None = None
+        self._window = -1
+        self._window_count = 0
         self._queue.clear()
         self._rng = random.Random(self._seed)
 
@@ -91,6 +100,10 @@ class Faults:
                 return queued.fault
         if self.operations is not None and operation not in self.operations:
             return None
+        if self.max_rate is not None:
+            limited = self._over_rate(self.max_rate)
+            if limited is not None:
+                return limited
         weighted: tuple[tuple[float, Fault], ...] = (
             (self.drop_rate, Fault("drop")),
             (self.truncated_rate, Fault("truncated", 200)),
@@ -107,3 +120,14 @@ class Faults:
                 return fault
             point -= rate
         return None
+
+    def _over_rate(self, limit: int) -> Fault | None:
+        """A 429 when this request is over ``limit`` in the current one-second window."""
+        now = time.monotonic()
+        window = math.floor(now)
+        if window != self._window:
+            self._window, self._window_count = window, 0
+        self._window_count += 1
+        if self._window_count <= limit:
+            return None
+        return Fault("status", 429, str(max(1, math.ceil(window + 1 - now))))

@@ -267,17 +267,19 @@ def export_reports(
     resumable: a re-run with the same checkpoint and output skips the experiences already
     written and never duplicates a row, whatever point the earlier run was interrupted at.
 
-    At most ``concurrency`` reports are fetched at once, paced by ``rate_limiter`` (a fresh
-    unlimited-until-throttled :class:`AdaptiveRateLimiter` by default; pass one to share it or
-    to start at a known rate). A 429 slows the limiter down and the experience is tried again
-    (up to ``max_throttles`` times); connection errors and 5xx are retried with the client's
-    retry policy. ``on_progress(done, total, failed)`` is called as experiences finish
-    (``done`` counts finished experiences, failed ones included, and those skipped from the
-    checkpoint; ``total`` counts the experiences listed so far, so it can grow until the
-    listing is complete, and the last call has the final numbers). An experience that fails
-    is collected in :attr:`ExportResult.failures`; only a failure to list the experiences
-    (unknown project, bad credentials), a 401, or ``report_options`` that the API would
-    reject for every experience abort the export.
+    At most ``concurrency`` reports are fetched at once, paced by ``rate_limiter`` (by default
+    the client's own :class:`AdaptiveRateLimiter`, unlimited until the first 429; pass one to
+    start at a known rate). A 429 slows the limiter down and that experience alone is tried
+    again after its ``Retry-After`` (up to ``max_throttles`` times) while the others go on at
+    the lowered rate; a ``Retry-After`` over the client's ``max_retry_after`` fails that
+    experience at once with a :class:`RateLimitError` that says so. Connection errors and 5xx
+    are retried with the client's retry policy. ``on_progress(done, total, failed)`` is
+    called as experiences finish (``done`` counts finished experiences, failed ones included,
+    and those skipped from the checkpoint; ``total`` counts the experiences listed so far, so
+    it can grow until the listing is complete, and the last call has the final numbers). An
+    experience that fails is collected in :attr:`ExportResult.failures`; only a failure to
+    list the experiences (unknown project, bad credentials), a 401, or ``report_options``
+    that the API would reject for every experience abort the export.
 
     The returned :class:`BulkExport` runs when awaited (returns an :class:`ExportResult`) or
     iterated with ``async for`` (yields the rows as they are written; :attr:`BulkExport.result`
@@ -317,7 +319,7 @@ def export_reports(
         fmt=fmt or "jsonl",
         checkpoint=Path(checkpoint) if checkpoint is not None else None,
         concurrency=concurrency,
-        limiter=rate_limiter if rate_limiter is not None else AdaptiveRateLimiter(),
+        limiter=rate_limiter or client.rate_limiter or AdaptiveRateLimiter(),
         on_progress=on_progress,
         max_throttles=max_throttles,
     )
@@ -361,9 +363,9 @@ class BulkExport:
         max_throttles: int,
     ) -> None:
         self._client = client
-        # Report calls go through a copy without session retries: throttling must reach the
-        # limiter, and this module retries (through the limiter) itself.
-        self._fetch_client = client.with_options(max_retries=0)
+        # Report calls go through a copy without session retries, paced by the limiter (the
+        # session takes its tokens and reports every 429 to it); this module retries itself.
+        self._fetch_client = client.with_options(max_retries=0, rate_limiter=limiter)
         self._retry = client._options.retry
         self.account_id = account_id
         self._projects = projects
@@ -570,21 +572,23 @@ class BulkExport:
     # -- one experience ---------------------------------------------------------------------
 
     async def _fetch(self, target: _Target) -> list[ReportRow]:
-        limiter = self.rate_limiter
+        # The session takes a token from the limiter before each attempt and reports the
+        # reply to it; here only this experience's own retries are decided, by the policy.
         policy = self._retry
         attempts = policy.attempts()
         throttles = 0
         while True:
-            sent_at = await limiter.acquire()
             try:
                 report = await self._call(target)
             except RateLimitError as error:
                 throttles += 1
-                # The policy caps the pause: a Retry-After over its cap fails this experience
-                # alone instead of holding every worker behind the shared limiter.
-                limiter.on_throttled(policy.limiter_pause(error.retry_after), sent_at=sent_at)
+                # A Retry-After over the policy's cap fails this experience alone; the other
+                # workers go on at the limiter's rate.
                 if policy.refuses_wait(error) or throttles > self._max_throttles:
                     raise
+                wait = error.retry_after or 0.0
+                if wait > 0:
+                    await policy.sleep(wait)  # only this experience waits
                 continue
             except APIStatusError as error:
                 delay = attempts.after_status(error, repeatable=True)
@@ -598,7 +602,6 @@ class BulkExport:
                     raise
                 await policy.sleep(delay)
                 continue
-            limiter.on_success()
             return self._rows(target, report)
 
     async def _call(self, target: _Target) -> ReportReply | None:

@@ -16,6 +16,7 @@ from .._core._constants import (
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
 from .._core.errors import ConvertError
+from .._core.ratelimit import AdaptiveRateLimiter
 from .._core.retry import RetryPolicy
 from .._core.session import HttpSession, Timeout
 from ._client_resources import ResourceAttributes
@@ -67,8 +68,10 @@ class ConvertClient(ResourceAttributes, BaseClient):
     ``timeout`` is seconds per attempt (or a :class:`Timeout`); ``max_retries`` bounds
     retries of requests that are safe to repeat (default 3); ``retry_writes=True`` also
     retries writes (only if your writes are idempotent); ``page_concurrency`` bounds pages
-    fetched at once by list iterators; ``retry`` replaces the whole retry policy (e.g. to
-    inject a sleep in tests).
+    fetched at once by list iterators; ``rate_limiter`` paces every request (default: a fresh
+    :class:`AdaptiveRateLimiter`, unlimited until the first 429, shared by the page fan-out,
+    ``with_options`` copies and :func:`export_reports`); ``retry`` replaces the whole retry
+    policy (e.g. to inject a sleep in tests).
     """
 
     def __init__(
@@ -82,6 +85,7 @@ class ConvertClient(ResourceAttributes, BaseClient):
         retry_writes: bool = False,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         retry: RetryPolicy | None = None,
+        rate_limiter: AdaptiveRateLimiter | None = None,
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = USER_AGENT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -101,6 +105,7 @@ class ConvertClient(ResourceAttributes, BaseClient):
             retry=retry,
             retry_writes=retry_writes,
             page_concurrency=page_concurrency,
+            rate_limiter=rate_limiter if rate_limiter is not None else AdaptiveRateLimiter(),
         )
         super().__init__(http, options, CONVERT_ENVELOPES)
 

@@ -1,0 +1,91 @@
+"""``export_reports`` at concurrency 50 under throttling, side by side with a clean export.
+
+Three FakeConvert subprocesses (50 ms latency per request, two goals per experience):
+  (a) clean: no faults;
+  (b) a server enforcing ``MAX_RATE`` requests per one-second window, 429 + Retry-After beyond
+      (every request counts: listing and reports). Reported: the rate sustained over the
+      export (requests the server accepted / elapsed) as a share of the limit (goal >= 90%),
+      and the share of requests answered 429 (goal <= 5%), counted by the server;
+  (c) 5% random 429s with Retry-After 1: time as a multiple of the clean time (goal <= 3x).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from benchmarks._fake_process import FakeServer, fake_server
+from convert_async import ConvertClient, HmacAuth
+from convert_async.testing import FakeConvert
+from convert_async.v2 import ExportResult, export_reports
+
+LATENCY = 0.05
+CONCURRENCY = 50
+REPORTS = 1_000  # clean and random-429 runs
+MAX_RATE = 200  # requests per second the fixed-rate server allows
+RATE_REPORTS = 2_000  # ~10 s at the limit
+RANDOM_429 = 0.05
+APP_ID, SECRET = FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET
+
+
+async def export(server: FakeServer, expected: int) -> tuple[float, ExportResult]:
+    async with ConvertClient(HmacAuth(APP_ID, SECRET), base_url=server.url) as client:
+        started = time.perf_counter()
+        result = await export_reports(
+            client,
+            account_id=server.account_id,
+            project_id=server.project_id,
+            concurrency=CONCURRENCY,
+        )
+        elapsed = time.perf_counter() - started
+    assert result.ok, result.failures[:3]
+    assert result.exported == expected, result
+    return elapsed, result
+
+
+def main() -> dict[str, float]:
+    print(
+        f"export_reports under throttling: concurrency {CONCURRENCY}, "
+        f"{LATENCY * 1000:.0f} ms latency per request"
+    )
+    with fake_server(experiences=REPORTS, latency=LATENCY, goals=2) as server:
+        clean, _ = asyncio.run(export(server, REPORTS))
+    print(f"  {f'clean, {REPORTS:,} reports':<52} {clean * 1000:8.0f} ms")
+
+    with fake_server(
+        experiences=RATE_REPORTS, latency=LATENCY, goals=2, max_rate=MAX_RATE
+    ) as server:
+        limited, result = asyncio.run(export(server, RATE_REPORTS))
+    accepted = sum(n for status, n in server.statuses.items() if status != 429)
+    refused = server.statuses.get(429, 0)
+    sent = accepted + refused
+    sustained = accepted / limited / MAX_RATE
+    refused_share = refused / sent if sent else 0.0
+    label = f"fixed {MAX_RATE} req/s server, {RATE_REPORTS:,} reports"
+    print(f"  {label:<52} {limited * 1000:8.0f} ms")
+    print(
+        f"    sustained {accepted / limited:.0f} req/s = {sustained:.0%} of the limit "
+        f"(goal >= 90%); {refused} of {sent} requests answered 429 = {refused_share:.1%} "
+        f"(goal <= 5%); limiter ended at {result.limiter.rate:.0f} req/s"
+    )
+
+    with fake_server(experiences=REPORTS, latency=LATENCY, goals=2, rate_429=RANDOM_429) as server:
+        noisy, result = asyncio.run(export(server, REPORTS))
+    ratio = noisy / clean
+    label = f"{RANDOM_429:.0%} random 429s (Retry-After 1), {REPORTS:,} reports"
+    print(f"  {label:<52} {noisy * 1000:8.0f} ms")
+    print(
+        f"    {ratio:.2f}x the clean time (goal <= 3x); {server.statuses.get(429, 0)} "
+        f"replies 429; limiter ended at {result.limiter.rate:.0f} req/s "
+        f"(lowest {result.limiter.lowest_rate:.0f})"
+    )
+    return {
+        "clean_seconds": clean,
+        "sustained_share_of_limit": sustained,
+        "refused_share": refused_share,
+        "random_429_ratio_to_clean": ratio,
+    }
+
+
+if __name__ == "__main__":
+    main()
