@@ -159,8 +159,8 @@ async def test_a_retry_after_over_the_cap_fails_only_its_experience(
     (failure,) = result.failures
     assert isinstance(failure.error, RateLimitError)
     assert failure.error.retry_after == float(retry_after)
-    assert "max_retry_after" in str(failure.error)
-    assert f"{float(retry_after):g} s" in str(failure.error)  # "3600 s", "inf s"
+    message = str(failure.error)
+    assert message.count(f"Retry-After {float(retry_after):g}s is over the 60s cap") == 1
     assert waits == []  # nobody slept on it: not the failed request, not the others
     assert result.limiter.pauses == 0
     assert result.limiter.throttled == 1

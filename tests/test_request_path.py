@@ -186,7 +186,7 @@ async def test_a_request_held_by_the_limiter_past_expires_in_is_still_valid(
     server: ScriptedServer,
 ) -> None:
     time = FakeTime()
-    limiter = AdaptiveRateLimiter(clock=time.clock, sleep=time.sleep)
+    limiter = AdaptiveRateLimiter(max_pause=120, clock=time.clock, sleep=time.sleep)
     limiter.pause(120)  # twice the signature's life
     auth = HmacAuth("app", "secret", expires_in=60, clock=time.clock)
 

@@ -148,8 +148,9 @@ class RetryPolicy:
         wait = retry_after_of(error)
         if wait is None or not self.over_cap(wait):
             return False
-        cap = self.max_retry_after
-        error.args = (f"{error}; Retry-After {wait:g}s is over the {cap:g}s cap, not waited",)
+        note = f"Retry-After {wait:g}s is over the {self.max_retry_after:g}s cap, not waited"
+        if note not in str(error):  # asked again (session, then export): said once
+            error.args = (f"{error}; {note}",)
         return True
 
     def limiter_pause(self, wait: float | None) -> float | None:
