@@ -43,6 +43,7 @@ from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
 from .replies import RawReply, capturing, record
 from .retry import RetryPolicy, parse_retry_after
+from .tracing import request_span, tracing_enabled
 
 __all__ = [
     "ErrorDetails",
@@ -210,6 +211,8 @@ class HttpSession:
             for name, url in (base_urls or {}).items()
         }
         self.error_parser = error_parser
+        #: One OpenTelemetry client span per attempt (``CONVERT_ASYNC_OTEL=1``, ``otel`` extra).
+        self.tracing = tracing_enabled()
         #: One limiter per server-side quota (``Operation.rate_group``), shared by every copy.
         self.rate_limiters: Mapping[str, AdaptiveRateLimiter] = dict(rate_limiters or {})
         self.auth = auth
@@ -336,18 +339,20 @@ class HttpSession:
             # short life (HMAC ``Expires``) must not age in the limiter's queue, and a retry
             # gets a fresh one over the same URL and bytes.
             auth_headers = auth.headers(method, url, body or b"") if auth is not None else {}
-            outcome = await self._attempt(
-                session,
-                method,
-                url,
-                body,
-                content_type,
-                headers,
-                auth_headers,
-                timeout,
-                attempt,
-                stream_to,
-            )
+            with request_span(method, redact_url(url), self.tracing) as span:
+                outcome = await self._attempt(
+                    session,
+                    method,
+                    url,
+                    body,
+                    content_type,
+                    headers,
+                    auth_headers,
+                    timeout,
+                    attempt,
+                    stream_to,
+                )
+                span.report(outcome.status if isinstance(outcome, Response) else outcome.error)
             if isinstance(outcome, _Failure):
                 delay = attempts.after_failure(
                     sent=outcome.sent, repeatable=retry_safe, retryable=outcome.retryable
