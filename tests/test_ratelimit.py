@@ -288,3 +288,15 @@ def test_rate_limit_reset_is_read_as_unix_time_or_seconds() -> None:
     assert _reset_delay(str(time.time() - 30)) == 0.0  # already past
     assert _reset_delay("99999") == 99999.0  # the retry policy caps the pause, not the parser
     assert _reset_delay("soon") is None
+
+
+def test_each_cut_and_pause_is_logged_with_its_size(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="convert_async.ratelimit")
+    fake = FakeTime()
+    bucket = limiter(fake, rate=20.0)
+    bucket.on_throttled()
+    bucket.pause(3)
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages[0].startswith("throttled: rate limit cut to ")
+    assert float(messages[0].split("cut to ")[1].split()[0]) == pytest.approx(bucket.rate)
+    assert messages[1] == "rate limiter paused for 3.00s (asked 3.00s)"

@@ -21,6 +21,7 @@ it. One limiter is meant to be shared by every task that calls the same API.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import deque
@@ -28,6 +29,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import anyio
+
+logger = logging.getLogger("convert_async.ratelimit")
 
 __all__ = ["AdaptiveRateLimiter", "RateLimiterStats"]
 
@@ -291,6 +294,7 @@ class AdaptiveRateLimiter:
         self._last_cut = now
         self._cuts += 1
         self._rate = rate
+        logger.info("throttled: rate limit cut to %.2f requests/s", rate)
         self._lowest = min(self._lowest, self._rate)
         self._tokens = 0.0
         self._refilled_at = now
@@ -304,6 +308,9 @@ class AdaptiveRateLimiter:
         if until > self._paused_until:
             self._paused_until = until
             self._pauses += 1
+            logger.info(
+                "rate limiter paused for %.2fs (asked %.2fs)", until - self._clock(), seconds
+            )
 
     @classmethod
     def per_period(cls, requests: int, period: float) -> AdaptiveRateLimiter:
