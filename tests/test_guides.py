@@ -19,7 +19,7 @@ import anyio
 import pytest
 
 from convert_async import SecretKeyAuth
-from convert_async.testing import FakeConvert
+from convert_async.testing import FakeConvert, FakeConvertV1, FakeGiosg, FakePirsch
 from convert_async.v2 import OPERATIONS, ConvertClient
 from convert_async.v2._resource import Resource
 
@@ -210,3 +210,48 @@ async def test_example_runs_against_the_fake(
         if (op.resource, op.name) in sdk_calls
     }
     assert spec_ids <= called, f"{path.name}: never reached {sorted(spec_ids - called)}"
+
+
+OTHER_API_PAGES = [
+    path for path in PAGES if path.name in {"convert-v1.md", "giosg.md", "pirsch.md"}
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("path", OTHER_API_PAGES, ids=lambda path: path.name)
+async def test_other_api_example_runs_against_the_fakes(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The v1, Pirsch and giosg pages' examples run as written against their fakes (and
+    FakeConvert, which they combine with), credentials and URLs from the environment."""
+    (block,) = _examples(path)
+    code = compile(block, str(path), "exec")
+    async with (
+        FakeConvert() as fake,
+        FakeConvertV1(store=fake.store) as v1,
+        FakePirsch() as pirsch,
+        FakeGiosg() as giosg,
+    ):
+        settings = {
+            "CONVERT_BASE_URL": fake.url,
+            "CONVERT_V1_BASE_URL": v1.url,
+            "CONVERT_API_KEY_ID": FakeConvert.APPLICATION_ID,
+            "CONVERT_API_KEY_SECRET": FakeConvert.APPLICATION_SECRET,
+            "PIRSCH_BASE_URL": pirsch.url,
+            "PIRSCH_CLIENT_ID": FakePirsch.CLIENT_ID,
+            "PIRSCH_CLIENT_SECRET": FakePirsch.CLIENT_SECRET,
+            "GIOSG_BASE_URL": giosg.url,
+            "GIOSG_REPORTING_BASE_URL": giosg.reporting_url,
+            "GIOSG_API_TOKEN": FakeGiosg.TOKEN,
+        }
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)
+        await anyio.to_thread.run_sync(exec, code, {"__name__": "__guide__"})
+        servers = (fake, v1, pirsch, giosg)
+        failed = [
+            f"{r.operation} {r.status}" for s in servers for r in s.requests if r.status >= 400
+        ]
+        reached = [s for s in (v1, pirsch, giosg) if s.requests]
+    assert not failed, f"{path.name}: error replies {failed}"
+    assert reached, f"{path.name}: the example reached none of the other APIs' fakes"
