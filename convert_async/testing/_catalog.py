@@ -15,61 +15,16 @@ from urllib.parse import unquote
 
 __all__ = ["Operation", "RouteMatch", "Router"]
 
-# Trailing literal segments that name an action on the collection or item before them.
-_ITEM_ACTIONS = {
-    "update": "update",
-    "update-status": "update",
-    "delete": "delete",
-    "clone": "clone",
-    "details": "read",
-    "aggregated_report": "aggregated_report",
-    "daily_report": "daily_report",
-    "report_settings": "report_settings",
-}
-_COLLECTION_ACTIONS = {
-    "add": "create",
-    "create": "create",
-    "bulk-update": "bulk_update",
-    "bulk-delete": "bulk_delete",
-}
-_BARE_ITEM_ACTIONS = {"GET": "read", "PUT": "update", "DELETE": "delete"}
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One body field (or query parameter) of an operation, as the catalog describes it."""
-
-    name: str
-    type: str
-    limits: Mapping[str, Any] | None
-    enum: tuple[str, ...] | None
-    default: Any
-    required: bool = False
-
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One catalog operation plus the shape the fake derives from its path template.
-
-    ``pairs`` lists ``(collection, param)`` for every ``{param}`` with the literal segment in
-    front of it; ``tail`` holds the literal segments after the last parameter. ``action`` is the
-    generic behaviour the fake gives the operation (see :func:`_classify`).
-    """
+    """One catalog operation: its name, method and path template (with its parameters' types,
+    which the router ranks candidates by)."""
 
     name: str
     method: str
     path: str
     path_param_types: Mapping[str, str]
-    query_params: tuple[Field, ...]
-    body_fields: tuple[Field, ...]
-    body_content_type: str | None
-    response_kind: str
-    envelope: str
-    paginated: bool
-    auth: str
-    pairs: tuple[tuple[str, str], ...]
-    tail: tuple[str, ...]
-    action: str
 
     @property
     def segments(self) -> tuple[str, ...]:
@@ -77,78 +32,12 @@ class Operation:
         return tuple(self.path.strip("/").split("/"))
 
 
-def _fields(raw: Sequence[Mapping[str, Any]]) -> tuple[Field, ...]:
-    return tuple(
-        Field(
-            name=f["name"],
-            type=str(f.get("type", "any")),
-            limits=f.get("limits"),
-            enum=tuple(f["enum"]) if f.get("enum") else None,
-            default=f.get("default"),
-            required=bool(f.get("required")),
-        )
-        for f in raw
-    )
-
-
-def _split_path(path: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    pairs: list[tuple[str, str]] = []
-    literals: list[str] = []
-    for segment in path.strip("/").split("/"):
-        if segment.startswith("{"):
-            pairs.append((literals[-1] if literals else "", segment[1:-1]))
-            literals = []
-        else:
-            literals.append(segment)
-    return tuple(pairs), tuple(literals)
-
-
-def _classify(
-    method: str,
-    paginated: bool,
-    kind: str,
-    pairs: tuple[tuple[str, str], ...],
-    tail: tuple[str, ...],
-) -> str:
-    """Pick the generic behaviour for an operation from its method and path suffix alone."""
-    if paginated:
-        return "list"
-    if not tail:
-        # The spec's REST forms: GET reads an item, PUT replaces it, DELETE removes it.
-        return _BARE_ITEM_ACTIONS.get(method, "other") if pairs else "other"
-    if tail == ("details",) and method == "POST":
-        return "update"  # POST .../details updates what GET .../details reads
-    if len(tail) == 1 and pairs and tail[0] in _ITEM_ACTIONS:
-        return _ITEM_ACTIONS[tail[0]]
-    if len(tail) == 2 and tail[1] in _COLLECTION_ACTIONS:
-        return _COLLECTION_ACTIONS[tail[1]]
-    if kind == "list" and method in ("GET", "POST"):
-        return "collection"
-    return "other"
-
-
 def _operation(raw: Mapping[str, Any]) -> Operation:
-    body = raw.get("body") or {}
-    response = raw.get("response") or {}
-    method = str(raw["method"]).upper()
-    pairs, tail = _split_path(raw["path"])
-    paginated = bool(raw.get("paginated"))
-    kind = str(response.get("kind", "object"))
     return Operation(
         name=raw["operation"],
-        method=method,
+        method=str(raw["method"]).upper(),
         path=raw["path"],
         path_param_types={p["name"]: str(p.get("type", "string")) for p in raw["path_params"]},
-        query_params=_fields(raw.get("query_params") or []),
-        body_fields=_fields(body.get("fields") or []),
-        body_content_type=body.get("content_type"),
-        response_kind=kind,
-        envelope=str(response.get("envelope", "none")),
-        paginated=paginated,
-        auth=str(raw.get("auth", "api_key")),
-        pairs=pairs,
-        tail=tail,
-        action=_classify(method, paginated, kind, pairs, tail),
     )
 
 
