@@ -656,4 +656,6 @@ async def test_an_export_against_a_fixed_rate_server_sees_few_429s(
     # ... and the limiter settled under it: the first window's overflow, little after it
     # (the old limiter cut by 0.7 per throttled burst and paused everyone per Retry-After).
     assert statuses[429] <= 0.15 * statuses[200]
-    assert result.limiter.rate <= 110
+    assert result.limiter.throttled == statuses[429]
+    # (Where the rate ends depends on how the one-second windows fell on this machine: the
+    # server's count of refusals is the measure, not the limiter's last value.)
