@@ -743,3 +743,35 @@ def test_a_spool_folder_without_permission_is_a_clear_error() -> None:
         f"SpoolError: no permission to write in the spool folder {read_only}",
         f"SpoolError: no permission to create the spool folder {base / 'new'}",
     ], run.stderr
+
+
+def test_a_segment_is_closed_by_count_and_age(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy sender fills one segment for at least SEGMENT_SECONDS (file creation is slow on
+    some file systems); a quiet one still starts a new segment every SEGMENT_EVENTS events."""
+    from types import SimpleNamespace
+
+    from convert_async._core import spool as spool_module
+
+    now = [0.0]
+    monkeypatch.setattr(spool_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    store = spool_module.Spool.open(tmp_path / "spool")
+    per_batch = spool_module.SEGMENT_EVENTS // 2
+
+    def journal() -> int:
+        batch = SimpleNamespace(events=[Event(n) for n in range(per_batch)], segment=None)
+        store.journal([batch], [msgspec.json.Encoder().encode_lines(batch.events)])
+        assert batch.segment is not None
+        return int(batch.segment)
+
+    fast = [journal() for _ in range(5)]  # 2.5 segments' worth, all within one instant
+    now[0] += spool_module.SEGMENT_SECONDS
+    later = journal()  # the first segment is full and old enough: the next one starts
+    assert fast == [1] * 5
+    assert later == 2
+    assert sorted(p.name for p in (tmp_path / "spool").glob("seg-*")) == [
+        "seg-000001.jsonl",
+        "seg-000002.jsonl",
+    ]
+    store.close()

@@ -44,6 +44,9 @@ T = TypeVar("T")
 OverflowPolicy = Literal["drop_newest", "drop_oldest", "block", "spool"]
 _POLICIES = ("drop_newest", "drop_oldest", "block", "spool")
 _LOG_EVERY = 10.0  # seconds between two warnings about the same kind of loss
+# Settled events are reported to the spool (to delete finished segments) at most this often:
+# one hand-off to the writer thread per settled batch cost more than the spool's writes.
+_SETTLE_EVERY = 0.05
 _State = Literal["new", "running", "closing", "closed"]
 
 
@@ -746,9 +749,8 @@ class EventSender(Generic[E]):
     def _add(self, counts: dict[int, int], segment: int, count: int) -> None:
         counts[segment] = counts.get(segment, 0) + count
         if not self._settle_scheduled and self._loop is not None and self._store is not None:
-            # Settlements of one loop turn go to the writer thread together.
             self._settle_scheduled = True
-            self._loop.call_soon(self._submit_settlements, self._store)
+            self._loop.call_later(_SETTLE_EVERY, self._submit_settlements, self._store)
 
     def _submit_settlements(self, store: Spool) -> None:
         self._settle_scheduled = False

@@ -15,6 +15,7 @@ import fcntl
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +25,16 @@ import msgspec
 
 from .errors import ConvertError
 
-__all__ = ["SEGMENT_EVENTS", "Chunk", "Spool", "SpoolError"]
+__all__ = ["SEGMENT_EVENTS", "SEGMENT_SECONDS", "Chunk", "Spool", "SpoolError"]
 
 logger = logging.getLogger("convert_async.events")
 
-#: Events per segment before the next one is started. Smaller segments are deleted sooner after
-#: their events are sent, so fewer events are sent twice after a crash; each costs a file
-#: creation and deletion (about 1,000 events go into one POST round of a busy sender).
+#: A segment is closed and the next one started once it holds this many events and has been
+#: written to for this long. Smaller segments are deleted sooner after their events are sent,
+#: so fewer are sent twice after a crash; but each costs a file creation (up to a millisecond on
+#: some file systems), so a busy sender fills a segment for at least ``SEGMENT_SECONDS``.
 SEGMENT_EVENTS = 1_000
+SEGMENT_SECONDS = 0.1
 #: A line longer than this is damage, not an event (it is skipped without being held in memory).
 MAX_LINE_BYTES = 1 << 20
 _SEGMENT_NAME = re.compile(r"seg-(\d{6,})\.jsonl")
@@ -75,6 +78,7 @@ class _Segment:
     accepted: bool = False  # unread events were accepted by this run (spilled), not inherited
     deferred: bool = False  # events kept for the next run: never read back by this one
     fd: int | None = field(default=None, repr=False)
+    started: float = 0.0  # time.monotonic() of its creation by this run
 
     @property
     def done(self) -> bool:
@@ -209,7 +213,7 @@ class Spool:
 
     def _append(self, kind: Kind, lines: bytes, count: int) -> _Segment:
         segment = self._active.get(kind)
-        if segment is None or segment.events >= SEGMENT_EVENTS:
+        if segment is None or self._full(segment):
             if segment is not None:
                 # No fsync here: a page-cache write already survives kill -9, and syncing every
                 # segment would stall the sender behind the disk (see docs/tracking.md).
@@ -233,12 +237,19 @@ class Spool:
         segment.events += count
         return segment
 
+    @staticmethod
+    def _full(segment: _Segment) -> bool:
+        return (
+            segment.events >= SEGMENT_EVENTS
+            and time.monotonic() - segment.started >= SEGMENT_SECONDS
+        )
+
     def _start_segment(self, kind: Kind) -> _Segment:
         number = self._next
         self._next += 1
         path = self.path / f"seg-{number:06d}.jsonl"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
-        segment = _Segment(number, path, fd=fd)
+        segment = _Segment(number, path, fd=fd, started=time.monotonic())
         self._segments[number] = segment
         self._active[kind] = segment
         return segment
