@@ -146,6 +146,40 @@ async def test_a_429_waits_its_own_retry_after_and_pauses_nobody(fake: FakeConve
 
 
 @pytest.mark.anyio
+async def test_an_experience_waiting_out_a_retry_after_holds_no_request_slot(
+    fake: FakeConvert,
+) -> None:
+    """With one request slot, the other eleven experiences are exported while the throttled
+    one waits; its wait ends only once they are all done."""
+    others_done = anyio.Event()
+
+    async def sleep(seconds: float) -> None:
+        with anyio.fail_after(10):  # a wait holding the only slot would never see them end
+            await others_done.wait()
+
+    def progress(done: int, total: int, failed: int) -> None:
+        if done == total - 1:
+            others_done.set()
+
+    fake.faults.fail_next(1, status=429, retry_after="5", operation=REPORT_OP)
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(auth, base_url=fake.url, retry=RetryPolicy(sleep=sleep)) as client:
+        result = await export_reports(
+            client,
+            account_id=ACCOUNT,
+            project_id=SEEDED_PROJECT,
+            concurrency=1,
+            on_progress=progress,
+        )
+    assert result.ok
+    assert result.exported == 12
+    assert others_done.is_set()
+    statuses = [r.status for r in fake.requests_for(REPORT_OP)]
+    assert statuses[0] == 429
+    assert statuses.count(200) == 12
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize("retry_after", ["3600", "1e999"])
 async def test_a_retry_after_over_the_cap_fails_only_its_experience(
     fake: FakeConvert, retry_after: str
