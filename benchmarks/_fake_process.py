@@ -4,7 +4,8 @@
 line with the URL, account and project, then serves until stdin closes. ``--goals`` gives the
 project goals first, so the generated experiences have report rows (two goals each at most).
 ``--max-rate R`` enforces R requests per second (429 + Retry-After beyond), ``--rate-429 P``
-answers a share P of requests 429 (Retry-After 1); on exit it prints the statuses it answered.
+answers a share P of requests 429 (Retry-After 1), drawn from ``--seed``'s sequence; on exit
+it prints the statuses it answered and the longest run of 429s one request path got in a row.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from convert_async.testing import FakeConvert
 ACCOUNT_ID = 1001
 
 
-@dataclass(frozen=True)
+@dataclass
 class FakeServer:
     url: str
     account_id: int
     project_id: int
     #: The statuses the server answered, by status, filled in when it has stopped.
     statuses: dict[int, int] = field(default_factory=dict)
+    #: The most 429s one path (one report) got in a row, filled in when it has stopped.
+    longest_429_run: int = 0
 
 
 async def _serve(
@@ -39,8 +42,9 @@ async def _serve(
     goals: int = 0,
     max_rate: int | None = None,
     rate_429: float = 0.0,
+    seed: int = 0,
 ) -> None:
-    async with FakeConvert() as fake:
+    async with FakeConvert(seed=seed) as fake:
         project = fake.store.add("projects", {"name": "Benchmark"}, account_id=ACCOUNT_ID)
         for n in range(goals):
             scope = {"account_id": ACCOUNT_ID, "project_id": project["id"]}
@@ -54,9 +58,16 @@ async def _serve(
         print(json.dumps(info), flush=True)
         await asyncio.to_thread(sys.stdin.read)  # until the parent closes our stdin
         statuses: dict[str, int] = {}
+        runs: dict[str, int] = {}
+        longest = 0
         for request in fake.requests:
             statuses[str(request.status)] = statuses.get(str(request.status), 0) + 1
-        print(json.dumps({"statuses": statuses}), flush=True)
+            run = runs[request.raw_path] = runs.get(request.raw_path, 0) + 1
+            if request.status == 429:
+                longest = max(longest, run)
+            else:
+                runs[request.raw_path] = 0
+        print(json.dumps({"statuses": statuses, "longest_429_run": longest}), flush=True)
 
 
 @contextmanager
@@ -67,12 +78,13 @@ def fake_server(
     goals: int = 0,
     max_rate: int | None = None,
     rate_429: float = 0.0,
+    seed: int = 0,
 ) -> Iterator[FakeServer]:
     """Start the fake in a subprocess; stop it on exit (then ``statuses`` is filled in)."""
     command = [
         sys.executable, "-m", "benchmarks._fake_process",
         "--experiences", str(experiences), "--latency", str(latency), "--goals", str(goals),
-        "--rate-429", str(rate_429),
+        "--rate-429", str(rate_429), "--seed", str(seed),
     ]  # fmt: skip
     if max_rate is not None:
         command += ["--max-rate", str(max_rate)]
@@ -90,8 +102,9 @@ def fake_server(
             last = proc.stdout.readline()
             proc.wait(timeout=10)
             if last:
-                counts = json.loads(last)["statuses"]
-                server.statuses.update({int(k): v for k, v in counts.items()})
+                summary = json.loads(last)
+                server.statuses.update({int(k): v for k, v in summary["statuses"].items()})
+                server.longest_429_run = summary["longest_429_run"]
 
 
 if __name__ == "__main__":
@@ -101,5 +114,8 @@ if __name__ == "__main__":
     parser.add_argument("--goals", type=int, default=0)
     parser.add_argument("--max-rate", type=int, default=None)
     parser.add_argument("--rate-429", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    asyncio.run(_serve(args.experiences, args.latency, args.goals, args.max_rate, args.rate_429))
+    asyncio.run(
+        _serve(args.experiences, args.latency, args.goals, args.max_rate, args.rate_429, args.seed)
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
 from aiohttp import web
 
-from convert_async import AsyncPager, ConvertClient, HmacAuth, Page
+from convert_async import AdaptiveRateLimiter, AsyncPager, ConvertClient, HmacAuth, Page
 from convert_async._core.codec import Pagination
 from convert_async.testing import FakeConvert
 
@@ -257,3 +258,37 @@ async def test_page_fan_out_sends_fewer_pages_at_once_after_a_429() -> None:
     # ... then, once the pages sent before the client saw it are answered, half of it
     # (growing back by one page per window of clean pages).
     assert max(after) <= 8 + 2
+
+
+@pytest.mark.anyio
+async def test_a_429_halves_the_pages_in_flight_and_clean_pages_grow_them_back() -> None:
+    """The pager alone (no HTTP, an unlimited limiter that only counts the 429): its window of
+    pages in flight halves at the 429 and grows back one page per window of clean pages."""
+    limiter = AdaptiveRateLimiter()
+    running = 0
+    waves: list[list[int]] = []  # pages sent together (all take as long: they end together)
+    throttle_page = 30
+
+    async def fetch(number: int) -> Page[int]:
+        nonlocal running
+        running += 1
+        if running == 1:
+            waves.append([])
+        waves[-1].append(number)
+        try:
+            await asyncio.sleep(0.005)
+            if number == throttle_page:
+                limiter.on_throttled(retry_after=0)  # its retry succeeded, as the session does
+            return Page([number], Pagination(current_page=number, pages_count=200))
+        finally:
+            running -= 1
+
+    pages = [i async for i in AsyncPager(fetch, concurrency=8, limiter=limiter)]
+    assert pages == list(range(1, 201))
+    assert limiter.rate == math.inf  # one scattered 429 does not slow the limiter itself
+    throttled_wave = next(i for i, wave in enumerate(waves) if throttle_page in wave)
+    sizes = [len(wave) for wave in waves]
+    assert sizes[throttled_wave] == 8
+    # Halved to 4, plus one for the window of clean pages that ended with the throttled one.
+    assert sizes[throttled_wave + 1] == 5
+    assert sizes[throttled_wave + 2 : throttled_wave + 5] == [6, 7, 8]

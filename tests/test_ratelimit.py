@@ -79,15 +79,16 @@ async def test_throttle_cuts_the_rate_multiplicatively_down_to_the_floor() -> No
 
 
 @pytest.mark.anyio
-async def test_replies_to_requests_sent_before_a_cut_cut_only_once() -> None:
+async def test_replies_to_requests_sent_before_a_cut_cut_only_once_and_pause_nobody() -> None:
     fake = FakeTime()
     bucket = limiter(fake, rate=100, burst=10)
     burst = [await bucket.acquire() for _ in range(5)]
     fake.now += 0.01
-    for sent_at in burst:  # five 429s for the same burst
-        bucket.on_throttled(sent_at=sent_at)
+    for sent_at in burst:  # five 429s for one burst (the end of the server's window)
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
     assert bucket.rate == pytest.approx(70)
     assert bucket.stats.throttled == 5
+    assert bucket.stats.pauses == 0  # they left at the old rate: not a used-up window
     assert bucket.stats.rate_cuts == 1
     later = await bucket.acquire()
     fake.now += 0.01
@@ -218,7 +219,9 @@ async def test_recovers_along_a_cubic_curve_up_to_max_rate() -> None:
 
 
 @pytest.mark.anyio
-async def test_unlimited_until_the_first_throttle_then_from_the_measured_rate() -> None:
+async def test_unlimited_until_refusals_are_more_than_scattered_then_from_the_measured_rate() -> (
+    None
+):
     fake = FakeTime()
     bucket = limiter(fake)  # rate=None: no limit yet
     assert bucket.rate == math.inf
@@ -226,9 +229,44 @@ async def test_unlimited_until_the_first_throttle_then_from_the_measured_rate() 
         await bucket.acquire()
         fake.now += 0.005  # 200 requests per second
     assert fake.slept == []
+    for _ in range(4):  # fewer than five refusals in the last second: scattered
+        bucket.on_throttled()
+    assert bucket.rate == math.inf
     bucket.on_throttled()
     assert bucket.rate == pytest.approx(0.7 * 200, rel=0.05)
     assert bucket.stats.measured_rate == pytest.approx(200, rel=0.05)
+
+
+async def _replies(
+    bucket: AdaptiveRateLimiter, fake: FakeTime, seconds: float, refused: int
+) -> None:
+    """``seconds`` of requests sent as fast as ``bucket`` allows (at most 1,000 a second),
+    answered 50 ms later; every ``refused``-th one gets a 429 (Retry-After 1)."""
+    in_flight: list[tuple[float, int]] = []
+    n = 0
+    end = fake.now + seconds
+    while fake.now < end:
+        in_flight.append((await bucket.acquire(), n))
+        n += 1
+        fake.now += 0.001
+        while in_flight and in_flight[0][0] <= fake.now - 0.05:
+            sent_at, number = in_flight.pop(0)
+            if number % refused == 0:
+                bucket.on_throttled(retry_after=1, sent_at=sent_at)
+            else:
+                bucket.on_success()
+
+
+@pytest.mark.anyio
+async def test_scattered_429s_never_start_limiting_but_a_growing_share_does() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await _replies(bucket, fake, 3, refused=20)  # 5% of 1,000 a second
+    assert bucket.stats.throttled > 100
+    assert bucket.rate == math.inf
+    assert bucket.stats.pauses == 0
+    await _replies(bucket, fake, 1, refused=4)  # 25%: the server is refusing load
+    assert bucket.rate < 1000
 
 
 @pytest.mark.anyio

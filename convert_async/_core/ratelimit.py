@@ -7,10 +7,11 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   bucket is empty, so requests leave at most at the current rate;
 - a throttling reply (HTTP 429) calls :meth:`~AdaptiveRateLimiter.on_throttled`: the rate is
   cut multiplicatively (``beta``), but never below 95% of what the server accepted over the
-  last second, and the bucket is emptied. A lone 429 does not pause anyone: the throttled
-  request waits its own ``Retry-After`` while the others go on at the lowered rate. Only when
-  most recent replies are refusals (a quota window is used up) are all callers paused for
-  the ``Retry-After``, and never longer than ``max_pause``;
+  last second, and the bucket is emptied. An unlimited limiter ignores scattered 429s (few,
+  and a small share of the last second's replies). A lone 429 does not pause anyone: the
+  throttled request waits its own ``Retry-After`` while the others go on. Only when most
+  recent replies are refusals (a quota window is used up) are all callers paused for the
+  ``Retry-After``, and never longer than ``max_pause``;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``).
@@ -40,6 +41,13 @@ _MEASURE_WINDOW = 0.5
 _ACCEPT_WINDOW = 1.0
 #: A cut never goes below this share of the rate the server accepted over the last second.
 _ACCEPT_FLOOR = 0.95
+#: An unlimited limiter starts limiting at a 429 only when at least this many replies of the
+#: last second were refusals, and more than the share below. A server over its limit refuses
+#: a growing share of what it is sent; a few scattered 429s (a busy shard, a noisy neighbour)
+#: say nothing about the rate: those requests wait their own Retry-After, the others go on.
+#: Once limiting, every 429 to a request sent since the last cut cuts again.
+_CUT_REFUSALS = 5
+_CUT_SHARE = 0.2
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
@@ -143,7 +151,8 @@ class AdaptiveRateLimiter:
         self._peak = start
         self._plateau_at = now
         self._accepted: deque[float] = deque()
-        self._accepting_since = now
+        self._first_request = math.inf  # when acquire() first handed out a token
+        self._refused: deque[float] = deque()
         self._refusals = 0.0
         self._pauses = 0
         self._last_cut = -math.inf
@@ -236,8 +245,6 @@ class AdaptiveRateLimiter:
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
-        if not accepted:
-            self._accepting_since = now
         accepted.append(now)
         if math.isinf(self._rate):
             return
@@ -252,8 +259,10 @@ class AdaptiveRateLimiter:
         """Report a throttling reply: cut the rate (and maybe pause everyone, see below).
 
         With ``sent_at`` (the value :meth:`acquire` returned for the throttled request), a
-        reply to a request sent before the last cut is counted but does not cut again: those
-        requests left at the old rate, so they say nothing about the new one. The cut is
+        reply to a request sent before the last cut is counted and nothing more (no cut, no
+        pause): those requests left at the old rate, so they say nothing about the new one.
+        An unlimited limiter starts limiting only when at least 5 of the last second's replies,
+        and more than 20% of them, were refusals: scattered 429s are not a rate. The cut is
         ``beta`` times the rate requests were sent at, but not below 95% of the replies the
         server accepted over the last second (random 429s do not drive the rate down to the
         floor) nor above them (at the first throttle the rate lands on the server's limit).
@@ -265,6 +274,11 @@ class AdaptiveRateLimiter:
         """
         now = self._clock()
         self._throttled += 1
+        if sent_at is not None and sent_at < self._last_cut:
+            # Sent at the rate before the last cut (often one of a run refused at the end of
+            # the server's window): it says nothing about the new rate.
+            return
+        self._refused.append(now)
         self._refusals = self._refusals * (1 - _REFUSAL_WEIGHT) + _REFUSAL_WEIGHT
         exhausted = self._refusals > _REFUSAL_PAUSE
         if (
@@ -275,7 +289,7 @@ class AdaptiveRateLimiter:
         ):
             # The window is used up: pause, and re-cut to what the whole last second took.
             self.pause(retry_after)
-        elif sent_at is not None and sent_at < self._last_cut:
+        elif math.isinf(self._rate) and self._scattered(now):
             return
         base = self._rate
         if math.isinf(base):
@@ -350,6 +364,7 @@ class AdaptiveRateLimiter:
         self._tokens = min(self._capacity(), self._tokens + elapsed * self._rate)
 
     def _measure(self, now: float) -> None:
+        self._first_request = min(self._first_request, now)
         self._window_count += 1
         elapsed = now - self._window_start
         if elapsed < _MEASURE_WINDOW:
@@ -360,10 +375,14 @@ class AdaptiveRateLimiter:
         self._window_start = now
         self._window_count = 0
 
-    def _accepted_rate(self, now: float, *, whole_window: bool = False) -> float | None:
-        """Replies accepted per second over the last second (or since they began, when that
-        is less, but at least a tenth of a second), or None when none were. A high estimate only
-        lets the cut follow ``beta``."""
+    def _accepted_rate(self, now: float, *, whole_window: bool) -> float | None:
+        """Replies accepted per second over the last second (or since the first request,
+        when that is less, but at least a tenth of a second), or None when none were.
+
+        ``whole_window`` counts over the whole second in any case: when the server's window
+        is used up, it may have accepted a window's worth in a fraction of a second, which
+        says nothing about the rate it keeps up. A high estimate only lets the cut follow
+        ``beta``."""
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
@@ -371,8 +390,17 @@ class AdaptiveRateLimiter:
             return None
         span = _ACCEPT_WINDOW
         if not whole_window:
-            span = min(span, max(now - self._accepting_since, _ACCEPT_WINDOW / 10))
+            span = min(span, max(now - self._first_request, _ACCEPT_WINDOW / 10))
         return len(accepted) / span
+
+    def _scattered(self, now: float) -> bool:
+        """Whether the refusals of the last second are too few to say the rate is too high."""
+        refused, accepted = self._refused, self._accepted
+        for times in (refused, accepted):
+            while times and times[0] < now - _ACCEPT_WINDOW:
+                times.popleft()
+        count = len(refused)
+        return count < _CUT_REFUSALS or count <= _CUT_SHARE * (count + len(accepted))
 
     def _recent_rate(self, now: float) -> float:
         """Requests per second in the current (unfinished) measuring window."""
