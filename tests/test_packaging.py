@@ -3,6 +3,7 @@ only its declared dependencies, it runs the demo."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import venv
@@ -27,6 +28,12 @@ def test_the_demo_runs_from_the_built_wheel_in_a_clean_venv(tmp_path: Path) -> N
     assert "convert_async/py.typed" in names
     assert any(name.endswith("licenses/LICENSE") for name in names)
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
+    # PyPI shows the long description without the repository: no relative link may be dead.
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    description = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "Content-Type: text/markdown" in description
+    assert "`docs/tracking.md`" in description
+    assert re.findall(r"\]\((?!https?://|#)[^)]*\)", description) == []
 
     venv.create(tmp_path / "venv", with_pip=True)
     bin_dir = tmp_path / "venv" / "bin"
