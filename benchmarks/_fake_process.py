@@ -3,7 +3,8 @@
 ``python -m benchmarks._fake_process --experiences N --latency S [--goals G]`` prints one JSON
 line with the URL, account and project, then serves until stdin closes. ``--goals`` gives the
 project goals first, so the generated experiences have report rows (two goals each at most).
-``--max-rate R`` enforces R requests per second (429 + Retry-After beyond), ``--rate-429 P``
+``--max-rate R`` enforces R requests per second (429 + Retry-After beyond; per one-second
+window, or as a leaky bucket with ``--rate-burst B``, nginx style), ``--rate-429 P``
 answers a share P of requests 429 (Retry-After 1), drawn from ``--seed``'s sequence; on exit
 it prints the statuses it answered and the longest run of 429s one request path got in a row.
 """
@@ -43,6 +44,7 @@ async def _serve(
     max_rate: int | None = None,
     rate_429: float = 0.0,
     seed: int = 0,
+    rate_burst: int | None = None,
 ) -> None:
     async with FakeConvert(seed=seed) as fake:
         project = fake.store.add("projects", {"name": "Benchmark"}, account_id=ACCOUNT_ID)
@@ -52,6 +54,7 @@ async def _serve(
         fake.store.add_experiences(ACCOUNT_ID, project["id"], experiences)
         fake.faults.latency = latency
         fake.faults.max_rate = max_rate
+        fake.faults.rate_burst = rate_burst
         fake.faults.rate_limit_rate = rate_429
         fake.faults.retry_after = "1"
         info = {"url": fake.url, "account_id": ACCOUNT_ID, "project_id": project["id"]}
@@ -79,6 +82,7 @@ def fake_server(
     max_rate: int | None = None,
     rate_429: float = 0.0,
     seed: int = 0,
+    rate_burst: int | None = None,
 ) -> Iterator[FakeServer]:
     """Start the fake in a subprocess; stop it on exit (then ``statuses`` is filled in)."""
     command = [
@@ -88,6 +92,8 @@ def fake_server(
     ]  # fmt: skip
     if max_rate is not None:
         command += ["--max-rate", str(max_rate)]
+    if rate_burst is not None:
+        command += ["--rate-burst", str(rate_burst)]
     with subprocess.Popen(  # noqa: S603 - our own interpreter and module
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as proc:

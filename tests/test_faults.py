@@ -154,3 +154,30 @@ async def test_max_rate_refuses_requests_over_the_window_with_retry_after(
     fake_convert.faults.max_rate = None
     async with ConvertClient(auth, base_url=fake_convert.url, max_retries=0) as client:
         await client.accounts.list()
+
+
+@pytest.mark.anyio
+async def test_rate_burst_enforces_max_rate_as_a_leaky_bucket(fake_convert: FakeConvert) -> None:
+    """nginx's ``limit_req rate=1r/s burst=3 nodelay``: of a burst of eight, the first and
+    three more pass; after a second (one request's worth drains) one more does."""
+    fake_convert.faults.max_rate = 1
+    fake_convert.faults.rate_burst = 3
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(auth, base_url=fake_convert.url, max_retries=0) as client:
+
+        async def call() -> int:
+            try:
+                await client.accounts.list()
+            except RateLimitError as error:
+                waits.append(error.retry_after)
+                return 429
+            return 200
+
+        waits: list[float | None] = []
+
+        burst = [await call() for _ in range(8)]
+        await asyncio.sleep(1.05)
+        after = [await call() for _ in range(2)]
+    assert burst == [200] * 4 + [429] * 4
+    assert after == [200, 429]
+    assert waits == [1] * 5

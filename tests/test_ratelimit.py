@@ -338,3 +338,38 @@ def test_each_cut_and_pause_is_logged_with_its_size(caplog: pytest.LogCaptureFix
     assert messages[0].startswith("throttled: rate limit cut to ")
     assert float(messages[0].split("cut to ")[1].split()[0]) == pytest.approx(bucket.rate)
     assert messages[1] == "rate limiter paused for 3.00s (asked 3.00s)"
+
+
+@pytest.mark.anyio
+async def test_refusals_that_outrun_the_first_accepted_replies_do_not_cut_to_a_trickle() -> None:
+    """A server with a small burst (nginx ``limit_req``) refuses at once while the requests it
+    accepted are still being answered: one success in, the first second is not a rate."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    sent = [await bucket.acquire() for _ in range(50)]  # the opening burst
+    fake.now += 0.05
+    bucket.on_success()  # the listing page
+    for sent_at in sent[:4]:  # refused at once: the burst is over the server's
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    assert bucket.stats.pauses == 1
+    assert bucket.rate > 100  # 0.7 x the rate sent, not 95% of "one accepted in a second"
+
+
+@pytest.mark.anyio
+async def test_after_a_pause_the_next_cut_starts_from_the_rate_before_it() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=200, burst=20)
+    for _ in range(400):  # two seconds at 200 a second, all accepted
+        await bucket.acquire()
+        bucket.on_success()
+    for _ in range(4):  # the window is used up: everyone waits a second
+        bucket.on_throttled(retry_after=1, sent_at=fake.now)
+        fake.now += 0.001
+    assert bucket.stats.pauses == 1
+    paused_rate = bucket.rate
+    for _ in range(20):
+        sent_at = await bucket.acquire()
+        bucket.on_success()
+    bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    # A cut from what was sent and accepted since the pause, not from a second of nothing.
+    assert bucket.rate >= 0.7 * paused_rate

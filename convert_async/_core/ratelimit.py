@@ -41,6 +41,8 @@ _MEASURE_WINDOW = 0.5
 _ACCEPT_WINDOW = 1.0
 #: A cut never goes below this share of the rate the server accepted over the last second.
 _ACCEPT_FLOOR = 0.95
+#: Within the first second of use, fewer accepted replies than this give no accepted rate.
+_ACCEPT_SAMPLES = 10
 #: An unlimited limiter starts limiting at a 429 only when at least this many replies of the
 #: last second were refusals, and more than the share below. A server over its limit refuses
 #: a growing share of what it is sent; a few scattered 429s (a busy shard, a noisy neighbour)
@@ -365,6 +367,11 @@ class AdaptiveRateLimiter:
 
     def _measure(self, now: float) -> None:
         self._first_request = min(self._first_request, now)
+        if self._window_start < self._paused_until <= now:
+            # Measured afresh from the pause's end: a second of nothing sent is not a demand
+            # of zero, and the next cut would start from it.
+            self._window_start = self._paused_until
+            self._window_count = 0
         self._window_count += 1
         elapsed = now - self._window_start
         if elapsed < _MEASURE_WINDOW:
@@ -376,21 +383,27 @@ class AdaptiveRateLimiter:
         self._window_count = 0
 
     def _accepted_rate(self, now: float, *, whole_window: bool) -> float | None:
-        """Replies accepted per second over the last second (or since the first request,
-        when that is less, but at least a tenth of a second), or None when none were.
+        """Replies accepted per second over the last second, or since the first request or
+        the end of the last pause when that is less (but at least a tenth of a second); None
+        when none were, or too few to tell within such a first second (a server that refuses
+        at once while its accepted replies are still on their way would otherwise read as
+        accepting one a second).
 
         ``whole_window`` counts over the whole second in any case: when the server's window
         is used up, it may have accepted a window's worth in a fraction of a second, which
         says nothing about the rate it keeps up. A high estimate only lets the cut follow
         ``beta``."""
+        paused_until = self._paused_until
+        since = max(self._first_request, paused_until if paused_until <= now else -math.inf)
         accepted = self._accepted
-        while accepted and accepted[0] < now - _ACCEPT_WINDOW:
+        while accepted and accepted[0] < max(now - _ACCEPT_WINDOW, since):
             accepted.popleft()
-        if not accepted:
+        young = now - since < _ACCEPT_WINDOW
+        if not accepted or (young and len(accepted) < _ACCEPT_SAMPLES):
             return None
         span = _ACCEPT_WINDOW
         if not whole_window:
-            span = min(span, max(now - self._first_request, _ACCEPT_WINDOW / 10))
+            span = min(span, max(now - since, _ACCEPT_WINDOW / 10))
         return len(accepted) / span
 
     def _scattered(self, now: float) -> bool:

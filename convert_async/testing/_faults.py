@@ -41,7 +41,11 @@ class Faults:
 
     ``max_rate`` makes the fake enforce a rate limit like an API would: at most that many
     requests (of ``operations``, or all) per one-second window, the rest answered 429 with a
-    ``Retry-After`` of the whole seconds left in the window (so at least 1).
+    ``Retry-After`` of the whole seconds left in the window (so at least 1). With
+    ``rate_burst`` set, ``max_rate`` is enforced as a leaky bucket instead, as nginx's
+    ``limit_req rate=max_rate burst=rate_burst nodelay`` does: a request is refused (429,
+    ``Retry-After: 1``) when it would put more than ``rate_burst`` requests above the steady
+    rate, which drains at ``max_rate`` per second.
     """
 
     def __init__(self, seed: int = 0) -> None:
@@ -61,6 +65,9 @@ class Faults:
         self.truncated_rate: float = 0.0
         self.operations: set[str] | None = None
         self.max_rate: int | None = None
+        self.rate_burst: int | None = None
+        self._excess = 0.0
+        self._excess_at = 0.0
         self._window = -1
         self._window_count = 0
         self._queue.clear()
@@ -101,7 +108,10 @@ class Faults:
         if self.operations is not None and operation not in self.operations:
             return None
         if self.max_rate is not None:
-            limited = self._over_rate(self.max_rate)
+            if self.rate_burst is None:
+                limited = self._over_rate(self.max_rate)
+            else:
+                limited = self._over_bucket(self.max_rate, self.rate_burst)
             if limited is not None:
                 return limited
         weighted: tuple[tuple[float, Fault], ...] = (
@@ -119,6 +129,16 @@ class Faults:
             if point < rate:
                 return fault
             point -= rate
+        return None
+
+    def _over_bucket(self, rate: int, burst: int) -> Fault | None:
+        """A 429 when this request would overflow a leaky bucket draining ``rate`` a second
+        (nginx's ``limit_req`` arithmetic: a refused request leaves the bucket as it was)."""
+        now = time.monotonic()
+        excess = max(0.0, self._excess - (now - self._excess_at) * rate + 1)
+        if excess > burst:
+            return Fault("status", 429, "1")
+        self._excess, self._excess_at = excess, now
         return None
 
     def _over_rate(self, limit: int) -> Fault | None:
