@@ -256,14 +256,14 @@ def on_disk_names(left: dict[str, list[str]]) -> list[str]:
 
 
 @pytest.mark.anyio
-async def test_kill_9_when_idle_resends_at_most_the_current_segment(
-    fake: FakeConvert, tmp_path: Path
+@pytest.mark.parametrize("count", [SEGMENT_EVENTS - 1, 5 * SEGMENT_EVENTS])
+async def test_kill_9_when_idle_resends_the_current_segment(
+    fake: FakeConvert, tmp_path: Path, count: int
 ) -> None:
-    """Nothing in flight, nothing settled in the last 50 ms, no retries given up: what the
-    next client sends again is the current segment (never deleted while it is written to),
-    which is at most SEGMENT_EVENTS events for a quiet sender."""
+    """Nothing in flight, nothing settled in the last 50 ms, no retries given up: the next
+    client still sends the current segment again (never deleted while it is written to): up to
+    SEGMENT_EVENTS events for a quiet sender, or a whole burst written within SEGMENT_SECONDS."""
     spool = tmp_path / "spool"
-    count = SEGMENT_EVENTS - 1
     child = await Child.start(mode="idle", count=count, **settings(fake, spool))
     report = await child.said()
     assert report == {"sent": count, "in_flight": 0, "depth": 0}
@@ -277,7 +277,6 @@ async def test_kill_9_when_idle_resends_at_most_the_current_segment(
     assert set(after) == {f"v{n}" for n in range(count)}
     duplicates = sum(after.values()) - len(after)
     assert duplicates == client.stats.sent == count  # the whole current segment, once more
-    assert duplicates <= SEGMENT_EVENTS
     assert on_disk(spool) == []
 
 
@@ -533,4 +532,55 @@ async def test_every_event_is_counted_once_and_kept_through_a_faulty_close(
         pass
     assert set(delivered(fake)) == everyone
     assert accounted(second) == second.stats.enqueued == len(left)
+    assert on_disk(spool) == []
+
+
+@pytest.mark.anyio
+async def test_the_blocking_client_closes_its_loop_with_settlements_pending(
+    fake: FakeConvert, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """convert_async.sync: events tracked from several threads, the client closed (its private
+    loop stopped and closed) while the settlement timer waits: nothing left on disk, each
+    event delivered once, no warning."""
+    import threading
+
+    from convert_async import sync
+
+    monkeypatch.setattr(events_module, "_SETTLE_EVERY", 30.0)
+    spool = tmp_path / "spool"
+    args = settings(fake, spool)
+
+    def run() -> tuple[int, int]:
+        client = sync.TrackingClient(
+            args["sdk_key"],
+            args["secret"],
+            account_id=ACCOUNT,
+            project_id=args["project"],
+            config_base_url=fake.serving_url,
+            track_base_url=fake.serving_url,
+            spool_path=spool,
+            max_queue_size=20_000,
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with client:
+
+                def produce(base: int) -> None:
+                    for n in range(base, base + 1_500):
+                        assert client.track_bucketing(f"v{n}", 1, 2)
+
+                threads = [threading.Thread(target=produce, args=(k * 1_500,)) for k in range(4)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            gc.collect()
+        assert [str(w.message) for w in caught] == []
+        return client.stats.enqueued, client.stats.sent
+
+    enqueued, sent = await asyncio.to_thread(run)
+    assert enqueued == sent == 6_000
+    after = delivered(fake)
+    assert set(after) == {f"v{n}" for n in range(6_000)}
+    assert max(after.values()) == 1
     assert on_disk(spool) == []
