@@ -584,3 +584,38 @@ async def test_the_blocking_client_closes_its_loop_with_settlements_pending(
     assert set(after) == {f"v{n}" for n in range(6_000)}
     assert max(after.values()) == 1
     assert on_disk(spool) == []
+
+
+@pytest.mark.anyio
+async def test_a_close_cut_short_while_reading_an_old_spool_back_counts_and_keeps_it(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    """A client reading back a large spool through a small queue, to a slow server, closed
+    before it is done: the events it read are each counted once, the rest stays on disk, and
+    the next client delivers everything."""
+    spool = tmp_path / "spool"
+    total = 5_000
+    fake.faults.operations = {TRACK}
+    fake.faults.error_rate = 1.0
+    async with tracker(fake, spool, retry=RetryPolicy(max_retries=0, sleep=_no_wait)) as down:
+        for n in range(total):
+            down.track_bucketing(f"v{n}", 1, 2)
+    assert down.stats.spooled == total
+    fake.faults.clear()
+    fake.faults.latency = 0.1
+    async with tracker(
+        fake, spool, max_queue_size=500, batch_size=100, close_timeout=0.35
+    ) as reader:
+        pass
+    stats = reader.stats
+    assert 0 < stats.sent < stats.enqueued < total  # cut short in the middle of the spool
+    assert accounted(reader) == stats.enqueued, stats
+    left = on_disk(spool)
+    assert {f"v{n}" for n in range(total)} <= set(delivered(fake)) | set(left)
+
+    fake.faults.clear()
+    async with tracker(fake, spool) as last:
+        pass
+    assert set(delivered(fake)) == {f"v{n}" for n in range(total)}
+    assert accounted(last) == last.stats.enqueued == len(left)
+    assert on_disk(spool) == []
