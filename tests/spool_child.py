@@ -9,7 +9,9 @@ import os
 import resource
 import signal
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -25,9 +27,10 @@ def say(message: object) -> None:
     print(json.dumps(message), flush=True)
 
 
-def tracker(args: dict[str, str]) -> TrackingClient:
+def tracker(args: dict[str, Any]) -> TrackingClient:
     # Retries far apart: a batch stays in flight, unsettled, until the test kills us.
-    slow = RetryPolicy(max_retries=1_000, initial_delay=30, max_delay=30)
+    delay = float(args.get("retry_delay", 30))
+    slow = RetryPolicy(max_retries=1_000, initial_delay=delay, max_delay=delay)
     return TrackingClient(
         args["sdk_key"],
         args["secret"],
@@ -37,6 +40,7 @@ def tracker(args: dict[str, str]) -> TrackingClient:
         track_base_url=args["url"],
         spool_path=args["spool"],
         retry=slow,
+        **args.get("options", {}),
     )
 
 
@@ -130,7 +134,63 @@ async def child_after_fork(sender: EventSender[Event], delivered: list[int]) -> 
     return {"fresh": fresh, "delivered": [n for n in delivered if n not in before]}
 
 
-MODES = {"resend": resend, "track": track, "hold": hold, "disk-full": disk_full, "fork": fork}
+async def blast(args: dict[str, Any]) -> None:
+    """Track ``per_tick`` events every ``tick`` seconds until killed (tests/test_spool_hostile.py):
+    a high-rate producer whose segments rotate while batches are in flight and retried."""
+    per_tick, tick, prefix = int(args["per_tick"]), float(args["tick"]), args.get("prefix", "v")
+    async with tracker(args) as client:
+        say({"started": os.getpid()})
+        n = 0
+        while True:
+            for _ in range(per_tick):
+                client.track_bucketing(f"{prefix}{n}", 1, 2)
+                n += 1
+            await asyncio.sleep(tick)
+
+
+async def settle_then_freeze(args: dict[str, Any]) -> None:
+    """Fill a segment, start the next one while the first one's batches are in flight, and
+    freeze the process (the loop blocked, so the 50 ms settlement timer cannot fire) as soon as
+    the first segment is sent: it is settled, but the writer thread was never told."""
+    async with tracker(args) as client:
+        for n in range(1_000):
+            client.track_bucketing(f"v{n}", 1, 2)
+        while client.stats.in_flight == 0:  # noqa: ASYNC110 - the sender signals nothing
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.15)  # the first segment is now older than SEGMENT_SECONDS
+        for n in range(1_000, 1_100):
+            client.track_bucketing(f"v{n}", 1, 2)
+        await client.flush(timeout=0.01)  # forms (and writes) the partial batch: rotation
+        in_flight = client.stats.in_flight
+        while client.stats.sent < 1_000:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
+        say({"sent": client.stats.sent, "in_flight_after_rotation": in_flight})
+        time.sleep(120)  # noqa: ASYNC251 - blocking on purpose: no timer may run until the kill
+
+
+async def idle(args: dict[str, Any]) -> None:
+    """Track a few events, let them be sent and settled long ago, and wait with nothing in
+    flight."""
+    async with tracker(args) as client:
+        for n in range(int(args["count"])):
+            client.track_bucketing(f"v{n}", 1, 2)
+        await client.flush(timeout=10)
+        await asyncio.sleep(0.3)  # every settlement reached the writer thread long ago
+        stats = client.stats
+        say({"sent": stats.sent, "in_flight": stats.in_flight, "depth": stats.queue_depth})
+        await asyncio.Event().wait()
+
+
+MODES = {
+    "resend": resend,
+    "track": track,
+    "hold": hold,
+    "disk-full": disk_full,
+    "fork": fork,
+    "blast": blast,
+    "settle-then-freeze": settle_then_freeze,
+    "idle": idle,
+}
 
 if __name__ == "__main__":
     arguments = json.loads(sys.argv[1])
