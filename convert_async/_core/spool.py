@@ -209,7 +209,15 @@ class Spool:
             segment.pending -= count
             segment.kept += count
         for number in settled:
-            self._delete_if_done(self._segments[number])
+            segment = self._segments[number]
+            if segment.fd is not None and segment.done:
+                # Every event of the current segment is settled: close it now rather than at
+                # the next write, so a sender that goes quiet leaves nothing sent on disk to
+                # be sent again after a crash. This costs a new file at most once per
+                # settlement round (every 50 ms): a busy sender always has a batch in flight.
+                self._retire(segment)
+            else:
+                self._delete_if_done(segment)
 
     def _append(self, kind: Kind, lines: bytes, count: int) -> _Segment:
         segment = self._active.get(kind)
