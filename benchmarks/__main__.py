@@ -1,12 +1,21 @@
 """``python -m benchmarks``: run every benchmark and print its ratios."""
 
-from benchmarks import bulk_export, import_time, list_experiences, throttled_export, tracking
+from benchmarks import (
+    bulk_export,
+    import_time,
+    list_experiences,
+    rate_limit_servers,
+    throttled_export,
+    tracking,
+)
 
 list_experiences.main()
 print()
 bulk_export.main()
 print()
 throttled_export.main()
+print()
+rate_limit_servers.main()
 print()
 tracking.main()
 print()

@@ -121,7 +121,16 @@ if __name__ == "__main__":
     parser.add_argument("--max-rate", type=int, default=None)
     parser.add_argument("--rate-429", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rate-burst", type=int, default=None)
     args = parser.parse_args()
     asyncio.run(
-        _serve(args.experiences, args.latency, args.goals, args.max_rate, args.rate_429, args.seed)
+        _serve(
+            args.experiences,
+            args.latency,
+            args.goals,
+            args.max_rate,
+            args.rate_429,
+            args.seed,
+            args.rate_burst,
+        )
     )

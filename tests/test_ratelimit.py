@@ -201,8 +201,9 @@ async def test_recovers_along_a_cubic_curve_up_to_max_rate() -> None:
     bucket = limiter(fake, rate=100, max_rate=120)
     bucket.on_throttled()
     assert bucket.rate == pytest.approx(70)
-    # The curve climbs back to the throttled rate after cbrt(100 * 0.3 / 0.4) seconds ...
-    k = math.cbrt(100 * 0.3 / 0.4)
+    # The curve climbs back to the throttled rate after cbrt(0.3 / 0.01) seconds (the same
+    # time at any rate: the scale is a share of the throttled rate) ...
+    k = math.cbrt(0.3 / 0.01)
     fake.now += k / 2
     bucket.on_success()
     halfway = bucket.rate
@@ -212,7 +213,11 @@ async def test_recovers_along_a_cubic_curve_up_to_max_rate() -> None:
     fake.now += k / 2
     bucket.on_success()
     assert bucket.rate == pytest.approx(100)
-    # ... then probes beyond it, but never above max_rate.
+    # ... then probes beyond it (1% after one second, 8% after two) ...
+    fake.now += 2
+    bucket.on_success()
+    assert bucket.rate == pytest.approx(108)
+    # ... but never above max_rate.
     fake.now += 100
     bucket.on_success()
     assert bucket.rate == 120
@@ -362,14 +367,51 @@ async def test_after_a_pause_the_next_cut_starts_from_the_rate_before_it() -> No
     for _ in range(400):  # two seconds at 200 a second, all accepted
         await bucket.acquire()
         bucket.on_success()
-    for _ in range(4):  # the window is used up: everyone waits a second
-        bucket.on_throttled(retry_after=1, sent_at=fake.now)
+    for _ in range(4):  # the window is used up: everyone waits two seconds
+        bucket.on_throttled(retry_after=2, sent_at=fake.now)
         fake.now += 0.001
     assert bucket.stats.pauses == 1
     paused_rate = bucket.rate
     for _ in range(20):
         sent_at = await bucket.acquire()
         bucket.on_success()
-    bucket.on_throttled(retry_after=1, sent_at=sent_at)
-    # A cut from what was sent and accepted since the pause, not from a second of nothing.
+    bucket.on_throttled(retry_after=2, sent_at=sent_at)
+    # A cut from what was sent and accepted since the pause, not from two seconds of nothing.
     assert bucket.rate >= 0.7 * paused_rate
+
+
+@pytest.mark.anyio
+async def test_once_limiting_a_run_of_one_second_retry_afters_cuts_instead_of_pausing() -> None:
+    """ "Retry-After: 1" is the least the header can say (a fixed window ending in 20 ms says it
+    too): pausing everyone for it would idle up to a second's worth of the limit."""
+    fake = FakeTime()
+    bucket = limiter(fake, rate=200, burst=20)
+    for _ in range(200):
+        await bucket.acquire()
+        bucket.on_success()
+    for _ in range(6):  # a run of refusals, each for a request sent after the last cut
+        sent_at = await bucket.acquire()
+        fake.now += 0.06
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    assert bucket.stats.pauses == 0
+    assert bucket.stats.rate_cuts >= 2
+    assert bucket.rate < 200
+
+
+@pytest.mark.anyio
+async def test_the_first_cut_climbs_back_towards_what_the_server_took_since_the_start() -> None:
+    """0.4 s in, 60 replies accepted: a one-second count says 60 a second, the time since the
+    start 150. The rate is cut to the first and climbs back to the second within seconds."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    for _ in range(400):  # 0.4 s at 1,000 a second
+        await bucket.acquire()
+        fake.now += 0.001
+    for _ in range(60):
+        bucket.on_success()
+    for _ in range(4):  # then a run of refusals: the opening burst used the server's budget
+        bucket.on_throttled(retry_after=1)
+    assert bucket.rate <= 60
+    fake.now += 3
+    bucket.on_success()
+    assert bucket.rate >= 140

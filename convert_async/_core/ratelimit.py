@@ -54,6 +54,12 @@ _CUT_SHARE = 0.2
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
 _REFUSAL_PAUSE = 0.5
+#: Once limiting, a ``Retry-After`` of at most this pauses nobody, even when most replies are
+#: refusals: one second is the least the header can say, so it bounds the wait rather than
+#: measures it (a fixed window that resets in 20 ms, a leaky bucket with room in 5 ms, still
+#: answer "1"). The rate is cut instead; the refused requests wait their own Retry-After. An
+#: unlimited limiter does pause: its opening burst used up the server's window.
+_SHORTEST_PAUSE = 1.0
 #: The longest pause a limiter takes by default (seconds).
 DEFAULT_MAX_PAUSE = 30.0
 
@@ -89,7 +95,9 @@ class AdaptiveRateLimiter:
     measured when it came. ``burst`` is the bucket size (default: a tenth of a second's worth
     of requests, at least 1). The rate never goes below ``min_rate`` nor above ``max_rate``
     (default: the starting rate, or unlimited when that is ``None``). ``beta`` is the factor a
-    throttle multiplies the rate by; ``scale`` sets how fast the cubic recovery climbs.
+    throttle multiplies the rate by; ``scale`` sets how fast the cubic recovery climbs, as a
+    share of the throttled rate per second cubed (0.01: back from a 0.7 cut in about 3 s at any
+    rate, then probing 1% above it after one more second, 8% after two).
     ``max_pause`` caps every pause (:meth:`pause`, and a ``Retry-After`` while most replies
     are refusals); a longer ``Retry-After`` pauses nobody.
     ``clock`` and ``sleep`` can be injected for tests.
@@ -116,7 +124,7 @@ class AdaptiveRateLimiter:
         min_rate: float = 0.5,
         max_rate: float | None = None,
         beta: float = 0.7,
-        scale: float = 0.4,
+        scale: float = 0.01,
         max_pause: float = DEFAULT_MAX_PAUSE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
@@ -250,7 +258,7 @@ class AdaptiveRateLimiter:
         accepted.append(now)
         if math.isinf(self._rate):
             return
-        target = self._peak + self.scale * (now - self._plateau_at) ** 3
+        target = self._peak * (1 + self.scale * (now - self._plateau_at) ** 3)
         if target > self._rate:
             self._refill(now)
             self._rate = min(target, self.max_rate)
@@ -272,7 +280,8 @@ class AdaptiveRateLimiter:
         ``retry_after`` is the throttled request's own wait: it pauses every caller only when
         most recent replies were refusals (the server's window is used up, so every request
         would be refused), and then for at most ``max_pause`` seconds; a longer one pauses
-        nobody (the request that got it fails or waits on its own).
+        nobody (the request that got it fails or waits on its own), nor does a ``Retry-After``
+        of one second once the limiter is limiting (the least the header can say).
         """
         now = self._clock()
         self._throttled += 1
@@ -287,6 +296,7 @@ class AdaptiveRateLimiter:
             exhausted
             and retry_after is not None
             and retry_after <= self.max_pause
+            and (retry_after > _SHORTEST_PAUSE or math.isinf(self._rate))
             and now >= self._paused_until
         ):
             # The window is used up: pause, and re-cut to what the whole last second took.
@@ -303,10 +313,14 @@ class AdaptiveRateLimiter:
         rate = peak * self.beta
         if accepted is not None:
             rate = min(max(rate, accepted * _ACCEPT_FLOOR), peak)
+        if math.isinf(self._rate) and accepted is not None:
+            # The first cut: its one-second count may span the start (too low); the curve
+            # climbs back towards what the server took since the start instead.
+            peak = max(peak, min(base, self._accepted_rate(now, whole_window=False) or 0.0))
         peak = min(max(peak, self.min_rate), self.max_rate)
         rate = min(max(rate, self.min_rate), peak)
         self._peak = peak
-        self._plateau_at = now + float(math.cbrt((peak - rate) / self.scale))
+        self._plateau_at = now + float(math.cbrt((1 - rate / peak) / self.scale))
         self._last_cut = now
         self._cuts += 1
         self._rate = rate

@@ -1,0 +1,168 @@
+"""``export_reports`` against rate limiters written apart from FakeConvert's own.
+
+A reverse proxy (its own process, aiohttp.web) in front of FakeConvert enforces ``RATE``
+requests per second the way common API gateways do, and answers the excess 429 with
+``Retry-After`` (whole seconds, at least 1), either at once or after ``LATENCY`` (as a remote
+server's 429 would come back):
+
+- ``fixed``: a counter per one-second window;
+- ``sliding``: the requests of the trailing second (a sliding log);
+- ``leaky``: nginx's ``limit_req rate=RATE burst=BURST nodelay``.
+
+Accepted requests cost ``LATENCY`` in all. The client signs with a secret key (Bearer): an HMAC
+signature covers the host, which the proxy changes. Reported per server, as counted by the
+proxy: the share of the limit sustained over the export (goal >= 90%) and the share of requests
+answered 429 (goal <= 5%).
+
+``python -m benchmarks.rate_limit_servers``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import math
+import subprocess
+import sys
+import time
+
+import aiohttp
+from aiohttp import web
+
+from benchmarks._fake_process import fake_server
+from convert_async import ConvertClient, SecretKeyAuth
+from convert_async.testing import FakeConvert
+from convert_async.v2 import export_reports
+
+RATE = 200
+BURST = 20
+REPORTS = 4_000
+CONCURRENCY = 50
+LATENCY = 0.05
+SERVERS = [("fixed", 0.0), ("fixed", LATENCY), ("sliding", 0.0), ("sliding", LATENCY)]
+SERVERS += [("leaky", 0.0), ("leaky", LATENCY)]
+
+
+class Limiter:
+    """Decides, per request, whether it is over the limit (and for how long, in seconds)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.window, self.count = -1, 0
+        self.log: collections.deque[float] = collections.deque()
+        self.excess, self.excess_at = 0.0, 0.0
+
+    def refuse(self, now: float) -> int | None:
+        if self.kind == "fixed":
+            window = math.floor(now)
+            if window != self.window:
+                self.window, self.count = window, 0
+            self.count += 1
+            return None if self.count <= RATE else max(1, math.ceil(window + 1 - now))
+        if self.kind == "sliding":
+            while self.log and self.log[0] <= now - 1:
+                self.log.popleft()
+            if len(self.log) >= RATE:
+                return max(1, math.ceil(self.log[0] + 1 - now))
+            self.log.append(now)
+            return None
+        excess = max(0.0, self.excess - (now - self.excess_at) * RATE + 1)
+        if excess > BURST:
+            return 1
+        self.excess, self.excess_at = excess, now
+        return None
+
+
+async def serve_proxy(upstream: str, kind: str, refusal_delay: float) -> None:
+    limiter = Limiter(kind)
+    counts = {"accepted": 0, "refused": 0}
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        wait = limiter.refuse(time.monotonic())
+        if wait is not None:
+            counts["refused"] += 1
+            await asyncio.sleep(refusal_delay)
+            return web.json_response(
+                {"code": 429, "message": "Too Many Requests"},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        counts["accepted"] += 1
+        headers = {
+            k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")
+        }
+        async with session.request(
+            request.method, upstream + request.path_qs, data=await request.read(), headers=headers
+        ) as reply:
+            body = await reply.read()
+            return web.Response(status=reply.status, body=body, content_type=reply.content_type)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    print(json.dumps({"url": f"http://127.0.0.1:{port}"}), flush=True)
+    await asyncio.to_thread(sys.stdin.read)  # until the parent closes our stdin
+    print(json.dumps(counts), flush=True)
+    await session.close()
+    await runner.cleanup()
+
+
+async def export(url: str, account_id: int, project_id: int) -> float:
+    auth = SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET)
+    async with ConvertClient(auth, base_url=url) as client:
+        started = time.perf_counter()
+        result = await export_reports(
+            client, account_id=account_id, project_id=project_id, concurrency=CONCURRENCY
+        )
+        elapsed = time.perf_counter() - started
+    assert result.ok, result.failures[:3]
+    assert result.exported == REPORTS, result
+    return elapsed
+
+
+def run(kind: str, refusal_delay: float) -> tuple[float, float]:
+    """One export through a ``kind`` proxy: (share of the limit sustained, share refused)."""
+    # Accepted requests cost LATENCY in all: the proxy adds only what refusals wait.
+    with fake_server(experiences=REPORTS, latency=LATENCY, goals=2) as server:
+        command = [sys.executable, "-m", "benchmarks.rate_limit_servers", "--proxy"]
+        command += [server.url, kind, str(refusal_delay)]
+        with subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        ) as proxy:
+            assert proxy.stdin is not None
+            assert proxy.stdout is not None
+            url = json.loads(proxy.stdout.readline())["url"]
+            elapsed = asyncio.run(export(url, server.account_id, server.project_id))
+            proxy.stdin.close()
+            counts = json.loads(proxy.stdout.readline())
+    accepted, refused = counts["accepted"], counts["refused"]
+    return accepted / elapsed / RATE, refused / (accepted + refused)
+
+
+def main() -> None:
+    print(
+        f"export_reports, {REPORTS:,} reports at concurrency {CONCURRENCY}, through a proxy "
+        f"allowing {RATE} req/s ({LATENCY * 1000:.0f} ms per accepted request)"
+    )
+    for kind, refusal_delay in SERVERS:
+        sustained, refused = run(kind, refusal_delay)
+        when = "at once" if refusal_delay == 0 else f"after {refusal_delay * 1000:.0f} ms"
+        label = f"{kind}{f' (burst {BURST})' if kind == 'leaky' else ''}, 429 {when}"
+        print(
+            f"  {label:<36} sustained {sustained:4.0%} of the limit (goal >= 90%), "
+            f"{refused:5.1%} answered 429 (goal <= 5%)"
+        )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--proxy"]:
+        upstream, kind, delay = sys.argv[2], sys.argv[3], float(sys.argv[4])
+        asyncio.run(serve_proxy(upstream, kind, delay))
+    else:
+        main()
