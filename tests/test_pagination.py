@@ -253,11 +253,15 @@ async def test_page_fan_out_sends_fewer_pages_at_once_after_a_429() -> None:
     assert limiter.stats.throttled == 1
     k = fake.throttled_index
     assert k is not None
-    before, after = fake.arrivals[:k], fake.arrivals[k + 16 : k + 48]
+    before, after = fake.arrivals[:k], fake.arrivals[k + 16 :]
     assert max(before) == 16  # the full window before the 429 ...
-    # ... then, once the pages sent before the client saw it are answered, half of it
-    # (growing back by one page per window of clean pages).
-    assert max(after) <= 8 + 2
+    # ... then, once the pages sent before the client saw it are answered, half of it,
+    # growing back by one page per window of clean pages (8 + 1 after the first 8 clean
+    # pages; the stall while the throttled page is retried can come later, and the burst
+    # after it is sent at the width grown by then) ...
+    assert max(after[:16]) <= 8 + 1
+    # ... never back to the full window within the remaining 44 pages (8 + 44 / 8 < 16).
+    assert max(after) < 16
 
 
 @pytest.mark.anyio

@@ -28,7 +28,6 @@ from convert_async import (
     TrackingClient,
     giosg,
     pirsch,
-    serving,
     v1,
     v2,
 )
@@ -38,11 +37,16 @@ from convert_async._core.client import BaseClient
 from convert_async._core.codec import CursorEnvelope, decode_json
 from convert_async._core.operation import Operation
 from convert_async.giosg import GiosgClient
+from convert_async.giosg import models as giosg_models
 from convert_async.giosg.client import parse_giosg_error
 from convert_async.pirsch import PirschClient
+from convert_async.pirsch import models as pirsch_models
 from convert_async.pirsch.client import parse_pirsch_error
 from convert_async.pirsch.requests import StatisticsFilter
+from convert_async.serving import models as serving_models
 from convert_async.v1 import ConvertV1Client
+from convert_async.v1 import models as v1_models
+from convert_async.v2 import models as v2_models
 from tests.conftest import ScriptedServer, json_reply
 
 AUTH = SecretKeyAuth("k", "s")
@@ -110,11 +114,11 @@ def _structs(module: Any) -> list[type[msgspec.Struct]]:
 
 
 _MODEL_MODULES = {
-    "v2": v2.models,
-    "v1": v1.models,
-    "pirsch": pirsch.models,
-    "giosg": giosg.models,
-    "serving": serving.models,
+    "v2": v2_models,
+    "v1": v1_models,
+    "pirsch": pirsch_models,
+    "giosg": giosg_models,
+    "serving": serving_models,
 }
 
 

@@ -98,18 +98,29 @@ def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:
         message = text[: match.start()] if match else text
         raise APIResponseValidationError(operation, field, message) from None
     except msgspec.DecodeError as exc:
-        raise APIResponseValidationError(
-            operation, "$", f"body is not valid JSON ({exc})"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise APIResponseValidationError(
-            operation, "$", f"body is not valid UTF-8 (byte {exc.start}: {exc.reason})"
-        ) from None
+        raise APIResponseValidationError(operation, "$", _undecodable(data, exc)) from None
+    except UnicodeDecodeError as exc:  # msgspec before 0.19 raised it for invalid UTF-8
+        raise APIResponseValidationError(operation, "$", _not_utf8(exc)) from None
     except RecursionError:
         raise APIResponseValidationError(
             operation, "$", "body is nested too deeply to decode"
         ) from None
     return result
+
+
+def _undecodable(data: bytes, exc: msgspec.DecodeError) -> str:
+    """What is wrong with a body msgspec could not decode (newer msgspec versions report
+    invalid UTF-8 as a DecodeError without the offset: it is found again on this error path)."""
+    if "UTF-8" in str(exc):
+        try:
+            bytes(data).decode("utf-8")
+        except UnicodeDecodeError as utf8:
+            return _not_utf8(utf8)
+    return f"body is not valid JSON ({exc})"
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    return f"body is not valid UTF-8 (byte {exc.start}: {exc.reason})"
 
 
 class CursorEnvelope(msgspec.Struct, Generic[T]):
