@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import anyio
 import anyio.lowlevel
@@ -398,20 +399,60 @@ async def test_once_limiting_a_run_of_one_second_retry_afters_cuts_instead_of_pa
     assert bucket.rate < 200
 
 
+async def opening(
+    fake: FakeTime, bucket: AdaptiveRateLimiter, accepts: Callable[[int], bool], latency: float
+) -> None:
+    """Unlimited requests at 1,000 a second for 0.3 s; the server answers each ``latency`` after
+    it left (a refusal at once), accepting request ``i`` when ``accepts(i)``."""
+    replies: list[tuple[float, float, bool]] = []  # (reply due, sent at, accepted)
+    for i in range(300):
+        sent_at = await bucket.acquire()
+        ok = accepts(i)
+        replies.append((sent_at + (latency if ok else 0.002), sent_at, ok))
+        fake.now += 0.001
+    fake.now += latency
+    for _due, sent_at, ok in sorted(replies):
+        if ok:
+            bucket.on_success(sent_at=sent_at)
+        else:
+            bucket.on_throttled(retry_after=1, sent_at=sent_at)
+
+
 @pytest.mark.anyio
-async def test_the_first_cut_climbs_back_towards_what_the_server_took_since_the_start() -> None:
-    """0.4 s in, 60 replies accepted: a one-second count says 60 a second, the time since the
-    start 150. The rate is cut to the first and climbs back to the second within seconds."""
+async def test_the_first_cut_lands_on_a_fixed_windows_quota_once_its_replies_are_in() -> None:
+    """A window of 100: the first 100 requests accepted, everything after refused, at once, so
+    the refusals outrun the accepted replies. The cut made then (from the rate sent) is
+    corrected by the replies to requests sent before it: 95% of the quota."""
     fake = FakeTime()
     bucket = limiter(fake)
-    for _ in range(400):  # 0.4 s at 1,000 a second
-        await bucket.acquire()
-        fake.now += 0.001
-    for _ in range(60):
-        bucket.on_success()
-    for _ in range(4):  # then a run of refusals: the opening burst used the server's budget
-        bucket.on_throttled(retry_after=1)
-    assert bucket.rate <= 60
-    fake.now += 3
-    bucket.on_success()
-    assert bucket.rate >= 140
+    await opening(fake, bucket, lambda i: i < 100, latency=0.05)
+    assert bucket.stats.rate_cuts == 1
+    assert bucket.rate == pytest.approx(95, rel=0.02)
+
+
+@pytest.mark.anyio
+async def test_the_first_cut_lands_on_a_token_buckets_rate_not_its_burst() -> None:
+    """A bucket of 20 draining at 200 a second: after the burst, one request in five accepted.
+    Counted over the last second that is 76 a second; the requests sent after the first
+    refused one were accepted at 200 a second, which the cut follows."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await opening(fake, bucket, lambda i: i < 20 or i % 5 == 0, latency=0.05)
+    assert bucket.stats.rate_cuts == 1
+    assert 180 <= bucket.rate <= 200
+
+
+@pytest.mark.anyio
+async def test_a_burst_sent_all_at_once_is_not_read_as_a_rate() -> None:
+    """50 requests leave together and 10 are accepted: that is a burst the server allowed, not
+    10 a second; the first cut keeps the rate the requests were sent at in view."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    sent = [await bucket.acquire() for _ in range(50)]
+    fake.now += 0.002
+    for sent_at in sent[10:]:
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    fake.now += 0.003
+    for sent_at in sent[:10]:
+        bucket.on_success(sent_at=sent_at)
+    assert bucket.rate > 100

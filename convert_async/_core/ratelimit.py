@@ -50,6 +50,10 @@ _ACCEPT_SAMPLES = 10
 #: Once limiting, every 429 to a request sent since the last cut cuts again.
 _CUT_REFUSALS = 5
 _CUT_SHARE = 0.2
+#: The first cut reads the server's rate off the opening only when the requests it has replies
+#: for were sent over at least this long after the first refused one (seconds): requests sent
+#: all at once show a burst the server allowed, not a rate.
+_OPENING_SPAN = 0.02
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
@@ -112,7 +116,7 @@ class AdaptiveRateLimiter:
             except TooManyRequests as exc:
                 limiter.on_throttled(exc.retry_after, sent_at=sent_at)
                 raise
-            limiter.on_success()
+            limiter.on_success(sent_at=sent_at)
             return result
     """
 
@@ -163,6 +167,10 @@ class AdaptiveRateLimiter:
         self._accepted: deque[float] = deque()
         self._first_request = math.inf  # when acquire() first handed out a token
         self._refused: deque[float] = deque()
+        self._accepted_sent: deque[float] = deque()  # send times of accepted requests
+        self._latest_sent = -math.inf  # the latest send time a reply was reported for
+        self._first_refused_sent = math.inf  # send time of the first refused request
+        self._provisional = False  # the first cut, until replies to what was sent before it
         self._refusals = 0.0
         self._pauses = 0
         self._last_cut = -math.inf
@@ -248,9 +256,24 @@ class AdaptiveRateLimiter:
             self._measure(now)
             return now
 
-    def on_success(self) -> None:
-        """Report a request that was not throttled: the rate climbs back along the curve."""
+    def on_success(self, *, sent_at: float | None = None) -> None:
+        """Report a request that was not throttled: the rate climbs back along the curve.
+
+        ``sent_at`` (what :meth:`acquire` returned for it) lets the first cut be corrected by
+        the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
+        if sent_at is not None and (math.isinf(self._rate) or self._provisional):
+            self._latest_sent = max(self._latest_sent, sent_at)
+            sent = self._accepted_sent
+            sent.append(sent_at)
+            while sent[0] < now - 2 * _ACCEPT_WINDOW:
+                sent.popleft()
+            if self._provisional:
+                if sent_at >= self._last_cut:
+                    self._provisional = False
+                    sent.clear()
+                else:
+                    self._refine(now)
         self._refusals *= 1 - _REFUSAL_WEIGHT
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
@@ -285,11 +308,20 @@ class AdaptiveRateLimiter:
         """
         now = self._clock()
         self._throttled += 1
+        if sent_at is not None:
+            self._latest_sent = max(self._latest_sent, sent_at)
         if sent_at is not None and sent_at < self._last_cut:
             # Sent at the rate before the last cut (often one of a run refused at the end of
             # the server's window): it says nothing about the new rate.
             return
         self._refused.append(now)
+        if sent_at is not None:
+            if math.isinf(self._rate):
+                first = self._first_refused_sent
+                if not sent_at - _ACCEPT_WINDOW < first <= sent_at:  # none, or long ago
+                    self._first_refused_sent = sent_at
+            elif sent_at >= self._last_cut:
+                self._provisional = False
         self._refusals = self._refusals * (1 - _REFUSAL_WEIGHT) + _REFUSAL_WEIGHT
         exhausted = self._refusals > _REFUSAL_PAUSE
         if (
@@ -313,21 +345,51 @@ class AdaptiveRateLimiter:
         rate = peak * self.beta
         if accepted is not None:
             rate = min(max(rate, accepted * _ACCEPT_FLOOR), peak)
-        if math.isinf(self._rate) and accepted is not None:
-            # The first cut: its one-second count may span the start (too low); the curve
-            # climbs back towards what the server took since the start instead.
-            peak = max(peak, min(base, self._accepted_rate(now, whole_window=False) or 0.0))
+        if math.isinf(self._rate) and not math.isinf(self._first_refused_sent):
+            # The first cut: corrected by the replies still to come for what was sent before it.
+            self._provisional = True
+            opening = self._opening_estimate(now)
+            if opening is not None:
+                peak, rate = opening, opening * _ACCEPT_FLOOR
+        self._last_cut = now
+        self._cuts += 1
+        self._set_curve(now, rate, peak)
+        logger.info("throttled: rate limit cut to %.2f requests/s", self._rate)
+        self._tokens = 0.0
+        self._refilled_at = now
+
+    def _opening_estimate(self, now: float) -> float | None:
+        """The server's rate as the opening burst shows it: what it accepted over the last
+        second (a fixed window's quota), or the rate it went on accepting requests sent after
+        the first refused one (a token bucket's steady rate), whichever is more."""
+        accepted = self._accepted
+        while accepted and accepted[0] < now - _ACCEPT_WINDOW:
+            accepted.popleft()
+        whole = len(accepted) / _ACCEPT_WINDOW
+        first = self._first_refused_sent
+        span = self._latest_sent - first
+        if span < _OPENING_SPAN:
+            return None
+        later = sum(1 for at in self._accepted_sent if at >= first)
+        slope = later / span if later >= 3 else 0.0
+        best = max(whole, slope)
+        return best if best > 0 else None
+
+    def _refine(self, now: float) -> None:
+        """Re-estimate the first cut as replies to requests sent before it come in."""
+        estimate = self._opening_estimate(now)
+        if estimate is not None:
+            self._refill(now)
+            self._set_curve(now, estimate * _ACCEPT_FLOOR, estimate)
+
+    def _set_curve(self, now: float, rate: float, peak: float) -> None:
+        """Go on at ``rate``, on a cubic curve back to ``peak`` (both within the bounds)."""
         peak = min(max(peak, self.min_rate), self.max_rate)
         rate = min(max(rate, self.min_rate), peak)
         self._peak = peak
         self._plateau_at = now + float(math.cbrt((1 - rate / peak) / self.scale))
-        self._last_cut = now
-        self._cuts += 1
         self._rate = rate
-        logger.info("throttled: rate limit cut to %.2f requests/s", rate)
-        self._lowest = min(self._lowest, self._rate)
-        self._tokens = 0.0
-        self._refilled_at = now
+        self._lowest = min(self._lowest, rate)
 
     def pause(self, seconds: float) -> None:
         """Hold every caller of :meth:`acquire` for ``seconds`` (at most ``max_pause``)

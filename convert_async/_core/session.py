@@ -545,7 +545,7 @@ def _report_quota(
         wait = parse_retry_after(response.headers.get("Retry-After"))
         limiter.on_throttled(retry.limiter_pause(wait), sent_at=sent_at)
         return
-    limiter.on_success()
+    limiter.on_success(sent_at=sent_at)
     if response.headers.get("X-RateLimit-Remaining", "").strip() == "0":
         reset = _reset_delay(response.headers.get("X-RateLimit-Reset", ""))
         if reset is not None:
