@@ -3,6 +3,7 @@
 from benchmarks import (
     bulk_export,
     import_time,
+    limiter_simulation,
     list_experiences,
     rate_limit_servers,
     throttled_export,
@@ -16,6 +17,8 @@ print()
 throttled_export.main()
 print()
 rate_limit_servers.main()
+print()
+limiter_simulation.main()
 print()
 tracking.main()
 print()
