@@ -177,6 +177,9 @@ class EventSender(Generic[E]):
         self._ready_events = 0
         self._cancelled: list[Batch[E]] = []  # batches whose send was cancelled
         self._sends: set[asyncio.Task[None]] = set()
+        # Each send's batch until the send starts: a task cancelled before its first step
+        # never runs its own clean-up, so the close accounts for its batch instead.
+        self._unstarted: dict[asyncio.Task[None], Batch[E]] = {}
         self._lock = threading.Lock()  # the slow paths of offer() vs the flusher's takes
         self._taken = self._spill_taken = self._loaded = 0
         self._sent = self._retried = self._evicted = self._failed = self._spooled = 0
@@ -576,10 +579,13 @@ class EventSender(Generic[E]):
             batch = self._ready.popleft()
             self._ready_events -= len(batch.events)
             self._in_flight += len(batch.events)
-            self._sends.add(asyncio.create_task(self._send(batch)))
+            task = asyncio.create_task(self._send(batch))
+            self._sends.add(task)
+            self._unstarted[task] = batch
         self._room.set()
 
     async def _send(self, batch: Batch[E]) -> None:
+        self._unstarted.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
         try:
             await self._deliver_with_retries(batch, batch)
         except asyncio.CancelledError:
@@ -654,6 +660,11 @@ class EventSender(Generic[E]):
         self._abort()
         if self._sends:
             await asyncio.wait(set(self._sends))
+        for task, batch in self._unstarted.items():  # cancelled before they began
+            self._sends.discard(task)
+            self._in_flight -= len(batch.events)
+            self._cancelled.append(batch)
+        self._unstarted.clear()
         if self._writer is not None:
             # A spool write the flusher was waiting on when cancelled may still be running;
             # once it is done, every batch knows whether it is on disk.
