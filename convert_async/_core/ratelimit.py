@@ -270,8 +270,7 @@ class AdaptiveRateLimiter:
                 sent.popleft()
             if self._provisional:
                 if sent_at >= self._last_cut:
-                    self._provisional = False
-                    sent.clear()
+                    self._end_provisional()
                 else:
                     self._refine(now)
         self._refusals *= 1 - _REFUSAL_WEIGHT
@@ -321,7 +320,7 @@ class AdaptiveRateLimiter:
                 if not sent_at - _ACCEPT_WINDOW < first <= sent_at:  # none, or long ago
                     self._first_refused_sent = sent_at
             elif sent_at >= self._last_cut:
-                self._provisional = False
+                self._end_provisional()
         self._refusals = self._refusals * (1 - _REFUSAL_WEIGHT) + _REFUSAL_WEIGHT
         exhausted = self._refusals > _REFUSAL_PAUSE
         if (
@@ -381,6 +380,11 @@ class AdaptiveRateLimiter:
         if estimate is not None:
             self._refill(now)
             self._set_curve(now, estimate * _ACCEPT_FLOOR, estimate)
+
+    def _end_provisional(self) -> None:
+        """A reply to a request sent after the first cut: the opening is over."""
+        self._provisional = False
+        self._accepted_sent.clear()
 
     def _set_curve(self, now: float, rate: float, peak: float) -> None:
         """Go on at ``rate``, on a cubic curve back to ``peak`` (both within the bounds)."""
