@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -55,7 +57,44 @@ def test_the_printed_settings_let_the_cli_reach_the_fake() -> None:
     assert len(run.stdout.splitlines()) >= 60
 
 
-@pytest.mark.parametrize("option", ["--error-rate=2", "--latency=-1", "--experiences=-3"])
+def test_max_rate_makes_the_standalone_fake_a_fixed_rate_server() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "convert_async.testing", "--max-rate", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        base = ""
+        for line in server.stdout:
+            if line.startswith("  export CONVERT_BASE_URL="):
+                base = line.split("=", 1)[1].strip()
+            if not line.strip():
+                break
+        statuses, waits = [], []  # every reply's status; each 429's Retry-After
+        for _ in range(10):  # well within one or two one-second windows
+            try:
+                with urllib.request.urlopen(f"{base}/accounts/1001", timeout=10) as reply:  # noqa: S310
+                    statuses.append(reply.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+                if error.code == 429:
+                    waits.append(int(error.headers["Retry-After"]))
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert base.startswith("http://127.0.0.1:")
+    assert statuses.count(429) >= 4  # at most 3 a window (two windows at worst) get through
+    assert statuses.count(429) < 10
+    assert len(waits) == statuses.count(429)
+    assert min(waits) >= 1
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["--error-rate=2", "--latency=-1", "--experiences=-3", "--max-rate=0", "--rate-burst=5"],
+)
 def test_bad_options_are_usage_errors(option: str) -> None:
     run = subprocess.run(  # noqa: S603 - this interpreter, our own module
         [sys.executable, "-m", "convert_async.testing", option],

@@ -1,8 +1,9 @@
 """Run the fake Convert APIs standalone, to try the CLI, an app or a script against them.
 
 ``python -m convert_async.testing [--port N] [--latency S] [--error-rate P] [--rate-limit-rate P]
-[--experiences N]`` prints every URL (REST v2, config and tracking) and the credentials to use,
-as environment variables ready to paste, then serves until Ctrl-C.
+[--max-rate N [--rate-burst B]] [--experiences N]`` prints every URL (REST v2, config and
+tracking) and the credentials to use, as environment variables ready to paste, then serves
+until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -38,11 +39,20 @@ def _count(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 async def _serve(args: argparse.Namespace) -> None:
     async with FakeConvert(host=args.host, port=args.port, seed=args.seed) as fake:
         fake.faults.latency = args.latency
         fake.faults.error_rate = args.error_rate
         fake.faults.rate_limit_rate = args.rate_limit_rate
+        fake.faults.max_rate = args.max_rate
+        fake.faults.rate_burst = args.rate_burst
         project = min(p["id"] for p in fake.store.items("projects", account_id=ACCOUNT_ID))
         if args.experiences:
             fake.store.add_experiences(ACCOUNT_ID, project, args.experiences)
@@ -84,12 +94,26 @@ def main(argv: list[str] | None = None) -> None:
         help="share of requests answered 429 with Retry-After: 1",
     )
     parser.add_argument(
+        "--max-rate",
+        type=_positive,
+        default=None,
+        help="requests allowed per one-second window, the rest answered 429 + Retry-After",
+    )
+    parser.add_argument(
+        "--rate-burst",
+        type=_positive,
+        default=None,
+        help="with --max-rate: enforce it as a leaky bucket with this burst (nginx limit_req)",
+    )
+    parser.add_argument(
         "--experiences",
         type=_count,
         default=0,
         help="experiences to add to the first project (to try paging and exports at scale)",
     )
     args = parser.parse_args(argv)
+    if args.rate_burst is not None and args.max_rate is None:
+        parser.error("--rate-burst needs --max-rate")
     logging.basicConfig(level=logging.INFO, format="%(message)s")  # show aiohttp access logs
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
