@@ -443,6 +443,18 @@ async def test_the_first_cut_lands_on_a_token_buckets_rate_not_its_burst() -> No
 
 
 @pytest.mark.anyio
+async def test_a_fixed_window_starting_anew_during_the_opening_is_not_read_as_a_rate() -> None:
+    """A window of 100 used up 0.1 s in, the next one starting at 0.2 s and used up by 0.3 s:
+    the second quota, accepted at once after the refusals, is no drain rate (it read as 500 a
+    second); the cut stays at what the last second accepted, two quotas at most."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await opening(fake, bucket, lambda i: i < 100 or i >= 200, latency=0.05)
+    assert bucket.stats.rate_cuts == 1
+    assert bucket.rate <= 0.95 * 200 + 1e-6
+
+
+@pytest.mark.anyio
 async def test_a_burst_sent_all_at_once_is_not_read_as_a_rate() -> None:
     """50 requests leave together and 10 are accepted: that is a burst the server allowed, not
     10 a second; the first cut keeps the rate the requests were sent at in view."""

@@ -168,7 +168,7 @@ class AdaptiveRateLimiter:
         self._first_request = math.inf  # when acquire() first handed out a token
         self._refused: deque[float] = deque()
         self._accepted_sent: deque[float] = deque()  # send times of accepted requests
-        self._latest_sent = -math.inf  # the latest send time a reply was reported for
+        self._last_refused_sent = -math.inf  # send time of the latest refused request
         self._first_refused_sent = math.inf  # send time of the first refused request
         self._provisional = False  # the first cut, until replies to what was sent before it
         self._refusals = 0.0
@@ -263,7 +263,6 @@ class AdaptiveRateLimiter:
         the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
-            self._latest_sent = max(self._latest_sent, sent_at)
             sent = self._accepted_sent
             sent.append(sent_at)
             while sent[0] < now - 2 * _ACCEPT_WINDOW:
@@ -307,11 +306,13 @@ class AdaptiveRateLimiter:
         """
         now = self._clock()
         self._throttled += 1
-        if sent_at is not None:
-            self._latest_sent = max(self._latest_sent, sent_at)
+        if sent_at is not None and (math.isinf(self._rate) or self._provisional):
+            self._last_refused_sent = max(self._last_refused_sent, sent_at)
         if sent_at is not None and sent_at < self._last_cut:
             # Sent at the rate before the last cut (often one of a run refused at the end of
-            # the server's window): it says nothing about the new rate.
+            # the server's window): it says nothing about the new rate, only about the opening.
+            if self._provisional:
+                self._refine(now)
             return
         self._refused.append(now)
         if sent_at is not None:
@@ -359,18 +360,21 @@ class AdaptiveRateLimiter:
 
     def _opening_estimate(self, now: float) -> float | None:
         """The server's rate as the opening burst shows it: what it accepted over the last
-        second (a fixed window's quota), or the rate it went on accepting requests sent after
-        the first refused one (a token bucket's steady rate), whichever is more."""
+        second (a fixed window's quota), or the rate it accepted requests sent between the
+        first and the latest refused one (a token bucket's drain rate), whichever is more.
+
+        Only requests sent while refusals went on count for the second: a fixed window that
+        starts anew after its refusals accepts a whole quota at once, which is no rate."""
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
         whole = len(accepted) / _ACCEPT_WINDOW
-        first = self._first_refused_sent
-        span = self._latest_sent - first
+        first, last = self._first_refused_sent, self._last_refused_sent
+        span = last - first
         if span < _OPENING_SPAN:
             return None
-        later = sum(1 for at in self._accepted_sent if at >= first)
-        slope = later / span if later >= 3 else 0.0
+        between = sum(1 for at in self._accepted_sent if first <= at <= last)
+        slope = between / span if between >= 3 else 0.0
         best = max(whole, slope)
         return best if best > 0 else None
 
