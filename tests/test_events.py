@@ -775,3 +775,36 @@ def test_a_segment_is_closed_by_count_and_age(
         "seg-000002.jsonl",
     ]
     store.close()
+
+
+@pytest.mark.anyio
+async def test_flush_waits_for_the_events_before_it_even_when_later_ones_settle_first() -> None:
+    """Event 0 is stuck in flight when flush() is called; events offered after the call are
+    delivered at once. Their count must not stand in for event 0: flush waits for it."""
+    release = asyncio.Event()
+
+    async def deliver(batch: Batch[Event]) -> None:
+        if batch.events[0].n == 0:
+            await release.wait()
+
+    events = EventSender(deliver, event_type=Event, batch_size=1, flush_interval=0.01)
+    await events.start()
+    events.offer(Event(0))
+    await asyncio.sleep(0.05)  # event 0's batch is in flight
+
+    async def traffic() -> None:
+        for n in range(1, 5):
+            events.offer(Event(n))
+            await asyncio.sleep(0.01)
+
+    later = asyncio.create_task(traffic())
+    assert not await events.flush(timeout=0.3)  # event 0 has not settled
+    assert events.stats.in_flight == 1
+    await later
+    flushed = asyncio.create_task(events.flush(timeout=2))
+    await asyncio.sleep(0.05)
+    assert not flushed.done()
+    release.set()
+    assert await flushed  # now everything before the call has settled
+    assert events.stats.sent == 5
+    await events.aclose(2)

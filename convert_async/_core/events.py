@@ -176,10 +176,9 @@ class EventSender(Generic[E]):
         self._ready: deque[Batch[E]] = deque()  # formed (and written), waiting for a slot
         self._ready_events = 0
         self._cancelled: list[Batch[E]] = []  # batches whose send was cancelled
-        self._sends: set[asyncio.Task[None]] = set()
-        # Each send's batch until the send starts: a task cancelled before its first step
-        # never runs its own clean-up, so the close accounts for its batch instead.
-        self._unstarted: dict[asyncio.Task[None], Batch[E]] = {}
+        # Each send in flight and its batch, until the send's own clean-up removes it (a task
+        # cancelled before its first step never runs it: the close accounts for those).
+        self._sends: dict[asyncio.Task[None], Batch[E]] = {}
         self._lock = threading.Lock()  # the slow paths of offer() vs the flusher's takes
         self._taken = self._spill_taken = self._loaded = 0
         self._sent = self._retried = self._evicted = self._failed = self._spooled = 0
@@ -302,13 +301,27 @@ class EventSender(Generic[E]):
         if self._state != "running":
             raise ClientStateError(f"{self._name}: the sender is not running")
         target = self._enqueued()
+        # Counts alone would let later events that settle first stand in for earlier ones
+        # still in flight: the batches holding what was accepted before the call must settle.
+        queued = self._taken + self._evicted + len(self._queue)
+        spilled = self._spill_taken + len(self._spill_queue)
+        holding = self._unsettled_batches()
+        batched = False
         self._urgent += 1
         self._signal(self._wakeup)
         try:
             async with asyncio.timeout(timeout):
                 while True:
                     self._progress.clear()  # before the check, so no progress is missed
-                    if self._settled() >= target:
+                    taken = self._taken + self._evicted
+                    if not batched and taken >= queued and self._spill_taken >= spilled:
+                        holding += self._unsettled_batches()  # the queued ones are in these
+                        batched = True
+                    if (
+                        self._settled() >= target
+                        and batched
+                        and all(batch.settled >= len(batch.events) for batch in holding)
+                    ):
                         return True
                     await self._progress.wait()
         except TimeoutError:
@@ -579,13 +592,10 @@ class EventSender(Generic[E]):
             batch = self._ready.popleft()
             self._ready_events -= len(batch.events)
             self._in_flight += len(batch.events)
-            task = asyncio.create_task(self._send(batch))
-            self._sends.add(task)
-            self._unstarted[task] = batch
+            self._sends[asyncio.create_task(self._send(batch))] = batch
         self._room.set()
 
     async def _send(self, batch: Batch[E]) -> None:
-        self._unstarted.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
         try:
             await self._deliver_with_retries(batch, batch)
         except asyncio.CancelledError:
@@ -593,7 +603,7 @@ class EventSender(Generic[E]):
             raise
         finally:
             # Here rather than in a done callback, so the flusher this wakes sees the free slot.
-            self._sends.discard(asyncio.current_task())
+            self._sends.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
             self._in_flight -= len(batch.events)
             self._wakeup.set()
             self._progress.set()
@@ -660,11 +670,10 @@ class EventSender(Generic[E]):
         self._abort()
         if self._sends:
             await asyncio.wait(set(self._sends))
-        for task, batch in self._unstarted.items():  # cancelled before they began
-            self._sends.discard(task)
+        for batch in self._sends.values():  # cancelled before they began
             self._in_flight -= len(batch.events)
             self._cancelled.append(batch)
-        self._unstarted.clear()
+        self._sends.clear()
         if self._writer is not None:
             # A spool write the flusher was waiting on when cancelled may still be running;
             # once it is done, every batch knows whether it is on disk.
@@ -727,6 +736,9 @@ class EventSender(Generic[E]):
                 writer.shutdown(wait=False)
 
     # -- bookkeeping --------------------------------------------------------------------------
+
+    def _unsettled_batches(self) -> list[Batch[E]]:
+        return [*self._ready, *self._sends.values()]
 
     def _enqueued(self) -> int:
         return (
