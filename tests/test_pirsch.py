@@ -403,6 +403,10 @@ async def test_batch_sender_loses_nothing_under_faults(
     fake.faults.error_rate = 0.25
     fake.faults.drop_rate = 0.1
     fake.faults.operations = {"send_hits_batch", "send_events_batch"}
+    # The random draws are shared by both endpoints in arrival order, which timing decides;
+    # these make sure the hits endpoint fails too, whatever the order.
+    fake.faults.fail_next(kind="drop", operation="send_hits_batch")
+    fake.faults.fail_next(operation="send_hits_batch")
     retry = RetryPolicy(max_retries=50, initial_delay=0.001, max_delay=0.005)
     total = 400
     async with client.sender(batch_size=25, flush_interval=0.01, retry=retry) as sender:
