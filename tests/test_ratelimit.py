@@ -471,21 +471,162 @@ async def test_a_burst_sent_all_at_once_is_not_read_as_a_rate() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "rate", "latency", "at_once"),
+    ("kind", "rate", "latency", "at_once", "seed"),
     [
-        ("fixed windows", 100, 0.05, False),
-        ("sliding log", 200, 0.05, True),
-        ("bucket, burst R/10", 200, 0.05, False),
-        ("bucket, burst R", 100, 0.005, True),
+        ("fixed windows", 100, 0.05, False, 1),
+        ("sliding log", 200, 0.05, True, 1),
+        ("bucket, burst R/10", 200, 0.05, False, 1),
+        # The cut after the opening's pause landed at a third of the rate (the rate requests
+        # left at, measured while the limiter held them), and climbing back took 8 s.
+        ("bucket, burst R/10", 300, 0.05, True, 4),
+        ("bucket, burst R", 100, 0.005, True, 1),
     ],
 )
 def test_an_export_in_virtual_time_keeps_pace_with_a_fixed_rate_server(
-    kind: str, rate: int, latency: float, at_once: bool
+    kind: str, rate: int, latency: float, at_once: bool, seed: int
 ) -> None:
     """Issue 13's goal, checked in virtual time (deterministic, whatever the machine's load):
     50 tasks, 20 s of work at the limit, >= 90% of it sustained with <= 5% of requests 429."""
     from benchmarks.limiter_simulation import run
 
-    sustained, refused = run(kind, rate, latency, at_once, seed=1)
+    sustained, refused = run(kind, rate, latency, at_once, seed=seed)
     assert sustained >= 0.9
     assert refused <= 0.05
+
+
+async def refused_opening(fake: FakeTime, bucket: AdaptiveRateLimiter, *, rounds: int) -> None:
+    """``rounds`` rounds of 20 requests accepted, then a round of 20 refused (Retry-After 1),
+    and the pause that follows."""
+    for _ in range(rounds):
+        sent = [await bucket.acquire() for _ in range(20)]
+        fake.now += 0.01
+        for sent_at in sent:
+            bucket.on_success(sent_at=sent_at)
+    sent = [await bucket.acquire() for _ in range(20)]
+    fake.now += 0.01
+    for sent_at in sent:
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
+
+
+async def run_at_the_limiter(
+    fake: FakeTime,
+    bucket: AdaptiveRateLimiter,
+    seconds: float,
+    *,
+    callers: int,
+    then_refuse: bool = False,
+) -> float:
+    """``callers`` tasks, each sending as soon as the limiter lets it, every reply accepted
+    for ``seconds``; with ``then_refuse`` the first reply after that, while the others still
+    wait, is a 429. Returns the rate just before it (or at the end)."""
+    end = fake.now + seconds
+    refusals = [1 if then_refuse else 0]
+    before = [bucket.rate]
+
+    async def caller() -> None:
+        while True:
+            sent_at = await bucket.acquire()
+            if fake.now < end:
+                bucket.on_success(sent_at=sent_at)
+            elif refusals[0]:
+                refusals[0] = 0
+                before[0] = bucket.rate
+                bucket.on_throttled(retry_after=1, sent_at=sent_at)
+            else:
+                return
+
+    async with anyio.create_task_group() as group:
+        for _ in range(callers):
+            group.start_soon(caller)
+    return before[0] if then_refuse else bucket.rate
+
+
+@pytest.mark.anyio
+async def test_an_opening_burst_refused_in_flight_is_followed_by_doubling_while_callers_wait() -> (
+    None
+):
+    """20 in flight, 10 accepted: a token bucket's burst looks like a small fixed window. The
+    rate the first cut reads off it is a guess, so while callers wait for tokens and nothing
+    is refused it doubles every half second (a cubic climb would barely move in 2 s)."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    sent = [await bucket.acquire() for _ in range(20)]
+    fake.now += 0.01
+    for sent_at in sent[:10]:
+        bucket.on_success(sent_at=sent_at)
+    for sent_at in sent[10:]:
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
+    bucket.on_success(sent_at=await bucket.acquire())
+    start = bucket.rate
+    grown = await run_at_the_limiter(fake, bucket, 2.0, callers=3, then_refuse=True)
+    assert bucket.stats.rate_cuts == 2
+    assert grown > 8 * start
+    # The refusal that ends the growth reads the server's rate off the last quarter second,
+    # not the whole second of a climb (half of it, or less).
+    cut = bucket.rate
+    assert cut > 0.75 * grown
+    await run_at_the_limiter(fake, bucket, 1.0, callers=3)
+    assert bucket.rate < 1.1 * cut  # back on the cubic curve: no more doubling
+
+
+@pytest.mark.anyio
+async def test_no_doubling_after_an_opening_whose_accepted_outnumber_those_in_flight() -> None:
+    """100 accepted, never more than 20 in flight, then refusals: the server's window showed
+    its quota, and the limiter climbs back along its cubic curve only."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await refused_opening(fake, bucket, rounds=5)
+    start = bucket.rate
+    await run_at_the_limiter(fake, bucket, 2.0, callers=3)
+    assert bucket.rate < 1.5 * start
+
+
+@pytest.mark.anyio
+async def test_no_doubling_while_nobody_waits_for_a_token() -> None:
+    """Requests leave slower than the rate: growing it would measure nothing."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await refused_opening(fake, bucket, rounds=0)
+    start = bucket.rate
+    for _ in range(40):  # 2 s at 20 a second, far below the rate
+        fake.now += 0.05
+        bucket.on_success(sent_at=await bucket.acquire())
+    assert bucket.rate < 1.5 * start
+
+
+@pytest.mark.anyio
+async def test_a_cut_soon_after_a_pause_counts_accepted_replies_from_the_first_one_back() -> None:
+    """0.2 s after the opening's pause, requests leaving at the rate and accepted 50 ms later:
+    counted from the pause's end, a quarter of that span has no replies yet and the server
+    would read as accepting 75% of the rate; counted from the first reply back, all of it.
+    (A bucket of one token: no burst after the pause.)"""
+    fake = FakeTime()
+    bucket = limiter(fake, burst=1)
+    await refused_opening(fake, bucket, rounds=5)
+    before = bucket.rate
+    end = fake.now + 0.2
+    replies: list[tuple[float, float]] = []  # (due, sent at)
+    while fake.now < end:
+        sent_at = await bucket.acquire()
+        replies.append((sent_at + 0.05, sent_at))
+        while replies and replies[0][0] <= fake.now:
+            bucket.on_success(sent_at=replies.pop(0)[1])
+    bucket.on_throttled(retry_after=1, sent_at=await bucket.acquire())
+    assert bucket.stats.rate_cuts == 2
+    assert bucket.rate > 0.85 * before
+
+
+@pytest.mark.anyio
+async def test_one_cut_is_one_beta_step_even_from_a_second_the_limiter_held_back() -> None:
+    """The rate was just raised from 20 to 300 a second: the last second accepted 20 a
+    second because the limiter sent no more. A 429 now cuts to 70% of 300, not of 20 (that
+    read left an export at 10% of a leaky bucket's rate for eight seconds)."""
+    fake = FakeTime()
+    bucket = limiter(fake, rate=20, max_rate=1000)
+    for _ in range(20):
+        bucket.on_success(sent_at=await bucket.acquire())
+    bucket._rate = 300.0  # as the startup growth or a first-cut correction can leave it
+    bucket.on_throttled(retry_after=1, sent_at=await bucket.acquire())
+    assert bucket.rate == pytest.approx(0.7 * 300)

@@ -14,7 +14,9 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   ``Retry-After``, and never longer than ``max_pause``;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
-  beyond it (up to ``max_rate``).
+  beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
+  flight (a token bucket's burst, not its rate), the first cut is only a guess: the rate then
+  doubles every half second while callers wait for tokens, until the next 429.
 
 It knows nothing about HTTP or Convert: any code that can tell "throttled" from "fine" can use
 it. One limiter is meant to be shared by every task that calls the same API.
@@ -64,6 +66,14 @@ _REFUSAL_PAUSE = 0.5
 #: answer "1"). The rate is cut instead; the refused requests wait their own Retry-After. An
 #: unlimited limiter does pause: its opening burst used up the server's window.
 _SHORTEST_PAUSE = 1.0
+#: After the first cut, while callers wait for tokens and nothing is refused, the rate doubles
+#: this often (seconds) until the next cut. An opening burst cannot tell a fixed window's
+#: quota from a token bucket's burst: a bucket draining 200 a second with room for 20 looks,
+#: for its first 50 ms, like a window of 30 a second, and a cubic climb from there would take
+#: eight seconds to find the real rate.
+_STARTUP_DOUBLING = 0.5
+#: The window the cut that ends the startup growth counts accepted replies over (seconds).
+_STARTUP_WINDOW = 0.25
 #: The longest pause a limiter takes by default (seconds).
 DEFAULT_MAX_PAUSE = 30.0
 
@@ -166,11 +176,15 @@ class AdaptiveRateLimiter:
         self._plateau_at = now
         self._accepted: deque[float] = deque()
         self._first_request = math.inf  # when acquire() first handed out a token
+        self._successes = 0
+        self._most_in_flight = 0  # the most requests awaiting a reply while unlimited
         self._refused: deque[float] = deque()
         self._accepted_sent: deque[float] = deque()  # send times of accepted requests
         self._last_refused_sent = -math.inf  # send time of the latest refused request
         self._first_refused_sent = math.inf  # send time of the first refused request
         self._provisional = False  # the first cut, until replies to what was sent before it
+        self._startup = False  # from the first cut to the next: the rate is a guess
+        self._grown_at = now  # when the startup growth was last applied
         self._refusals = 0.0
         self._pauses = 0
         self._last_cut = -math.inf
@@ -227,6 +241,8 @@ class AdaptiveRateLimiter:
             if now >= self._paused_until:
                 # Unlimited and nobody waiting: nothing to wait for, skip the queue.
                 self._acquired += 1
+                in_flight = self._acquired - self._successes - self._throttled
+                self._most_in_flight = max(self._most_in_flight, in_flight)
                 self._measure(now)
                 return now
         async with self._lock:
@@ -262,6 +278,7 @@ class AdaptiveRateLimiter:
         ``sent_at`` (what :meth:`acquire` returned for it) lets the first cut be corrected by
         the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
+        self._successes += 1
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
             sent = self._accepted_sent
             sent.append(sent_at)
@@ -280,6 +297,12 @@ class AdaptiveRateLimiter:
         if math.isinf(self._rate):
             return
         target = self._peak * (1 + self.scale * (now - self._plateau_at) ** 3)
+        if self._startup and not self._provisional:
+            if self._lock.locked():  # callers are waiting: the rate, not demand, is the limit
+                # A gap between replies is no proof that callers waited all through it.
+                step = min(now - self._grown_at, _STARTUP_DOUBLING / 2)
+                target = max(target, self._rate * 2 ** (step / _STARTUP_DOUBLING))
+            self._grown_at = now
         if target > self._rate:
             self._refill(now)
             self._rate = min(target, self.max_rate)
@@ -338,16 +361,33 @@ class AdaptiveRateLimiter:
         base = self._rate
         if math.isinf(base):
             base = self._measured if self._measured is not None else self._recent_rate(now)
-        if self._measured is not None:
+        if self._measured is not None and not self._lock.locked():
+            # Nobody waits for a token: requests leave slower than the rate allows, so cut
+            # from what they leave at. (With callers waiting, the rate is what leaves, and the
+            # measured rate lags behind a climb.)
             base = min(base, max(self._measured, self.min_rate))
-        accepted = self._accepted_rate(now, whole_window=exhausted)
+        # The cut that ends the startup growth reads the server's rate off the last quarter
+        # second: over a whole one, a rate that doubled twice in it reads as half the limit.
+        growing = self._startup and not self._provisional
+        window = _STARTUP_WINDOW if growing else _ACCEPT_WINDOW
+        accepted = self._accepted_rate(now, whole_window=exhausted, window=window)
         peak = base if accepted is None else min(base, accepted)
         rate = peak * self.beta
         if accepted is not None:
             rate = min(max(rate, accepted * _ACCEPT_FLOOR), peak)
+        if not math.isinf(self._rate) and rate < self._rate * self.beta:
+            # One cut is one step of ``beta``: a measured or accepted rate from a second in
+            # which the limiter itself held requests back (it was just raised) is no limit;
+            # if the rate is still too high, the next 429 cuts again.
+            rate = self._rate * self.beta
+            peak = max(peak, rate)
+        self._startup = False
         if math.isinf(self._rate) and not math.isinf(self._first_refused_sent):
             # The first cut: corrected by the replies still to come for what was sent before it.
             self._provisional = True
+            # Fewer accepted than were ever in flight at once: the opening burst met the
+            # server's burst allowance, which says nothing about its rate.
+            self._startup = self._successes < self._most_in_flight
             opening = self._opening_estimate(now)
             if opening is not None:
                 peak, rate = opening, opening * _ACCEPT_FLOOR
@@ -388,6 +428,7 @@ class AdaptiveRateLimiter:
     def _end_provisional(self) -> None:
         """A reply to a request sent after the first cut: the opening is over."""
         self._provisional = False
+        self._grown_at = self._clock()
         self._accepted_sent.clear()
 
     def _set_curve(self, now: float, rate: float, peak: float) -> None:
@@ -466,7 +507,9 @@ class AdaptiveRateLimiter:
         self._window_start = now
         self._window_count = 0
 
-    def _accepted_rate(self, now: float, *, whole_window: bool) -> float | None:
+    def _accepted_rate(
+        self, now: float, *, whole_window: bool, window: float = _ACCEPT_WINDOW
+    ) -> float | None:
         """Replies accepted per second over the last second, or since the first request or
         the end of the last pause when that is less (but at least a tenth of a second); None
         when none were, or too few to tell within such a first second (a server that refuses
@@ -476,7 +519,7 @@ class AdaptiveRateLimiter:
         ``whole_window`` counts over the whole second in any case: when the server's window
         is used up, it may have accepted a window's worth in a fraction of a second, which
         says nothing about the rate it keeps up. A high estimate only lets the cut follow
-        ``beta``."""
+        ``beta``. ``window`` shortens the last second to its latest part."""
         paused_until = self._paused_until
         since = max(self._first_request, paused_until if paused_until <= now else -math.inf)
         accepted = self._accepted
@@ -485,10 +528,16 @@ class AdaptiveRateLimiter:
         young = now - since < _ACCEPT_WINDOW
         if not accepted or (young and len(accepted) < _ACCEPT_SAMPLES):
             return None
-        span = _ACCEPT_WINDOW
+        count = len(accepted)
+        if window < _ACCEPT_WINDOW:
+            count = sum(1 for at in accepted if at >= now - window)
+        span = window
         if not whole_window:
-            span = min(span, max(now - since, _ACCEPT_WINDOW / 10))
-        return len(accepted) / span
+            # Within a second of the start or a pause, count from the first reply since then:
+            # the replies to what left at the start come a round trip later.
+            start = max(since, accepted[0]) if young else since
+            span = min(span, max(now - start, window / 10))
+        return count / span if count else None
 
     def _scattered(self, now: float) -> bool:
         """Whether the refusals of the last second are too few to say the rate is too high."""
