@@ -320,6 +320,7 @@ class AdaptiveRateLimiter:
         ``beta`` times the rate requests were sent at, but not below 95% of the replies the
         server accepted over the last second (random 429s do not drive the rate down to the
         floor) nor above them (at the first throttle the rate lands on the server's limit).
+        Once limiting, one cut never takes the rate below ``beta`` times what it was.
 
         ``retry_after`` is the throttled request's own wait: it pauses every caller only when
         most recent replies were refusals (the server's window is used up, so every request
