@@ -235,10 +235,12 @@ async def test_unlimited_until_refusals_are_more_than_scattered_then_from_the_me
         await bucket.acquire()
         fake.now += 0.005  # 200 requests per second
     assert fake.slept == []
-    for _ in range(4):  # fewer than five refusals in the last second: scattered
+    # A caller that reports only its 429s: the requests sent over the last second are the
+    # replies to come, so 40 refusals of 200 are still a scattered fifth ...
+    for _ in range(40):
         bucket.on_throttled()
     assert bucket.rate == math.inf
-    bucket.on_throttled()
+    bucket.on_throttled()  # ... and one more is not
     assert bucket.rate == pytest.approx(0.7 * 200, rel=0.05)
     assert bucket.stats.measured_rate == pytest.approx(200, rel=0.05)
 
@@ -355,10 +357,27 @@ async def test_refusals_that_outrun_the_first_accepted_replies_do_not_cut_to_a_t
     sent = [await bucket.acquire() for _ in range(50)]  # the opening burst
     fake.now += 0.05
     bucket.on_success()  # the listing page
-    for sent_at in sent[:4]:  # refused at once: the burst is over the server's
+    for sent_at in sent[:11]:  # refused at once: the burst is over the server's
         bucket.on_throttled(retry_after=1, sent_at=sent_at)
     assert bucket.stats.pauses == 1
     assert bucket.rate > 100  # 0.7 x the rate sent, not 95% of "one accepted in a second"
+
+
+@pytest.mark.anyio
+async def test_a_few_429s_answered_before_the_first_successes_limit_nobody() -> None:
+    """Random 429s answered at once outrun the successes of the same burst: while hardly any
+    reply was accepted, refusals count against the requests sent, not against the replies."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    sent = [await bucket.acquire() for _ in range(50)]
+    fake.now += 0.01
+    for sent_at in sent[:10]:  # a fifth of what is in flight: a run of refusals, no window
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    bucket.on_success(sent_at=sent[10])
+    assert (bucket.rate, bucket.stats.pauses) == (math.inf, 0)
+    bucket.on_throttled(retry_after=1, sent_at=sent[11])  # more than a fifth: used up
+    assert bucket.stats.pauses == 1
+    assert bucket.rate < math.inf
 
 
 @pytest.mark.anyio

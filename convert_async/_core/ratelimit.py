@@ -8,10 +8,11 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
 - a throttling reply (HTTP 429) calls :meth:`~AdaptiveRateLimiter.on_throttled`: the rate is
   cut multiplicatively (``beta``), but never below 95% of what the server accepted over the
   last second, and the bucket is emptied. An unlimited limiter ignores scattered 429s (few,
-  and a small share of the last second's replies). A lone 429 does not pause anyone: the
-  throttled request waits its own ``Retry-After`` while the others go on. Only when most
-  recent replies are refusals (a quota window is used up) are all callers paused for the
-  ``Retry-After``, and never longer than ``max_pause``;
+  and a small share of the last second's replies, or of the requests sent while hardly any
+  was accepted). A lone 429 does not pause anyone: the throttled request waits its own
+  ``Retry-After`` while the others go on. Only when most recent replies are refusals (a quota
+  window is used up) are all callers paused for the ``Retry-After``, and never longer than
+  ``max_pause``;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
@@ -200,6 +201,7 @@ class AdaptiveRateLimiter:
         self._measured: float | None = None
         self._window_start = now
         self._window_count = 0
+        self._previous_count = 0  # requests sent in the measuring window before this one
 
     def __repr__(self) -> str:
         return f"AdaptiveRateLimiter(rate={self._rate:.3g}, throttled={self._throttled})"
@@ -316,7 +318,8 @@ class AdaptiveRateLimiter:
         reply to a request sent before the last cut is counted and nothing more (no cut, no
         pause): those requests left at the old rate, so they say nothing about the new one.
         An unlimited limiter starts limiting only when at least 5 of the last second's replies,
-        and more than 20% of them, were refusals: scattered 429s are not a rate. The cut is
+        and more than 20% of them, were refusals (while fewer than 10 were accepted, more than
+        20% of the requests sent): scattered 429s are not a rate. The cut is
         ``beta`` times the rate requests were sent at, but not below 95% of the replies the
         server accepted over the last second (random 429s do not drive the rate down to the
         floor) nor above them (at the first throttle the rate lands on the server's limit).
@@ -348,6 +351,12 @@ class AdaptiveRateLimiter:
                 self._end_provisional()
         self._refusals = self._refusals * (1 - _REFUSAL_WEIGHT) + _REFUSAL_WEIGHT
         exhausted = self._refusals > _REFUSAL_PAUSE
+        scattered = math.isinf(self._rate) and self._scattered(now)
+        if scattered and len(self._accepted) < _ACCEPT_SAMPLES:
+            # Hardly anything accepted yet: refusals answered at once outrun the successes of
+            # the same burst, so a run of them shows no used-up window until they are more
+            # than scattered among the requests sent.
+            return
         if (
             exhausted
             and retry_after is not None
@@ -357,7 +366,7 @@ class AdaptiveRateLimiter:
         ):
             # The window is used up: pause, and re-cut to what the whole last second took.
             self.pause(retry_after)
-        elif math.isinf(self._rate) and self._scattered(now):
+        elif scattered:
             return
         base = self._rate
         if math.isinf(base):
@@ -497,7 +506,7 @@ class AdaptiveRateLimiter:
             # Measured afresh from the pause's end: a second of nothing sent is not a demand
             # of zero, and the next cut would start from it.
             self._window_start = self._paused_until
-            self._window_count = 0
+            self._window_count = self._previous_count = 0
         self._window_count += 1
         elapsed = now - self._window_start
         if elapsed < _MEASURE_WINDOW:
@@ -506,6 +515,7 @@ class AdaptiveRateLimiter:
         previous = self._measured
         self._measured = current if previous is None else 0.5 * previous + 0.5 * current
         self._window_start = now
+        self._previous_count = self._window_count
         self._window_count = 0
 
     def _accepted_rate(
@@ -547,7 +557,13 @@ class AdaptiveRateLimiter:
             while times and times[0] < now - _ACCEPT_WINDOW:
                 times.popleft()
         count = len(refused)
-        return count < _CUT_REFUSALS or count <= _CUT_SHARE * (count + len(accepted))
+        replies = count + len(accepted)
+        if len(accepted) < _ACCEPT_SAMPLES:
+            # Too few successes to count against: count the requests sent over the last half
+            # second to second (two measuring windows), whose replies are still to come or
+            # are never reported (a caller may report only its 429s).
+            replies = max(replies, self._window_count + self._previous_count)
+        return count < _CUT_REFUSALS or count <= _CUT_SHARE * replies
 
     def _recent_rate(self, now: float) -> float:
         """Requests per second in the current (unfinished) measuring window."""
