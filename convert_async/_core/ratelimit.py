@@ -12,12 +12,13 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   was accepted). A lone 429 does not pause anyone: the throttled request waits its own
   ``Retry-After`` while the others go on. Only when most recent replies are refusals (a quota
   window is used up) are all callers paused for the ``Retry-After``, and never longer than
-  ``max_pause``;
+  ``max_pause`` (the opening's pause ends once a request sent after the refusals began is
+  accepted);
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
   flight (a token bucket's burst, not its rate), the first cut is only a guess: the rate then
-  doubles every half second while callers wait for tokens, until the next 429.
+  doubles every quarter second while callers wait for tokens, until the next 429.
 
 It knows nothing about HTTP or Convert: any code that can tell "throttled" from "fine" can use
 it. One limiter is meant to be shared by every task that calls the same API.
@@ -57,6 +58,8 @@ _CUT_SHARE = 0.2
 #: for were sent over at least this long after the first refused one (seconds): requests sent
 #: all at once show a burst the server allowed, not a rate.
 _OPENING_SPAN = 0.02
+#: How often callers held by the opening's pause look whether it ended early (seconds).
+_OPENING_CHECK = 0.02
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
@@ -72,9 +75,12 @@ _SHORTEST_PAUSE = 1.0
 #: quota from a token bucket's burst: a bucket draining 200 a second with room for 20 looks,
 #: for its first 50 ms, like a window of 30 a second, and a cubic climb from there would take
 #: eight seconds to find the real rate.
-_STARTUP_DOUBLING = 0.5
+_STARTUP_DOUBLING = 0.25
 #: The window the cut that ends the startup growth counts accepted replies over (seconds).
 _STARTUP_WINDOW = 0.25
+#: During the startup growth, a 429 to a request sent this soon after the cut (seconds) says
+#: nothing about the guessed rate: the server is still draining the opening's burst.
+_STARTUP_GRACE = _STARTUP_DOUBLING / 2
 #: The longest pause a limiter takes by default (seconds).
 DEFAULT_MAX_PAUSE = 30.0
 
@@ -255,7 +261,8 @@ class AdaptiveRateLimiter:
                 pause = self._paused_until - now
                 if pause > 0:
                     waited = True
-                    await self._sleep(pause)
+                    # The opening's pause may end early (see on_success): look again soon.
+                    await self._sleep(min(pause, _OPENING_CHECK) if self._provisional else pause)
                     continue
                 if math.isinf(self._rate):
                     break
@@ -287,6 +294,11 @@ class AdaptiveRateLimiter:
             while sent[0] < now - 2 * _ACCEPT_WINDOW:
                 sent.popleft()
             if self._provisional:
+                if sent_at > self._first_refused_sent + _OPENING_SPAN and now < self._paused_until:
+                    # Accepted although sent well after the server began refusing: no used-up
+                    # window holds everyone back (a bucket drains, a window started anew). The
+                    # pause is void: the accepted rate counts the opening's replies again.
+                    self._paused_until = -math.inf
                 if sent_at >= self._last_cut:
                     self._end_provisional()
                 else:
@@ -335,7 +347,8 @@ class AdaptiveRateLimiter:
         self._throttled += 1
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
             self._last_refused_sent = max(self._last_refused_sent, sent_at)
-        if sent_at is not None and sent_at < self._last_cut:
+        grace = _STARTUP_GRACE if self._startup else 0.0
+        if sent_at is not None and sent_at < self._last_cut + grace:
             # Sent at the rate before the last cut (often one of a run refused at the end of
             # the server's window): it says nothing about the new rate, only about the opening.
             if self._provisional:
@@ -419,11 +432,13 @@ class AdaptiveRateLimiter:
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
         whole = len(accepted) / _ACCEPT_WINDOW
+        # Strictly after the first refused one: the accepted requests sent with it, at the same
+        # instant, were the server's burst allowance.
         first, last = self._first_refused_sent, self._last_refused_sent
         span = last - first
         if span < _OPENING_SPAN:
             return None
-        between = sum(1 for at in self._accepted_sent if first <= at <= last)
+        between = sum(1 for at in self._accepted_sent if first < at <= last)
         slope = between / span if between >= 3 else 0.0
         best = max(whole, slope)
         return best if best > 0 else None
