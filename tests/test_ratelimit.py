@@ -653,14 +653,15 @@ async def test_one_cut_is_one_beta_step_even_from_a_second_the_limiter_held_back
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("late_accepted", [True, False])
+@pytest.mark.parametrize(("late_accepted", "quota_pause"), [(True, 0), (False, 0), (True, 10)])
 async def test_the_openings_pause_ends_once_a_request_sent_after_the_refusals_is_accepted(
-    late_accepted: bool,
+    late_accepted: bool, quota_pause: float
 ) -> None:
     """30 of a burst of 50 refused at once: everyone pauses for the Retry-After second. The
     burst's own successes say nothing (sent with the refused ones), but a request sent 30 ms
     later and accepted shows the server taking requests again (a bucket drained, a window
-    started anew): the pause ends there instead of idling the rest of the second."""
+    started anew): the pause ends there instead of idling the rest of the second. A pause
+    for a quota's reset (``X-RateLimit-Remaining: 0``) is the server's word, and stays."""
     fake = FakeTime()
     bucket = limiter(fake)
     burst = [await bucket.acquire() for _ in range(50)]
@@ -673,11 +674,14 @@ async def test_the_openings_pause_ends_once_a_request_sent_after_the_refusals_is
     fake.now += 0.02
     for sent_at in burst[:20]:
         bucket.on_success(sent_at=sent_at)
+    bucket.pause(quota_pause)
     if late_accepted:
         bucket.on_success(sent_at=late)
     asked = fake.now
     waited = await bucket.acquire() - asked
-    if late_accepted:
+    if quota_pause:
+        assert waited == pytest.approx(quota_pause, abs=0.05)
+    elif late_accepted:
         assert waited < 0.1
     else:
         assert waited > 0.9

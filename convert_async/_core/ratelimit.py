@@ -198,6 +198,7 @@ class AdaptiveRateLimiter:
         self._tokens = self._capacity()
         self._refilled_at = now
         self._paused_until = -math.inf
+        self._opening_pause = math.nan  # the end of the pause the opening took (NaN: none)
         self._lock = anyio.Lock()
         self._throttled = 0
         self._cuts = 0
@@ -294,7 +295,10 @@ class AdaptiveRateLimiter:
             while sent[0] < now - 2 * _ACCEPT_WINDOW:
                 sent.popleft()
             if self._provisional:
-                if sent_at > self._first_refused_sent + _OPENING_SPAN and now < self._paused_until:
+                if (
+                    sent_at > self._first_refused_sent + _OPENING_SPAN
+                    and now < self._paused_until == self._opening_pause
+                ):
                     # Accepted although sent well after the server began refusing: no used-up
                     # window holds everyone back (a bucket drains, a window started anew). The
                     # pause is void: the accepted rate counts the opening's replies again.
@@ -379,6 +383,8 @@ class AdaptiveRateLimiter:
         ):
             # The window is used up: pause, and re-cut to what the whole last second took.
             self.pause(retry_after)
+            if math.isinf(self._rate):
+                self._opening_pause = self._paused_until
         elif scattered:
             return
         base = self._rate
