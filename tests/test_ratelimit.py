@@ -729,3 +729,22 @@ async def test_while_the_rate_is_a_guess_429s_soon_after_the_cut_do_not_end_the_
     assert (bucket.stats.rate_cuts, bucket.rate) == (1, pytest.approx(guessed))
     grown = await run_at_the_limiter(fake, bucket, 1.0, callers=3)
     assert grown > 4 * guessed
+
+
+@pytest.mark.anyio
+async def test_requests_sent_long_ago_do_not_make_later_refusals_look_scattered() -> None:
+    """500 requests in one half second, then ten seconds of nothing: when the server then
+    refuses a burst of 50 before any success is back, those 500 are not "the requests still
+    awaiting replies" that the refusals would be a small share of."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    for _ in range(500):
+        await bucket.acquire()
+        fake.now += 0.001
+    fake.now += 10
+    burst = [await bucket.acquire() for _ in range(50)]
+    fake.now += 0.002
+    for sent_at in burst[:11]:  # more than a fifth of the 50 sent in the last second
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    assert bucket.rate < math.inf
+    assert bucket.stats.pauses == 1

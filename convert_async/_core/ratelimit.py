@@ -208,7 +208,9 @@ class AdaptiveRateLimiter:
         self._measured: float | None = None
         self._window_start = now
         self._window_count = 0
-        self._previous_count = 0  # requests sent in the measuring window before this one
+        # Requests sent in the measuring window before this one, and when it started.
+        self._previous_count = 0
+        self._previous_start = -math.inf
 
     def __repr__(self) -> str:
         return f"AdaptiveRateLimiter(rate={self._rate:.3g}, throttled={self._throttled})"
@@ -535,8 +537,8 @@ class AdaptiveRateLimiter:
         current = self._window_count / elapsed
         previous = self._measured
         self._measured = current if previous is None else 0.5 * previous + 0.5 * current
+        self._previous_count, self._previous_start = self._window_count, self._window_start
         self._window_start = now
-        self._previous_count = self._window_count
         self._window_count = 0
 
     def _accepted_rate(
@@ -580,11 +582,20 @@ class AdaptiveRateLimiter:
         count = len(refused)
         replies = count + len(accepted)
         if len(accepted) < _ACCEPT_SAMPLES:
-            # Too few successes to count against: count the requests sent over the last half
-            # second to second (two measuring windows), whose replies are still to come or
-            # are never reported (a caller may report only its 429s).
-            replies = max(replies, self._window_count + self._previous_count)
+            # Too few successes to count against: count the requests sent over the last
+            # second, whose replies are still to come or are never reported (a caller may
+            # report only its 429s).
+            replies = max(replies, self._sent_recently(now))
         return count < _CUT_REFUSALS or count <= _CUT_SHARE * replies
+
+    def _sent_recently(self, now: float) -> int:
+        """About how many requests were sent over the last second: those of the current
+        measuring window and of the one before it, each while it began within the second (a
+        window's requests leave within half a second of its start, but for the last)."""
+        since = now - _ACCEPT_WINDOW
+        current = self._window_count if self._window_start > since else 0
+        previous = self._previous_count if self._previous_start > since else 0
+        return current + previous
 
     def _recent_rate(self, now: float) -> float:
         """Requests per second in the current (unfinished) measuring window."""
