@@ -291,6 +291,11 @@ class AdaptiveRateLimiter:
         the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
         self._successes += 1
+        self._refusals *= 1 - _REFUSAL_WEIGHT
+        accepted = self._accepted
+        while accepted and accepted[0] < now - _ACCEPT_WINDOW:
+            accepted.popleft()
+        accepted.append(now)
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
             sent = self._accepted_sent
             sent.append(sent_at)
@@ -309,11 +314,6 @@ class AdaptiveRateLimiter:
                     self._end_provisional()
                 else:
                     self._refine(now)
-        self._refusals *= 1 - _REFUSAL_WEIGHT
-        accepted = self._accepted
-        while accepted and accepted[0] < now - _ACCEPT_WINDOW:
-            accepted.popleft()
-        accepted.append(now)
         if math.isinf(self._rate):
             return
         target = self._peak * (1 + self.scale * (now - self._plateau_at) ** 3)
@@ -435,7 +435,10 @@ class AdaptiveRateLimiter:
         first and the latest refused one (a token bucket's drain rate), whichever is more.
 
         Only requests sent while refusals went on count for the second: a fixed window that
-        starts anew after its refusals accepts a whole quota at once, which is no rate."""
+        starts anew after its refusals accepts a whole quota at once, which is no rate. When
+        every refused request left at once with the accepted ones, only the first count is
+        there: the burst the server allowed, a low guess that the startup growth doubles back
+        up from (a high one would cost a refusal for every request over the limit)."""
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
@@ -445,7 +448,7 @@ class AdaptiveRateLimiter:
         first, last = self._first_refused_sent, self._last_refused_sent
         span = last - first
         if span < _OPENING_SPAN:
-            return None
+            return whole if whole > 0 else None
         between = sum(1 for at in self._accepted_sent if first < at <= last)
         slope = between / span if between >= 3 else 0.0
         best = max(whole, slope)
