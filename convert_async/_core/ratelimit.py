@@ -264,8 +264,9 @@ class AdaptiveRateLimiter:
                 pause = self._paused_until - now
                 if pause > 0:
                     waited = True
-                    # The opening's pause may end early (see on_success): look again soon.
-                    await self._sleep(min(pause, _OPENING_CHECK) if self._provisional else pause)
+                    if self._provisional and self._paused_until == self._opening_pause:
+                        pause = min(pause, _OPENING_CHECK)  # it may end early (on_success)
+                    await self._sleep(pause)
                     continue
                 if math.isinf(self._rate):
                     break
