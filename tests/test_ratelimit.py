@@ -225,6 +225,27 @@ async def test_recovers_along_a_cubic_curve_up_to_max_rate() -> None:
 
 
 @pytest.mark.anyio
+async def test_at_a_low_rate_the_climb_back_is_stretched_over_two_hundred_requests() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake, rate=20, max_rate=40)
+    bucket.on_throttled()
+    assert bucket.rate == pytest.approx(14)
+    # cbrt(0.3 / 0.01) = 3.1 s would probe past 20 req/s every few seconds, a refusal each
+    # time: 2.5% of the requests at this rate. The climb takes 200 requests' time instead.
+    fake.now += math.cbrt(0.3 / 0.01)
+    bucket.on_success()
+    assert 14 < bucket.rate < 19
+    fake.now += 200 / 20 - math.cbrt(0.3 / 0.01)
+    bucket.on_success()
+    assert bucket.rate == pytest.approx(20)
+    # Past the throttled rate it probes as slowly: the same curve, stretched (4% after five
+    # seconds, where the unstretched one would be at max_rate).
+    fake.now += 5
+    bucket.on_success()
+    assert 20 < bucket.rate < 21
+
+
+@pytest.mark.anyio
 async def test_unlimited_until_refusals_are_more_than_scattered_then_from_the_measured_rate() -> (
     None
 ):

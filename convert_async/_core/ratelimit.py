@@ -81,6 +81,10 @@ _STARTUP_WINDOW = 0.25
 #: During the startup growth, a 429 to a request sent this soon after the cut (seconds) says
 #: nothing about the guessed rate: the server is still draining the opening's burst.
 _STARTUP_GRACE = _STARTUP_DOUBLING / 2
+#: A climb back to the throttled rate takes at least as long as this many requests at that
+#: rate: each probe past it costs a refusal, which at 20 req/s and a climb of two seconds
+#: would be 2.5% of all requests; over 200 requests it is 0.5% at any rate.
+_CLIMB_REQUESTS = 200.0
 #: The longest pause a limiter takes by default (seconds).
 DEFAULT_MAX_PAUSE = 30.0
 
@@ -118,7 +122,9 @@ class AdaptiveRateLimiter:
     (default: the starting rate, or unlimited when that is ``None``). ``beta`` is the factor a
     throttle multiplies the rate by; ``scale`` sets how fast the cubic recovery climbs, as a
     share of the throttled rate per second cubed (0.01: back from a 0.7 cut in about 3 s at any
-    rate, then probing 1% above it after one more second, 8% after two).
+    rate, then probing 1% above it after one more second, 8% after two). A climb never takes
+    less time than 200 requests at the throttled rate: at 20 req/s a probe past the limit every
+    two seconds would cost 2.5% of the requests in refusals.
     ``max_pause`` caps every pause (:meth:`pause`, and a ``Retry-After`` while most replies
     are refusals); a longer ``Retry-After`` pauses nobody.
     ``clock`` and ``sleep`` can be injected for tests.
@@ -181,6 +187,7 @@ class AdaptiveRateLimiter:
         # it. Before any throttle the curve sits on its plateau at the starting rate.
         self._peak = start
         self._plateau_at = now
+        self._curve_scale = scale  # ``scale``, or less where a climb is stretched
         self._accepted: deque[float] = deque()
         self._first_request = math.inf  # when acquire() first handed out a token
         self._successes = 0
@@ -317,7 +324,7 @@ class AdaptiveRateLimiter:
                     self._refine(now)
         if math.isinf(self._rate):
             return
-        target = self._peak * (1 + self.scale * (now - self._plateau_at) ** 3)
+        target = self._peak * (1 + self._curve_scale * (now - self._plateau_at) ** 3)
         if self._startup and not self._provisional:
             if self._lock.locked():  # callers are waiting: the rate, not demand, is the limit
                 # A gap between replies is no proof that callers waited all through it.
@@ -473,7 +480,14 @@ class AdaptiveRateLimiter:
         peak = min(max(peak, self.min_rate), self.max_rate)
         rate = min(max(rate, self.min_rate), peak)
         self._peak = peak
-        self._plateau_at = now + float(math.cbrt((1 - rate / peak) / self.scale))
+        # Every climb past the peak costs about one refusal: at a low rate, the climb is
+        # stretched over ``_CLIMB_REQUESTS`` so that those stay a small share of the requests.
+        climb = float(math.cbrt((1 - rate / peak) / self.scale))
+        self._curve_scale = self.scale
+        if rate < peak and climb < _CLIMB_REQUESTS / peak:
+            climb = _CLIMB_REQUESTS / peak
+            self._curve_scale = (1 - rate / peak) / climb**3
+        self._plateau_at = now + climb
         self._rate = rate
         self._lowest = min(self._lowest, rate)
 
