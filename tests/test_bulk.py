@@ -675,6 +675,39 @@ async def test_a_report_token_is_never_written_to_the_checkpoint_or_printed(
     assert other not in logged
 
 
+class SlowSecondPage(FakeConvert):
+    """Answers the experiences list's second page half a second late, noting how many reports
+    were asked for by then."""
+
+    reports_before_page_2: int | None = None
+
+    async def _answer(self, request, routed, body, query):  # type: ignore[no-untyped-def]
+        answer = await super()._answer(request, routed, body, query)
+        if routed.operation == "getExperiencesList" and json.loads(body).get("page") == 2:
+            await anyio.sleep(0.5)
+            self.reports_before_page_2 = len(self.requests_for(REPORT_OP))
+        return answer
+
+
+@pytest.mark.anyio
+async def test_a_listing_page_held_up_holds_back_no_other_pages_experiences() -> None:
+    async with SlowSecondPage() as fake:
+        project, ids = big_project(fake, 300)
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            first = await client.experiences.list(account_id=ACCOUNT, project_id=project)
+            per_page = len(first.items)
+            assert per_page < 100  # pages 3 onwards hold the rest
+            result = await export_reports(
+                client, account_id=ACCOUNT, project_id=project, concurrency=10
+            )
+    assert result.ok
+    assert report_calls(fake) == Counter(dict.fromkeys(ids, 1))
+    # In page order, only the first page's experiences could have been exported by then.
+    assert fake.reports_before_page_2 is not None
+    assert fake.reports_before_page_2 > 2 * per_page
+
+
 @pytest.mark.anyio
 async def test_an_export_against_a_fixed_rate_server_sees_few_429s(
     fake: FakeConvert, client: ConvertClient

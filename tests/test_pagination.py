@@ -197,6 +197,22 @@ async def test_a_slow_page_does_not_hold_the_other_slots() -> None:
 
 
 @pytest.mark.anyio
+async def test_unordered_pages_come_as_they_arrive_and_a_slow_one_holds_back_none() -> None:
+    async def fetch(number: int) -> Page[int]:
+        await asyncio.sleep(0.3 if number == 2 else 0.001 * number)
+        return Page([number], Pagination(current_page=number, pages_count=12, items_per_page=1))
+
+    pager = AsyncPager(fetch, concurrency=4)
+    arrived = [page.items[0] async for page in pager.pages(ordered=False)]
+    # The first page first (it says how many there are); page 2, still waiting, comes last,
+    # while the free slots went on with pages 6-12.
+    assert arrived[0] == 1
+    assert arrived[-1] == 2
+    assert sorted(arrived) == list(range(1, 13))
+    assert [page.items[0] async for page in pager.pages()] == list(range(1, 13))
+
+
+@pytest.mark.anyio
 async def test_pages_are_decoded_after_the_next_requests_leave() -> None:
     events: list[str] = []
 

@@ -70,7 +70,7 @@ class AsyncPager(Generic[T]):
 
     - ``await pager`` fetches the first page (a :class:`Page`);
     - ``async for item in pager`` yields every item of every page, in order;
-    - ``async for page in pager.pages()`` yields pages;
+    - ``async for page in pager.pages()`` yields pages (``ordered=False``: as they arrive);
     - ``await pager.count()`` asks the server for the total without fetching items.
 
     After the first page says how many pages there are, up to ``concurrency`` of the rest are
@@ -119,9 +119,17 @@ class AsyncPager(Generic[T]):
     def __aiter__(self) -> AsyncGenerator[T, None]:
         return self._items()
 
-    def pages(self) -> AsyncGenerator[Page[T], None]:
-        """Every page, in order, starting with the first."""
-        return self._pages()
+    def pages(self, *, ordered: bool = True) -> AsyncGenerator[Page[T], None]:
+        """Every page, starting with the first; the rest in order, or with ``ordered=False``
+        as they arrive, so that one page waiting out a ``Retry-After`` holds back none of
+        the others (when the order of the items does not matter, as in a bulk export).
+
+        Example::
+
+            async for page in client.experiences.list(**ids).pages(ordered=False):
+                queue_work(page.items)
+        """
+        return self._pages(ordered=ordered)
 
     async def count(self) -> int:
         """The total number of items the list would yield."""
@@ -135,7 +143,7 @@ class AsyncPager(Generic[T]):
                 for item in page.items:
                     yield item
 
-    async def _pages(self) -> AsyncGenerator[Page[T], None]:
+    async def _pages(self, *, ordered: bool = True) -> AsyncGenerator[Page[T], None]:
         page = await self._fetch_one(self._first_page)
         yield page
         if not page.has_next_page():
@@ -143,7 +151,7 @@ class AsyncPager(Generic[T]):
         last = page.pagination.pages_count
         if last is not None and page.pagination.current_page is not None:
             numbers = range(page.pagination.current_page + 1, last + 1)
-            async with contextlib.aclosing(self._fan_out(numbers)) as rest:
+            async with contextlib.aclosing(self._fan_out(numbers, ordered=ordered)) as rest:
                 async for page in rest:
                     yield page
             return
@@ -159,8 +167,9 @@ class AsyncPager(Generic[T]):
             page = await self._fetch_one(number)
             yield page
 
-    async def _fan_out(self, numbers: range) -> AsyncGenerator[Page[T], None]:
-        """Fetch ``numbers`` with at most ``concurrency`` in flight, yielding in order.
+    async def _fan_out(self, numbers: range, *, ordered: bool) -> AsyncGenerator[Page[T], None]:
+        """Fetch ``numbers`` with at most ``concurrency`` in flight, yielding in order (or
+        as they arrive).
 
         A finished request frees its slot at once (not when its page's turn comes), and
         pages are decoded only as they are yielded, so the next requests leave before any
@@ -204,8 +213,14 @@ class AsyncPager(Generic[T]):
         try:
             fill()
             while window:
-                fetched = await window[0]
-                window.popleft()
+                if ordered:
+                    fetched = await window[0]
+                    window.popleft()
+                else:
+                    await asyncio.wait(window, return_when=asyncio.FIRST_COMPLETED)
+                    first = next(task for task in window if task.done())
+                    window.remove(first)
+                    fetched = first.result()
                 fill()
                 await asyncio.sleep(0)  # let the requests just started go out first
                 yield _load(fetched)
