@@ -60,6 +60,12 @@ _CUT_SHARE = 0.2
 _OPENING_SPAN = 0.02
 #: How often callers held by the opening's pause look whether it ended early (seconds).
 _OPENING_CHECK = 0.02
+#: During the opening's pause one request goes this long after it began (seconds), then after
+#: twice as long each time, to learn whether it is over: a used-up quota answers
+#: "Retry-After: 1" however soon its window starts anew (a token bucket has room again after
+#: a few milliseconds). An accepted probe ends the pause; a refused one costs one 429 (at
+#: most three in a one-second pause) and nothing else.
+_OPENING_PROBE = 0.1
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
@@ -206,6 +212,9 @@ class AdaptiveRateLimiter:
         self._refilled_at = now
         self._paused_until = -math.inf
         self._opening_pause = math.nan  # the end of the pause the opening took (NaN: none)
+        self._probes_from = math.inf  # when the opening's pause began
+        self._next_probe = math.inf
+        self._probe_gap = _OPENING_PROBE
         self._lock = anyio.Lock()
         self._throttled = 0
         self._cuts = 0
@@ -271,8 +280,13 @@ class AdaptiveRateLimiter:
                 pause = self._paused_until - now
                 if pause > 0:
                     waited = True
-                    if self._provisional and self._paused_until == self._opening_pause:
-                        pause = min(pause, _OPENING_CHECK)  # it may end early (on_success)
+                    if self._in_opening_pause(now):
+                        if now >= self._next_probe:
+                            self._probe_gap *= 2
+                            self._next_probe = now + self._probe_gap
+                            break
+                        # It may end early (on_success), and a probe is due.
+                        pause = min(pause, _OPENING_CHECK, self._next_probe - now)
                     await self._sleep(pause)
                     continue
                 if math.isinf(self._rate):
@@ -310,9 +324,8 @@ class AdaptiveRateLimiter:
             while sent[0] < now - 2 * _ACCEPT_WINDOW:
                 sent.popleft()
             if self._provisional:
-                if (
-                    sent_at > self._first_refused_sent + _OPENING_SPAN
-                    and now < self._paused_until == self._opening_pause
+                if sent_at > self._first_refused_sent + _OPENING_SPAN and self._in_opening_pause(
+                    now
                 ):
                     # Accepted although sent well after the server began refusing: no used-up
                     # window holds everyone back (a bucket drains, a window started anew). The
@@ -359,6 +372,8 @@ class AdaptiveRateLimiter:
         """
         now = self._clock()
         self._throttled += 1
+        if sent_at is not None and sent_at >= self._probes_from and self._in_opening_pause(now):
+            return  # a probe: the quota is still used up, as the pause assumes
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
             self._last_refused_sent = max(self._last_refused_sent, sent_at)
         grace = _STARTUP_GRACE if self._startup else 0.0
@@ -395,6 +410,9 @@ class AdaptiveRateLimiter:
             self.pause(retry_after)
             if math.isinf(self._rate):
                 self._opening_pause = self._paused_until
+                self._probes_from = now
+                self._next_probe = now + _OPENING_PROBE
+                self._probe_gap = _OPENING_PROBE
         elif scattered:
             return
         base = self._rate
@@ -436,6 +454,11 @@ class AdaptiveRateLimiter:
         logger.info("throttled: rate limit cut to %.2f requests/s", self._rate)
         self._tokens = 0.0
         self._refilled_at = now
+
+    def _in_opening_pause(self, now: float) -> bool:
+        """Whether callers are held by the pause the opening took (the one that may end
+        early), while the first cut is still provisional."""
+        return self._provisional and now < self._paused_until == self._opening_pause
 
     def _opening_estimate(self, now: float) -> float | None:
         """The server's rate as the opening burst shows it: what it accepted over the last
