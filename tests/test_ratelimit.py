@@ -761,6 +761,20 @@ async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_acce
 
 
 @pytest.mark.anyio
+async def test_a_longer_retry_after_is_the_servers_measure_and_is_not_probed() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake)
+    burst = [await bucket.acquire() for _ in range(50)]
+    fake.now += 0.01
+    for sent_at in burst[:30]:
+        bucket.on_success(sent_at=sent_at)
+    for sent_at in burst[30:]:
+        bucket.on_throttled(retry_after=3, sent_at=sent_at)
+    paused_at = fake.now
+    assert await bucket.acquire() - paused_at == pytest.approx(3, abs=0.03)
+
+
+@pytest.mark.anyio
 async def test_the_burst_accepted_with_the_first_refused_request_is_no_drain_rate() -> None:
     """A bucket of 20 draining 100 a second: a burst of 50 at one instant, 20 accepted and 30
     refused; three more sent over the next 30 ms, one accepted. Only that one was accepted

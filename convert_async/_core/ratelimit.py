@@ -60,9 +60,9 @@ _CUT_SHARE = 0.2
 _OPENING_SPAN = 0.02
 #: How often callers held by the opening's pause look whether it ended early (seconds).
 _OPENING_CHECK = 0.02
-#: During the opening's pause one request goes this long after it began (seconds), then after
-#: twice as long each time, to learn whether it is over: a used-up quota answers
-#: "Retry-After: 1" however soon its window starts anew (a token bucket has room again after
+#: During the opening's pause for a ``Retry-After`` of one second, one request goes this long
+#: after it began (seconds), then after twice as long each time, to learn whether it is over:
+#: a used-up quota answers "Retry-After: 1" however soon its window starts anew (a token bucket has room again after
 #: a few milliseconds). An accepted probe ends the pause; a refused one costs one 429 (at
 #: most three in a one-second pause) and nothing else.
 _OPENING_PROBE = 0.1
@@ -410,9 +410,10 @@ class AdaptiveRateLimiter:
             self.pause(retry_after)
             if math.isinf(self._rate):
                 self._opening_pause = self._paused_until
-                self._probes_from = now
-                self._next_probe = now + _OPENING_PROBE
-                self._probe_gap = _OPENING_PROBE
+                if retry_after <= _SHORTEST_PAUSE:  # the least the header says: a bound
+                    self._probes_from = now
+                    self._next_probe = now + _OPENING_PROBE
+                    self._probe_gap = _OPENING_PROBE
         elif scattered:
             return
         base = self._rate
