@@ -62,9 +62,9 @@ _OPENING_SPAN = 0.02
 _OPENING_CHECK = 0.02
 #: During the opening's pause for a ``Retry-After`` of one second, one request goes this long
 #: after it began (seconds), then after twice as long each time, to learn whether it is over:
-#: a used-up quota answers "Retry-After: 1" however soon its window starts anew (a token bucket has room again after
-#: a few milliseconds). An accepted probe ends the pause; a refused one costs one 429 (at
-#: most three in a one-second pause) and nothing else.
+#: a used-up quota answers "Retry-After: 1" however soon its window starts anew (a token
+#: bucket has room again after a few milliseconds). An accepted probe ends the pause; a
+#: refused one costs one 429 (at most three in a one-second pause) and nothing else.
 _OPENING_PROBE = 0.1
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
