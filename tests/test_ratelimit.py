@@ -611,16 +611,16 @@ async def test_an_opening_burst_refused_in_flight_is_followed_by_doubling_while_
 ):
     """20 in flight, 10 accepted: a token bucket's burst looks like a small fixed window. The
     rate the first cut reads off it is a guess, so while callers wait for tokens and nothing
-    is refused it doubles every quarter second (a cubic climb would barely move in 2 s)."""
+    is refused it doubles every eighth of a second (a cubic climb would barely move in 1 s)."""
     fake = FakeTime()
     bucket = limiter(fake)
     await half_refused_opening(fake, bucket, retry_after=1)
     fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
     bucket.on_success(sent_at=await bucket.acquire())
     start = bucket.rate
-    grown = await run_at_the_limiter(fake, bucket, 2.0, callers=3, then_refuse=True)
+    grown = await run_at_the_limiter(fake, bucket, 1.0, callers=3, then_refuse=True)
     assert bucket.stats.rate_cuts == 2
-    assert grown > 64 * start  # eight doublings in 2 s, less the gaps between replies
+    assert grown > 64 * start  # eight doublings in 1 s, less the gaps between replies
     # The refusal that ends the growth reads the server's rate off the last quarter second
     # (0.72 of the latest rate, on average over one doubling), not the whole second of a climb
     # (a third of it).

@@ -18,7 +18,7 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
   flight (a token bucket's burst, not its rate), the first cut is only a guess: the rate then
-  doubles every quarter second while callers wait for tokens, until the next 429.
+  doubles every eighth of a second while callers wait for tokens, until the next 429.
 
 It knows nothing about HTTP or Convert: any code that can tell "throttled" from "fine" can use
 it. One limiter is meant to be shared by every task that calls the same API.
@@ -81,12 +81,12 @@ _SHORTEST_PAUSE = 1.0
 #: quota from a token bucket's burst: a bucket draining 200 a second with room for 20 looks,
 #: for its first 50 ms, like a window of 30 a second, and a cubic climb from there would take
 #: eight seconds to find the real rate.
-_STARTUP_DOUBLING = 0.25
+_STARTUP_DOUBLING = 0.125
 #: The window the cut that ends the startup growth counts accepted replies over (seconds).
 _STARTUP_WINDOW = 0.25
 #: During the startup growth, a 429 to a request sent this soon after the cut (seconds) says
 #: nothing about the guessed rate: the server is still draining the opening's burst.
-_STARTUP_GRACE = _STARTUP_DOUBLING / 2
+_STARTUP_GRACE = 0.125
 #: A climb back to the throttled rate takes at least as long as this many requests at that
 #: rate: each probe past it costs a refusal, which at 20 req/s and a climb of two seconds
 #: would be 2.5% of all requests; over 200 requests it is 0.5% at any rate.
