@@ -7,18 +7,21 @@ server's 429 would come back):
 
 - ``fixed``: a counter per one-second window;
 - ``sliding``: the requests of the trailing second (a sliding log);
-- ``leaky``: nginx's ``limit_req rate=RATE burst=BURST nodelay``.
+- ``leaky``: nginx's ``limit_req rate=RATE burst=RATE/10 nodelay``.
 
 Accepted requests cost ``LATENCY`` in all. The client signs with a secret key (Bearer): an HMAC
 signature covers the host, which the proxy changes. Reported per server, as counted by the
 proxy: the share of the limit sustained over the export (goal >= 90%) and the share of requests
 answered 429 (goal <= 5%).
 
-``python -m benchmarks.rate_limit_servers``
+``python -m benchmarks.rate_limit_servers`` (``--rate``, ``--reports``, ``--latency`` for other
+runs: a short export, ``--rate 100 --reports 400 --latency 0.005``, pays the opening's cost on
+far fewer requests)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import collections
 import json
@@ -36,7 +39,6 @@ from convert_async.testing import FakeConvert
 from convert_async.v2 import export_reports
 
 RATE = 200
-BURST = 20
 REPORTS = 4_000
 CONCURRENCY = 50
 LATENCY = 0.05
@@ -47,8 +49,8 @@ SERVERS += [("leaky", 0.0), ("leaky", LATENCY)]
 class Limiter:
     """Decides, per request, whether it is over the limit (and for how long, in seconds)."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, kind: str, rate: int, burst: int) -> None:
+        self.kind, self.rate, self.burst = kind, rate, burst
         self.window, self.count = -1, 0
         self.log: collections.deque[float] = collections.deque()
         self.excess, self.excess_at = 0.0, 0.0
@@ -59,23 +61,25 @@ class Limiter:
             if window != self.window:
                 self.window, self.count = window, 0
             self.count += 1
-            return None if self.count <= RATE else max(1, math.ceil(window + 1 - now))
+            return None if self.count <= self.rate else max(1, math.ceil(window + 1 - now))
         if self.kind == "sliding":
             while self.log and self.log[0] <= now - 1:
                 self.log.popleft()
-            if len(self.log) >= RATE:
+            if len(self.log) >= self.rate:
                 return max(1, math.ceil(self.log[0] + 1 - now))
             self.log.append(now)
             return None
-        excess = max(0.0, self.excess - (now - self.excess_at) * RATE + 1)
-        if excess > BURST:
+        excess = max(0.0, self.excess - (now - self.excess_at) * self.rate + 1)
+        if excess > self.burst:
             return 1
         self.excess, self.excess_at = excess, now
         return None
 
 
-async def serve_proxy(upstream: str, kind: str, refusal_delay: float) -> None:
-    limiter = Limiter(kind)
+async def serve_proxy(
+    upstream: str, kind: str, refusal_delay: float, rate: int, burst: int
+) -> None:
+    limiter = Limiter(kind, rate, burst)
     counts = {"accepted": 0, "refused": 0}
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
 
@@ -113,7 +117,7 @@ async def serve_proxy(upstream: str, kind: str, refusal_delay: float) -> None:
     await runner.cleanup()
 
 
-async def export(url: str, account_id: int, project_id: int) -> float:
+async def export(url: str, account_id: int, project_id: int, reports: int) -> float:
     auth = SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET)
     async with ConvertClient(auth, base_url=url) as client:
         started = time.perf_counter()
@@ -122,38 +126,52 @@ async def export(url: str, account_id: int, project_id: int) -> float:
         )
         elapsed = time.perf_counter() - started
     assert result.ok, result.failures[:3]
-    assert result.exported == REPORTS, result
+    assert result.exported == reports, result
     return elapsed
 
 
-def run(kind: str, refusal_delay: float) -> tuple[float, float]:
+def run(
+    kind: str,
+    refusal_delay: float,
+    rate: int = RATE,
+    reports: int = REPORTS,
+    latency: float = LATENCY,
+) -> tuple[float, float]:
     """One export through a ``kind`` proxy: (share of the limit sustained, share refused)."""
-    # Accepted requests cost LATENCY in all: the proxy adds only what refusals wait.
-    with fake_server(experiences=REPORTS, latency=LATENCY, goals=2) as server:
+    # Accepted requests cost ``latency`` in all: the proxy adds only what refusals wait.
+    with fake_server(experiences=reports, latency=latency, goals=2) as server:
         command = [sys.executable, "-m", "benchmarks.rate_limit_servers", "--proxy"]
-        command += [server.url, kind, str(refusal_delay)]
+        command += [server.url, kind, str(refusal_delay), str(rate), str(max(1, rate // 10))]
         with subprocess.Popen(  # noqa: S603 - our own interpreter and module
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         ) as proxy:
             assert proxy.stdin is not None
             assert proxy.stdout is not None
             url = json.loads(proxy.stdout.readline())["url"]
-            elapsed = asyncio.run(export(url, server.account_id, server.project_id))
+            elapsed = asyncio.run(export(url, server.account_id, server.project_id, reports))
             proxy.stdin.close()
             counts = json.loads(proxy.stdout.readline())
     accepted, refused = counts["accepted"], counts["refused"]
-    return accepted / elapsed / RATE, refused / (accepted + refused)
+    return accepted / elapsed / rate, refused / (accepted + refused)
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.rate_limit_servers")
+    parser.add_argument("--rate", type=int, default=RATE, help="requests per second allowed")
+    parser.add_argument("--reports", type=int, default=REPORTS)
+    parser.add_argument("--latency", type=float, default=LATENCY, help="seconds per request")
+    args = parser.parse_args(argv)
+    rate, reports, latency = args.rate, args.reports, args.latency
     print(
-        f"export_reports, {REPORTS:,} reports at concurrency {CONCURRENCY}, through a proxy "
-        f"allowing {RATE} req/s ({LATENCY * 1000:.0f} ms per accepted request)"
+        f"export_reports, {reports:,} reports at concurrency {CONCURRENCY}, through a proxy "
+        f"allowing {rate} req/s ({latency * 1000:.0f} ms per accepted request)"
     )
-    for kind, refusal_delay in SERVERS:
-        sustained, refused = run(kind, refusal_delay)
+    for kind, delay in SERVERS:
+        refusal_delay = latency if delay else 0.0
+        sustained, refused = run(kind, refusal_delay, rate, reports, latency)
         when = "at once" if refusal_delay == 0 else f"after {refusal_delay * 1000:.0f} ms"
-        label = f"{kind}{f' (burst {BURST})' if kind == 'leaky' else ''}, 429 {when}"
+        burst = f" (burst {max(1, rate // 10)})" if kind == "leaky" else ""
+        label = f"{kind}{burst}, 429 {when}"
         print(
             f"  {label:<36} sustained {sustained:4.0%} of the limit (goal >= 90%), "
             f"{refused:5.1%} answered 429 (goal <= 5%)"
@@ -162,7 +180,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--proxy"]:
-        upstream, kind, delay = sys.argv[2], sys.argv[3], float(sys.argv[4])
-        asyncio.run(serve_proxy(upstream, kind, delay))
+        upstream, kind, delay, rate, burst = sys.argv[2:7]
+        asyncio.run(serve_proxy(upstream, kind, float(delay), int(rate), int(burst)))
     else:
-        main()
+        main(sys.argv[1:])
