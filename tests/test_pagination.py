@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 from collections.abc import AsyncIterator, Callable
@@ -162,6 +163,32 @@ async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
     assert seen == list(range(18))  # pages 1-6 delivered before the failure
     await asyncio.sleep(0)
     assert stats["running"] == 0
+    assert page_fetches() == []
+
+
+@pytest.mark.anyio
+async def test_an_unordered_failed_page_raises_and_cancels_the_rest() -> None:
+    _, pager, stats = make_pages(30)
+    stats["fail_on"] = 20
+    seen = []
+    with pytest.raises(RuntimeError, match="page 20 failed"):
+        async for page in pager.pages(ordered=False):
+            seen.extend(page.items)
+    assert len(seen) < 30 * 3
+    await asyncio.sleep(0)
+    assert stats["running"] == 0
+    assert page_fetches() == []
+
+
+@pytest.mark.anyio
+async def test_leaving_an_unordered_loop_early_cancels_what_is_in_flight() -> None:
+    _, pager, stats = make_pages(30)
+    async with contextlib.aclosing(pager.pages(ordered=False)) as pages:
+        async for page in pages:
+            if page.pagination.current_page != 1:
+                break
+    assert stats["running"] == 0
+    await asyncio.sleep(0)
     assert page_fetches() == []
 
 
