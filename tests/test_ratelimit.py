@@ -728,6 +728,18 @@ async def test_the_openings_pause_ends_once_a_request_sent_after_the_refusals_is
         assert waited == pytest.approx(0.08, abs=0.01)
 
 
+async def quota_used_up_at_once(
+    fake: FakeTime, bucket: AdaptiveRateLimiter, retry_after: float
+) -> None:
+    """An opening burst of 50 answered 10 ms later: 30 accepted, 20 refused (a quota used up)."""
+    burst = [await bucket.acquire() for _ in range(50)]
+    fake.now += 0.01
+    for sent_at in burst[:30]:
+        bucket.on_success(sent_at=sent_at)
+    for sent_at in burst[30:]:
+        bucket.on_throttled(retry_after=retry_after, sent_at=sent_at)
+
+
 @pytest.mark.anyio
 async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_accepted() -> None:
     """A fixed window's quota used up with half a second of it left: the server says
@@ -736,12 +748,7 @@ async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_acce
     window, and the pause ends there."""
     fake = FakeTime()
     bucket = limiter(fake)
-    burst = [await bucket.acquire() for _ in range(50)]
-    fake.now += 0.01
-    for sent_at in burst[:30]:
-        bucket.on_success(sent_at=sent_at)
-    for sent_at in burst[30:]:
-        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    await quota_used_up_at_once(fake, bucket, retry_after=1)
     paused_at, rate = fake.now, bucket.rate
     assert bucket.stats.pauses == 1
     probes = []
@@ -764,12 +771,7 @@ async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_acce
 async def test_a_longer_retry_after_is_the_servers_measure_and_is_not_probed() -> None:
     fake = FakeTime()
     bucket = limiter(fake)
-    burst = [await bucket.acquire() for _ in range(50)]
-    fake.now += 0.01
-    for sent_at in burst[:30]:
-        bucket.on_success(sent_at=sent_at)
-    for sent_at in burst[30:]:
-        bucket.on_throttled(retry_after=3, sent_at=sent_at)
+    await quota_used_up_at_once(fake, bucket, retry_after=3)
     paused_at = fake.now
     assert await bucket.acquire() - paused_at == pytest.approx(3, abs=0.03)
 
