@@ -593,15 +593,21 @@ async def run_at_the_limiter(
     return before[0] if then_refuse else bucket.rate
 
 
-async def half_refused_opening(
-    fake: FakeTime, bucket: AdaptiveRateLimiter, *, retry_after: float | None
+async def answered_opening(
+    fake: FakeTime,
+    bucket: AdaptiveRateLimiter,
+    *,
+    sent: int,
+    accepted: int,
+    retry_after: float | None,
 ) -> None:
-    """20 requests in flight at once, 10 accepted and 10 refused 10 ms later."""
-    sent = [await bucket.acquire() for _ in range(20)]
+    """``sent`` requests in flight at once, answered 10 ms later: the first ``accepted`` of
+    them accepted, the rest refused."""
+    burst = [await bucket.acquire() for _ in range(sent)]
     fake.now += 0.01
-    for sent_at in sent[:10]:
+    for sent_at in burst[:accepted]:
         bucket.on_success(sent_at=sent_at)
-    for sent_at in sent[10:]:
+    for sent_at in burst[accepted:]:
         bucket.on_throttled(retry_after=retry_after, sent_at=sent_at)
 
 
@@ -614,7 +620,7 @@ async def test_an_opening_burst_refused_in_flight_is_followed_by_doubling_while_
     is refused it doubles every eighth of a second (a cubic climb would barely move in 1 s)."""
     fake = FakeTime()
     bucket = limiter(fake)
-    await half_refused_opening(fake, bucket, retry_after=1)
+    await answered_opening(fake, bucket, sent=20, accepted=10, retry_after=1)
     fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
     bucket.on_success(sent_at=await bucket.acquire())
     start = bucket.rate
@@ -728,18 +734,6 @@ async def test_the_openings_pause_ends_once_a_request_sent_after_the_refusals_is
         assert waited == pytest.approx(0.08, abs=0.01)
 
 
-async def quota_used_up_at_once(
-    fake: FakeTime, bucket: AdaptiveRateLimiter, retry_after: float
-) -> None:
-    """An opening burst of 50 answered 10 ms later: 30 accepted, 20 refused (a quota used up)."""
-    burst = [await bucket.acquire() for _ in range(50)]
-    fake.now += 0.01
-    for sent_at in burst[:30]:
-        bucket.on_success(sent_at=sent_at)
-    for sent_at in burst[30:]:
-        bucket.on_throttled(retry_after=retry_after, sent_at=sent_at)
-
-
 @pytest.mark.anyio
 async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_accepted() -> None:
     """A fixed window's quota used up with half a second of it left: the server says
@@ -748,7 +742,7 @@ async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_acce
     window, and the pause ends there."""
     fake = FakeTime()
     bucket = limiter(fake)
-    await quota_used_up_at_once(fake, bucket, retry_after=1)
+    await answered_opening(fake, bucket, sent=50, accepted=30, retry_after=1)
     paused_at, rate = fake.now, bucket.rate
     assert bucket.stats.pauses == 1
     probes = []
@@ -771,7 +765,7 @@ async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_acce
 async def test_a_longer_retry_after_is_the_servers_measure_and_is_not_probed() -> None:
     fake = FakeTime()
     bucket = limiter(fake)
-    await quota_used_up_at_once(fake, bucket, retry_after=3)
+    await answered_opening(fake, bucket, sent=50, accepted=30, retry_after=3)
     paused_at = fake.now
     assert await bucket.acquire() - paused_at == pytest.approx(3, abs=0.03)
 
@@ -805,7 +799,9 @@ async def test_while_the_rate_is_a_guess_429s_soon_after_the_cut_do_not_end_the_
     the doubling (it would leave a cubic climb from a fifth of the limit)."""
     fake = FakeTime()
     bucket = limiter(fake)
-    await half_refused_opening(fake, bucket, retry_after=None)  # no Retry-After: no pause
+    await answered_opening(
+        fake, bucket, sent=20, accepted=10, retry_after=None
+    )  # no Retry-After: no pause
     assert bucket.stats.rate_cuts == 1
     guessed = bucket.rate
     fake.now += 0.05
