@@ -52,6 +52,19 @@ async def test_paces_requests_at_the_rate() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_reply_slower_than_two_seconds_is_counted_like_any_other() -> None:
+    """A report that took 2.5 s to answer, while the limiter is unlimited: its send time is
+    older than anything the opening keeps, and it must not leave the limiter half-updated."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    sent_at = await bucket.acquire()
+    fake.now += 2.5
+    bucket.on_success(sent_at=sent_at)
+    assert bucket.rate == math.inf
+    assert bucket.stats.acquired == 1
+
+
+@pytest.mark.anyio
 async def test_burst_lets_a_few_through_at_once() -> None:
     fake = FakeTime()
     bucket = limiter(fake, rate=10, burst=5)

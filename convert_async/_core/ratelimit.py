@@ -321,7 +321,7 @@ class AdaptiveRateLimiter:
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
             sent = self._accepted_sent
             sent.append(sent_at)
-            while sent[0] < now - 2 * _ACCEPT_WINDOW:
+            while sent and sent[0] < now - 2 * _ACCEPT_WINDOW:
                 sent.popleft()
             if self._provisional:
                 if sent_at > self._first_refused_sent + _OPENING_SPAN and self._in_opening_pause(
