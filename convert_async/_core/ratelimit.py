@@ -263,14 +263,11 @@ class AdaptiveRateLimiter:
         replies to a burst sent before a cut only cut the rate once. Waiters are served in
         arrival order.
         """
-        if math.isinf(self._rate) and not self._lock.locked():
+        if not self._lock.locked():
+            # Nobody waiting: a token at hand is taken without the queue, whose lock would
+            # hold every other caller for a turn of the event loop.
             now = self._clock()
-            if now >= self._paused_until:
-                # Unlimited and nobody waiting: nothing to wait for, skip the queue.
-                self._acquired += 1
-                in_flight = self._acquired - self._successes - self._throttled
-                self._most_in_flight = max(self._most_in_flight, in_flight)
-                self._measure(now)
+            if now >= self._paused_until and self._take_token(now):
                 return now
         async with self._lock:
             waited = False
@@ -305,6 +302,20 @@ class AdaptiveRateLimiter:
             self._acquired += 1
             self._measure(now)
             return now
+
+    def _take_token(self, now: float) -> bool:
+        """Hand out a token at ``now`` if there is one (always, while unlimited)."""
+        if math.isinf(self._rate):
+            in_flight = self._acquired + 1 - self._successes - self._throttled
+            self._most_in_flight = max(self._most_in_flight, in_flight)
+        else:
+            self._refill(now)
+            if self._tokens < 1 - 1e-9:  # rounding must not leave a waiter spinning
+                return False
+            self._tokens = max(0.0, self._tokens - 1)
+        self._acquired += 1
+        self._measure(now)
+        return True
 
     def on_success(self, *, sent_at: float | None = None) -> None:
         """Report a request that was not throttled: the rate climbs back along the curve.
