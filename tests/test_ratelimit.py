@@ -465,15 +465,21 @@ async def test_after_a_pause_the_next_cut_starts_from_the_rate_before_it() -> No
     assert bucket.rate >= 0.7 * paused_rate
 
 
+async def limiting(fake: FakeTime) -> AdaptiveRateLimiter:
+    """A limiter at 200 req/s that has had 200 requests accepted."""
+    bucket = limiter(fake, rate=200, burst=20)
+    for _ in range(200):
+        await bucket.acquire()
+        bucket.on_success()
+    return bucket
+
+
 @pytest.mark.anyio
 async def test_once_limiting_a_run_of_one_second_retry_afters_cuts_instead_of_pausing() -> None:
     """ "Retry-After: 1" is the least the header can say (a fixed window ending in 20 ms says it
     too): pausing everyone for it would idle up to a second's worth of the limit."""
     fake = FakeTime()
-    bucket = limiter(fake, rate=200, burst=20)
-    for _ in range(200):
-        await bucket.acquire()
-        bucket.on_success()
+    bucket = await limiting(fake)
     for _ in range(6):  # a run of refusals, each for a request sent after the last cut
         sent_at = await bucket.acquire()
         fake.now += 0.06
@@ -481,6 +487,56 @@ async def test_once_limiting_a_run_of_one_second_retry_afters_cuts_instead_of_pa
     assert bucket.stats.pauses == 0
     assert bucket.stats.rate_cuts >= 2
     assert bucket.rate < 200
+
+
+@pytest.mark.anyio
+async def test_once_limiting_eight_refusals_in_a_row_pause_everyone_until_a_probe_is_accepted() -> (
+    None
+):
+    """A sliding log that took a second's quota in a fraction of one refuses everything until
+    that burst slides out, at any rate the client is cut to. Eight refusals in a row, with no
+    success between them, pause everyone for the Retry-After; one request goes 0.1 s in, then
+    0.3 s (a refused probe costs nothing more), and an accepted one ends the pause."""
+    fake = FakeTime()
+    bucket = await limiting(fake)
+
+    async def refused() -> None:
+        sent_at = await bucket.acquire()
+        fake.now += 0.005
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+
+    for _ in range(7):
+        await refused()
+    assert bucket.stats.pauses == 0  # seven: cut, but nobody paused
+    await refused()
+    assert bucket.stats.pauses == 1
+    paused_at = fake.now
+    probe = await bucket.acquire()
+    assert probe == pytest.approx(paused_at + 0.1)
+    fake.now += 0.005
+    bucket.on_throttled(retry_after=1, sent_at=probe)  # still refusing
+    assert bucket.stats.pauses == 1
+    probe = await bucket.acquire()
+    assert probe == pytest.approx(paused_at + 0.3)
+    fake.now += 0.005
+    bucket.on_success(sent_at=probe)  # the burst has slid out
+    resumed = await bucket.acquire()
+    assert resumed - probe < 0.5  # the rest of the second is not waited out
+
+
+@pytest.mark.anyio
+async def test_a_success_between_refusals_ends_their_run() -> None:
+    fake = FakeTime()
+    bucket = await limiting(fake)
+    for _ in range(2):
+        for _ in range(7):
+            sent_at = await bucket.acquire()
+            fake.now += 0.005
+            bucket.on_throttled(retry_after=1, sent_at=sent_at)
+        sent_at = await bucket.acquire()
+        bucket.on_success(sent_at=sent_at)
+    assert bucket.stats.throttled == 14
+    assert bucket.stats.pauses == 0
 
 
 async def opening(

@@ -13,7 +13,9 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   ``Retry-After`` while the others go on. Only when most recent replies are refusals (a quota
   window is used up) are all callers paused for the ``Retry-After``, and never longer than
   ``max_pause`` (the opening's pause ends once a request sent after the refusals began is
-  accepted);
+  accepted). Once limiting, a ``Retry-After`` of one second pauses callers only after eight
+  refusals in a row; that pause, like the opening's, lets a probe through now and then and
+  ends when one is accepted;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
@@ -66,6 +68,11 @@ _OPENING_CHECK = 0.02
 #: bucket has room again after a few milliseconds). An accepted probe ends the pause; a
 #: refused one costs one 429 (at most three in a one-second pause) and nothing else.
 _OPENING_PROBE = 0.1
+#: Once limiting, this many refusals in a row (no success between them) pause every caller
+#: for the ``Retry-After`` even when it is one second, probed as the opening's pause is: a
+#: sliding log that accepted a second's quota in a fraction of one refuses everything until
+#: that burst slides out (0.7 s of refusals at the cut rate, 30 of them at 50 req/s).
+_WALL_REFUSALS = 8
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
@@ -212,7 +219,9 @@ class AdaptiveRateLimiter:
         self._refilled_at = now
         self._paused_until = -math.inf
         self._opening_pause = math.nan  # the end of the pause the opening took (NaN: none)
-        self._probes_from = math.inf  # when the opening's pause began
+        self._wall_pause = math.nan  # the end of a pause a run of refusals took (NaN: none)
+        self._refused_run = 0  # refusals since the last success
+        self._probes_from = math.inf  # when the latest probed pause began
         self._next_probe = math.inf
         self._probe_gap = _OPENING_PROBE
         self._lock = anyio.Lock()
@@ -277,7 +286,7 @@ class AdaptiveRateLimiter:
                 pause = self._paused_until - now
                 if pause > 0:
                     waited = True
-                    if self._in_opening_pause(now):
+                    if self._in_probed_pause(now):
                         if now >= self._next_probe:
                             self._probe_gap *= 2
                             self._next_probe = now + self._probe_gap
@@ -324,7 +333,10 @@ class AdaptiveRateLimiter:
         the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
         self._successes += 1
+        self._refused_run = 0
         self._refusals *= 1 - _REFUSAL_WEIGHT
+        if sent_at is not None and sent_at >= self._probes_from and self._in_wall_pause(now):
+            self._paused_until = -math.inf  # an accepted probe: the server takes requests again
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
@@ -379,11 +391,13 @@ class AdaptiveRateLimiter:
         most recent replies were refusals (the server's window is used up, so every request
         would be refused), and then for at most ``max_pause`` seconds; a longer one pauses
         nobody (the request that got it fails or waits on its own), nor does a ``Retry-After``
-        of one second once the limiter is limiting (the least the header can say).
+        of one second once the limiter is limiting (the least the header can say), unless
+        eight refusals came in a row: then probes 0.1, 0.3 and 0.7 s in may end it early.
         """
         now = self._clock()
         self._throttled += 1
-        if sent_at is not None and sent_at >= self._probes_from and self._in_opening_pause(now):
+        self._refused_run += 1
+        if sent_at is not None and sent_at >= self._probes_from and self._in_probed_pause(now):
             return  # a probe: the quota is still used up, as the pause assumes
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
             self._last_refused_sent = max(self._last_refused_sent, sent_at)
@@ -410,21 +424,28 @@ class AdaptiveRateLimiter:
             # the same burst, so a run of them shows no used-up window until they are more
             # than scattered among the requests sent.
             return
+        wall = (
+            not math.isinf(self._rate)
+            and not self._provisional
+            and self._refused_run >= _WALL_REFUSALS
+        )
         if (
             exhausted
             and retry_after is not None
             and retry_after <= self.max_pause
-            and (retry_after > _SHORTEST_PAUSE or math.isinf(self._rate))
+            and (retry_after > _SHORTEST_PAUSE or math.isinf(self._rate) or wall)
             and now >= self._paused_until
         ):
             # The window is used up: pause, and re-cut to what the whole last second took.
             self.pause(retry_after)
             if math.isinf(self._rate):
                 self._opening_pause = self._paused_until
-                if retry_after <= _SHORTEST_PAUSE:  # the least the header says: a bound
-                    self._probes_from = now
-                    self._next_probe = now + _OPENING_PROBE
-                    self._probe_gap = _OPENING_PROBE
+            elif wall:
+                self._wall_pause = self._paused_until
+            if retry_after <= _SHORTEST_PAUSE:  # the least the header says: a bound
+                self._probes_from = now
+                self._next_probe = now + _OPENING_PROBE
+                self._probe_gap = _OPENING_PROBE
         elif scattered:
             return
         base = self._rate
@@ -466,6 +487,14 @@ class AdaptiveRateLimiter:
         logger.info("throttled: rate limit cut to %.2f requests/s", self._rate)
         self._tokens = 0.0
         self._refilled_at = now
+
+    def _in_wall_pause(self, now: float) -> bool:
+        """Whether callers are held by a pause a run of refusals took once limiting."""
+        return now < self._paused_until == self._wall_pause
+
+    def _in_probed_pause(self, now: float) -> bool:
+        """Whether callers are held by a pause that probes the server and may end early."""
+        return self._in_opening_pause(now) or self._in_wall_pause(now)
 
     def _in_opening_pause(self, now: float) -> bool:
         """Whether callers are held by the pause the opening took (the one that may end
