@@ -123,6 +123,13 @@ async def test_breaking_out_early_leaves_nothing_pending(big: BigProject) -> Non
     assert len(page_numbers(fake)) <= 1 + 8  # and nothing more was requested afterwards
 
 
+async def assert_nothing_running(stats: dict[str, int]) -> None:
+    """No fetch of ``make_pages`` is running, nor any page task left once the loop turns."""
+    assert stats["running"] == 0
+    await asyncio.sleep(0)
+    assert page_fetches() == []
+
+
 def make_pages(
     total_pages: int, per_page: int = 3
 ) -> tuple[list[int], AsyncPager[int], dict[str, int]]:
@@ -161,9 +168,7 @@ async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
         async for item in pager:
             seen.append(item)
     assert seen == list(range(18))  # pages 1-6 delivered before the failure
-    await asyncio.sleep(0)
-    assert stats["running"] == 0
-    assert page_fetches() == []
+    await assert_nothing_running(stats)
 
 
 @pytest.mark.anyio
@@ -175,9 +180,7 @@ async def test_an_unordered_failed_page_raises_and_cancels_the_rest() -> None:
         async for page in pager.pages(ordered=False):
             seen.extend(page.items)
     assert len(seen) < 30 * 3
-    await asyncio.sleep(0)
-    assert stats["running"] == 0
-    assert page_fetches() == []
+    await assert_nothing_running(stats)
 
 
 @pytest.mark.anyio
@@ -187,9 +190,7 @@ async def test_leaving_an_unordered_loop_early_cancels_what_is_in_flight() -> No
         async for page in pages:
             if page.pagination.current_page != 1:
                 break
-    assert stats["running"] == 0
-    await asyncio.sleep(0)
-    assert page_fetches() == []
+    await assert_nothing_running(stats)
 
 
 @pytest.mark.anyio
