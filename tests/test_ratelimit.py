@@ -636,9 +636,11 @@ def test_an_export_in_virtual_time_keeps_pace_with_a_fixed_rate_server(
     assert refused <= 0.05
 
 
-async def refused_opening(fake: FakeTime, bucket: AdaptiveRateLimiter, *, rounds: int) -> None:
+async def refused_opening(
+    fake: FakeTime, bucket: AdaptiveRateLimiter, *, rounds: int, wait_out_pause: bool = True
+) -> None:
     """``rounds`` rounds of 20 requests accepted, then a round of 20 refused (Retry-After 1),
-    and the pause that follows."""
+    and (with ``wait_out_pause``) the pause that follows."""
     for _ in range(rounds):
         sent = [await bucket.acquire() for _ in range(20)]
         fake.now += 0.01
@@ -648,7 +650,8 @@ async def refused_opening(fake: FakeTime, bucket: AdaptiveRateLimiter, *, rounds
     fake.now += 0.01
     for sent_at in sent:
         bucket.on_throttled(retry_after=1, sent_at=sent_at)
-    fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
+    if wait_out_pause:
+        fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
 
 
 async def run_at_the_limiter(
@@ -728,6 +731,24 @@ async def test_an_opening_burst_refused_in_flight_is_followed_by_doubling_while_
 
 
 @pytest.mark.anyio
+async def test_for_a_second_after_the_growth_ended_cuts_count_the_last_quarter_second() -> None:
+    """Within a second of the cut that ended the growth, the whole second's count of accepted
+    replies mixes the doubling ramp with what came after it: low where the ramp started low,
+    high where a bucket's room took the ramp's top (at a bucket of 50 a second, cuts of 2% a
+    refusal took the rate from 71 to 56). A refusal 0.3 s later, after every request was
+    accepted at the rate, counts the last quarter second: the cut lands on 95% of it, not on
+    the ``beta`` step a whole second's count gives."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await answered_opening(fake, bucket, sent=20, accepted=10, retry_after=1)
+    fake.now = max(fake.now, bucket._paused_until)  # the opening's pause
+    bucket.on_success(sent_at=await bucket.acquire())
+    await run_at_the_limiter(fake, bucket, 1.0, callers=3, then_refuse=True)
+    before = await run_at_the_limiter(fake, bucket, 0.3, callers=3, then_refuse=True)
+    assert bucket.rate == pytest.approx(0.95 * before, rel=0.02)
+
+
+@pytest.mark.anyio
 async def test_no_doubling_after_an_opening_whose_accepted_outnumber_those_in_flight() -> None:
     """100 accepted, never more than 20 in flight, then refusals: the server's window showed
     its quota, and the limiter climbs back along its cubic curve only."""
@@ -737,6 +758,34 @@ async def test_no_doubling_after_an_opening_whose_accepted_outnumber_those_in_fl
     start = bucket.rate
     await run_at_the_limiter(fake, bucket, 2.0, callers=3)
     assert bucket.rate < 1.5 * start
+
+
+@pytest.mark.parametrize("first_probe_accepted", [True, False])
+@pytest.mark.anyio
+async def test_a_pause_the_first_probe_ends_is_followed_by_doubling(
+    first_probe_accepted: bool,
+) -> None:
+    """20 accepted, never more than 20 in flight, then 20 refused: a fixed window's quota or a
+    token bucket's burst. A bucket has room again a tenth of a second later, when the first
+    probe goes; a fixed window seldom starts anew that soon. So the first probe accepted makes
+    the cut a guess that doubles while callers wait (against a bucket of 50 a second with room
+    for 10, an export ran at a quarter of the rate on its cubic climb), a later one does not."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    await refused_opening(fake, bucket, rounds=1, wait_out_pause=False)
+    if not first_probe_accepted:
+        probe = await bucket.acquire()
+        fake.now += 0.005
+        bucket.on_throttled(retry_after=1, sent_at=probe)
+    probe = await bucket.acquire()
+    fake.now += 0.005
+    bucket.on_success(sent_at=probe)
+    start = bucket.rate
+    await run_at_the_limiter(fake, bucket, 1.0, callers=3)
+    if first_probe_accepted:
+        assert bucket.rate > 16 * start
+    else:
+        assert bucket.rate < 1.5 * start
 
 
 @pytest.mark.anyio

@@ -20,7 +20,8 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
   flight (a token bucket's burst, not its rate), the first cut is only a guess: the rate then
-  doubles every eighth of a second while callers wait for tokens, until the next 429.
+  doubles every eighth of a second while callers wait for tokens, until the next 429. So it
+  does when the opening's pause ends at its first probe (a bucket has room again that soon).
 
 It knows nothing about HTTP or Convert: any code that can tell "throttled" from "fine" can use
 it. One limiter is meant to be shared by every task that calls the same API.
@@ -212,6 +213,7 @@ class AdaptiveRateLimiter:
         self._provisional = False  # the first cut, until replies to what was sent before it
         self._startup = False  # from the first cut to the next: the rate is a guess
         self._grown_at = now  # when the startup growth was last applied
+        self._growth_ended = -math.inf  # when the latest startup growth was cut short
         self._refusals = 0.0
         self._pauses = 0
         self._last_cut = -math.inf
@@ -354,6 +356,11 @@ class AdaptiveRateLimiter:
                     # window holds everyone back (a bucket drains, a window started anew). The
                     # pause is void: the accepted rate counts the opening's replies again.
                     self._paused_until = -math.inf
+                    if sent_at < self._probes_from + 2 * _OPENING_PROBE:
+                        # Room again by the first probe: a bucket that drains, whose burst
+                        # the opening took (a fixed window seldom starts anew that soon). The
+                        # cut is a guess: grow.
+                        self._startup = True
                 if sent_at >= self._last_cut:
                     self._end_provisional()
                 else:
@@ -456,10 +463,14 @@ class AdaptiveRateLimiter:
             # from what they leave at. (With callers waiting, the rate is what leaves, and the
             # measured rate lags behind a climb.)
             base = min(base, max(self._measured, self.min_rate))
-        # The cut that ends the startup growth reads the server's rate off the last quarter
-        # second: over a whole one, a rate that doubled twice in it reads as half the limit.
+        # The cut that ends the startup growth, and those of the second after it, read the
+        # server's rate off the last quarter second: over a whole one, a rate that doubled
+        # twice in it reads as half the limit, or a bucket's room the growth took as a rate.
         growing = self._startup and not self._provisional
-        window = _STARTUP_WINDOW if growing else _ACCEPT_WINDOW
+        if growing:
+            self._growth_ended = now
+        recent = growing or now < self._growth_ended + _ACCEPT_WINDOW
+        window = _STARTUP_WINDOW if recent else _ACCEPT_WINDOW
         accepted = self._accepted_rate(now, whole_window=exhausted, window=window)
         peak = base if accepted is None else min(base, accepted)
         rate = peak * self.beta
