@@ -1,6 +1,7 @@
 """AdaptiveRateLimiter: pacing, multiplicative cuts on throttling, Retry-After pauses, recovery.
 
-Time is simulated: the limiter gets a clock and a sleep that advances it, so nothing waits.
+Time is simulated: the limiter gets a clock and a sleep that advances it, so nothing waits
+(but where a wait races a reply).
 """
 
 from __future__ import annotations
@@ -305,13 +306,15 @@ async def _replies(
     bucket: AdaptiveRateLimiter, fake: FakeTime, seconds: float, refused: int
 ) -> None:
     """``seconds`` of requests sent as fast as ``bucket`` allows (at most 1,000 a second),
-    answered 50 ms later; every ``refused``-th one gets a 429 (Retry-After 1)."""
+    answered 50 ms later; every ``refused``-th one gets a 429 (Retry-After 1). While a 429
+    holds new requests back, the replies to those in flight come in as time passes."""
     in_flight: list[tuple[float, int]] = []
     n = 0
     end = fake.now + seconds
     while fake.now < end:
-        in_flight.append((await bucket.acquire(), n))
-        n += 1
+        if not (in_flight and bucket._held_until > fake.now):
+            in_flight.append((await bucket.acquire(), n))
+            n += 1
         fake.now += 0.001
         while in_flight and in_flight[0][0] <= fake.now - 0.05:
             sent_at, number = in_flight.pop(0)
@@ -319,6 +322,40 @@ async def _replies(
                 bucket.on_throttled(retry_after=1, sent_at=sent_at)
             else:
                 bucket.on_success()
+
+
+@pytest.mark.parametrize("next_reply_accepted", [True, False])
+@pytest.mark.anyio
+async def test_a_429_while_unlimited_holds_new_requests_until_one_in_flight_is_accepted(
+    next_reply_accepted: bool,
+) -> None:
+    """Whether a 429 is scattered or the server's window is used up, the replies in flight
+    tell; until one of them is accepted (or a quarter second has passed), nobody else gets a
+    token: against a used-up window, those would be refused too. (Real time: the hold races
+    a reply against its timer.)"""
+    bucket = AdaptiveRateLimiter()
+    sent = [await bucket.acquire() for _ in range(20)]
+    bucket.on_throttled(retry_after=1, sent_at=sent[0])
+    assert bucket.rate == math.inf  # one 429 is no rate
+    asked = time.monotonic()
+
+    async def accept_one_later() -> None:
+        await anyio.sleep(0.05)
+        bucket.on_success(sent_at=sent[1])
+
+    async with anyio.create_task_group() as group:
+        if next_reply_accepted:
+            group.start_soon(accept_one_later)
+        granted = await bucket.acquire()
+    if next_reply_accepted:
+        assert 0.05 <= granted - asked < 0.15
+    else:
+        assert 0.25 <= granted - asked < 0.35
+    # Nothing else in flight: no reply could tell, so nobody is held.
+    lone = AdaptiveRateLimiter()
+    lone.on_throttled(retry_after=1, sent_at=await lone.acquire())
+    asked = time.monotonic()
+    assert await lone.acquire() - asked < 0.05
 
 
 @pytest.mark.anyio

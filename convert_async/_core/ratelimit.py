@@ -69,6 +69,12 @@ _OPENING_CHECK = 0.02
 #: bucket has room again after a few milliseconds). An accepted probe ends the pause; a
 #: refused one costs one 429 (at most three in a one-second pause) and nothing else.
 _OPENING_PROBE = 0.1
+#: After a 429 while unlimited, with other requests in flight, nobody else gets a token until
+#: one of those is accepted, or for this long (seconds). If the server's window is used up,
+#: what else is sent while the limiter counts enough refusals to tell is refused too (in a
+#: test at 20 req/s, four of the opening's thirteen 429s); scattered 429s hold callers only
+#: until the next success, a small share of one round trip.
+_HOLD_AFTER_REFUSAL = 0.25
 #: Once limiting, this many refusals in a row (no success between them) pause every caller
 #: for the ``Retry-After`` even when it is one second, probed as the opening's pause is: a
 #: sliding log that accepted a second's quota in a fraction of one refuses everything until
@@ -227,6 +233,8 @@ class AdaptiveRateLimiter:
         self._next_probe = math.inf
         self._probe_gap = _OPENING_PROBE
         self._lock = anyio.Lock()
+        self._held_until = -math.inf  # see _HOLD_AFTER_REFUSAL
+        self._hold_ended = anyio.Event()
         self._throttled = 0
         self._cuts = 0
         self._acquired = 0
@@ -278,7 +286,7 @@ class AdaptiveRateLimiter:
             # Nobody waiting: a token at hand is taken without the queue, whose lock would
             # hold every other caller for a turn of the event loop.
             now = self._clock()
-            if now >= self._paused_until and self._take_token(now):
+            if now >= max(self._paused_until, self._held_until) and self._take_token(now):
                 return now
         async with self._lock:
             waited = False
@@ -298,6 +306,10 @@ class AdaptiveRateLimiter:
                     await self._sleep(pause)
                     continue
                 if math.isinf(self._rate):
+                    if now < self._held_until:
+                        waited = True
+                        await self._wait_for_hold(self._held_until - now)
+                        continue
                     break
                 self._refill(now)
                 if self._tokens >= 1 - 1e-9:  # rounding must not leave a waiter spinning
@@ -313,6 +325,25 @@ class AdaptiveRateLimiter:
             self._acquired += 1
             self._measure(now)
             return now
+
+    async def _wait_for_hold(self, seconds: float) -> None:
+        """Wait until the hold after a 429 ends: a success ends it early."""
+        ended = self._hold_ended
+        async with anyio.create_task_group() as group:
+
+            async def expire() -> None:
+                await self._sleep(seconds)
+                group.cancel_scope.cancel()
+
+            group.start_soon(expire)
+            await ended.wait()
+            group.cancel_scope.cancel()
+
+    def _end_hold(self) -> None:
+        if self._held_until > -math.inf:
+            self._held_until = -math.inf
+            self._hold_ended.set()
+            self._hold_ended = anyio.Event()
 
     def _take_token(self, now: float) -> bool:
         """Hand out a token at ``now`` if there is one (always, while unlimited)."""
@@ -336,6 +367,7 @@ class AdaptiveRateLimiter:
         now = self._clock()
         self._successes += 1
         self._refused_run = 0
+        self._end_hold()
         self._refusals *= 1 - _REFUSAL_WEIGHT
         if sent_at is not None and sent_at >= self._probes_from and self._in_wall_pause(now):
             self._paused_until = -math.inf  # an accepted probe: the server takes requests again
@@ -404,6 +436,8 @@ class AdaptiveRateLimiter:
         now = self._clock()
         self._throttled += 1
         self._refused_run += 1
+        if math.isinf(self._rate) and self._acquired > self._successes + self._throttled:
+            self._held_until = now + _HOLD_AFTER_REFUSAL
         if sent_at is not None and sent_at >= self._probes_from and self._in_probed_pause(now):
             return  # a probe: the quota is still used up, as the pause assumes
         if sent_at is not None and (math.isinf(self._rate) or self._provisional):
@@ -498,6 +532,7 @@ class AdaptiveRateLimiter:
         logger.info("throttled: rate limit cut to %.2f requests/s", self._rate)
         self._tokens = 0.0
         self._refilled_at = now
+        self._end_hold()  # limiting now: the rate paces what goes
 
     def _in_wall_pause(self, now: float) -> bool:
         """Whether callers are held by a pause a run of refusals took once limiting."""
