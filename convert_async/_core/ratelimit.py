@@ -10,12 +10,13 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   last second, and the bucket is emptied. An unlimited limiter ignores scattered 429s (few,
   and a small share of the last second's replies, or of the requests sent while hardly any
   was accepted). A lone 429 does not pause anyone: the throttled request waits its own
-  ``Retry-After`` while the others go on. Only when most recent replies are refusals (a quota
-  window is used up) are all callers paused for the ``Retry-After``, and never longer than
-  ``max_pause`` (the opening's pause ends once a request sent after the refusals began is
-  accepted). Once limiting, a ``Retry-After`` of one second pauses callers only after eight
-  refusals in a row; that pause, like the opening's, lets a probe through now and then and
-  ends when one is accepted;
+  ``Retry-After`` while the others go on (an unlimited limiter holds new requests only until
+  one in flight is accepted, at most a quarter second). Only when most recent replies are
+  refusals (a quota window is used up) are all callers paused for the ``Retry-After``, and
+  never longer than ``max_pause`` (the opening's pause ends once a request sent after the
+  refusals began is accepted). Once limiting, a ``Retry-After`` of one second pauses callers
+  only after eight refusals in a row; that pause, like the opening's, lets a probe through
+  now and then and ends when one is accepted;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
@@ -340,6 +341,7 @@ class AdaptiveRateLimiter:
             group.cancel_scope.cancel()
 
     def _end_hold(self) -> None:
+        """Let callers held after a 429 go (a reply was accepted, or the rate now paces)."""
         if self._held_until > -math.inf:
             self._held_until = -math.inf
             self._hold_ended.set()
