@@ -28,6 +28,7 @@ import random
 import selectors
 import statistics
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 from convert_async import AdaptiveRateLimiter
@@ -152,12 +153,13 @@ def run(
 ) -> tuple[float, float]:
     """One export: (share of the limit sustained, share of requests answered 429)."""
     phase = random.Random(seed).random()
-    server: Server = {
+    servers: dict[str, Callable[[], Server]] = {
         "fixed windows": lambda: FixedWindows(rate, phase),
         "sliding log": lambda: SlidingLog(rate),
         "bucket, burst R/10": lambda: TokenBucket(rate, max(1, rate // 10)),
         "bucket, burst R": lambda: TokenBucket(rate, rate),
-    }[kind]()
+    }
+    server = servers[kind]()
     elapsed, accepted, refused = _run_loop(server, rate * SECONDS, latency, refuse_at_once, seed)
     return accepted / elapsed / rate, refused / (accepted + refused)
 

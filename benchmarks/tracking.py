@@ -270,7 +270,7 @@ def official_core(server: ServingServer, batch_size: int) -> Any:
         track_base_url=server.serving_url,
         auth_secret=server.secret,
         # Passed through to httpx's ``verify``, which takes an SSLContext (typed bool).
-        verify_tls=ssl.create_default_context(cafile=server.cafile),  # type: ignore[arg-type]
+        verify_tls=ssl.create_default_context(cafile=server.cafile),  # type: ignore[arg-type,unused-ignore]
     )
     config = SDKConfig(sdk_key=server.sdk_key, transport=transport, batch_size=batch_size)
     return Core(config).initialize()  # fetches the config from the fake
@@ -352,11 +352,12 @@ def run(events: int = EVENTS, rounds: int = ROUNDS) -> tuple[list[Enqueue], list
     enqueue: list[Enqueue] = []
     measured: list[Round] = []
     with serving_server() as server:
-        for measure in (
+        measures: tuple[Callable[[], None], ...] = (
             lambda: enqueue.append(asyncio.run(ours_enqueue(server, events))),
             lambda: enqueue.append(official_enqueue(server, events, network=True)),
             lambda: enqueue.append(official_enqueue(server, events, network=False)),
-        ):
+        )
+        for measure in measures:
             clear(server)
             measure()
 

@@ -29,6 +29,7 @@ from convert_async.v2 import (
     DailyRow,
     ExportResult,
     export_reports,
+    models,
 )
 
 ACCOUNT = 1001
@@ -503,7 +504,7 @@ async def test_aggregated_rows_equal_the_report_they_come_from(
 ) -> None:
     """For one experience of each methodology, the rows restate its aggregated report."""
     experiences = seeded_experiences(fake)
-    chosen = {}
+    chosen: dict[str, int] = {}
     for ident, experience in sorted(experiences.items()):
         if experience["status"] in RAN and experience["goals"]:
             chosen.setdefault(methodology_of(experience), ident)
@@ -511,7 +512,10 @@ async def test_aggregated_rows_equal_the_report_they_come_from(
     export = export_reports(
         client, account_id=ACCOUNT, experiences=[(SEEDED_PROJECT, i) for i in chosen.values()]
     )
-    rows = [row async for row in export]
+    rows: list[AggregatedRow] = []
+    async for row in export:
+        assert isinstance(row, AggregatedRow)
+        rows.append(row)
     for kind, ident in chosen.items():
         report = await client.reports.get_aggregated(
             account_id=ACCOUNT, project_id=SEEDED_PROJECT, experience_id=ident
@@ -532,10 +536,16 @@ async def test_aggregated_rows_equal_the_report_they_come_from(
                 assert row.conversion_rate_change == metric.metric_change
                 assert (row.srm, row.srm_pvalue) == (goal.srm, goal.srm_pvalue)
                 if kind == "frequentist":
-                    assert row.confidence == metric.confidence  # type: ignore[union-attr]
+                    assert isinstance(
+                        metric, models.ExperienceAggregatedMetricFrequentistConversionRate
+                    )
+                    assert row.confidence == metric.confidence
                     assert row.confidence is not None
                 else:
-                    assert row.chance_to_win == metric.chance_to_win  # type: ignore[union-attr]
+                    assert isinstance(
+                        metric, models.ExperienceAggregatedMetricBayesianConversionRate
+                    )
+                    assert row.chance_to_win == metric.chance_to_win
                     assert row.chance_to_win is not None
 
 
@@ -614,7 +624,7 @@ async def test_real_daily_reports_give_a_row_per_day_and_variation(
 def test_bulk_export_doc_lists_the_columns_in_order() -> None:
     """docs/bulk-export.md documents every column, in the order the rows have them."""
     doc = (Path(__file__).resolve().parents[1] / "docs" / "bulk-export.md").read_text()
-    sections = {
+    sections: dict[type[AggregatedRow] | type[DailyRow], str] = {
         AggregatedRow: doc.split("#### Aggregated (`AggregatedRow`)")[1].split("####")[0],
         DailyRow: doc.split("#### Daily (`DailyRow`)")[1].split("##")[0],
     }

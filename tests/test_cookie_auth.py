@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 from convert_async import AuthenticationError, ConvertClient, CookieAuth, SecretKeyAuth
@@ -81,7 +83,10 @@ async def _logged_in(client: ConvertClient) -> None:
     ],
 )
 async def test_logout_ends_the_sessions_asked_for(
-    fake_convert: FakeConvert, request_type: str, first_still_in: bool, second_still_in: bool
+    fake_convert: FakeConvert,
+    request_type: Literal["currentSession", "otherSessions", "allSessions"],
+    first_still_in: bool,
+    second_still_in: bool,
 ) -> None:
     first, second = CookieAuth(), CookieAuth()
     async with (

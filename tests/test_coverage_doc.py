@@ -49,7 +49,8 @@ def test_check_flag_passes_on_the_committed_file(script: ModuleType) -> None:
 
 def _spec() -> dict[str, Any]:
     """The packaged spec facts, read here directly (not through the script)."""
-    return json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    return spec
 
 
 def test_every_spec_operation_has_a_row_with_its_evidence(script: ModuleType) -> None:
@@ -110,12 +111,9 @@ def test_render_reports_sdk_spec_disagreements_as_failures(script: ModuleType) -
     assert f"| `{first['operationId']}` | **missing** | POST | `/somewhere/else` |" in text
     assert "- **Operations:** 188/189 " in text
     # --check fails on a disagreement, whether or not the file is current.
-    original = script.load_spec
-    try:
-        script.load_spec = lambda: moved
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(script, "load_spec", lambda: moved)
         assert script.main(["--check"]) == 1
-    finally:
-        script.load_spec = original
 
 
 def test_an_sdk_operation_outside_the_spec_is_a_failure(script: ModuleType) -> None:

@@ -14,7 +14,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from test_fake_v2_support import (
+from yarl import URL
+
+from convert_async.testing import FakeConvert, problems
+from tests.test_fake_v2_support import (
     ACCOUNT,
     EXPERIENCE,
     FREQUENTIST_EXPERIENCE,
@@ -23,9 +26,6 @@ from test_fake_v2_support import (
     multipart,
     send,
 )
-from yarl import URL
-
-from convert_async.testing import FakeConvert, problems
 
 pytestmark = pytest.mark.anyio
 
@@ -312,7 +312,9 @@ async def aggregated(fake: FakeConvert, http: aiohttp.ClientSession, ident: int)
     path = f"{P}/experiences/{ident}/aggregated_report"
     status, reply = await send(http, fake, "POST", path, {})
     assert status == 200
-    assert problems(SPEC, SPEC.operations["getExperienceAggregatedReport"].response, reply) == []
+    schema = SPEC.operations["getExperienceAggregatedReport"].response
+    assert schema is not None
+    assert problems(SPEC, schema, reply) == []
     return reply["data"]
 
 

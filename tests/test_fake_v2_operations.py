@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from test_fake_v2_support import SPEC, request_body, send, spec_path
 
 from convert_async.testing import FakeConvert
 from convert_async.testing._schema_check import problems
 from convert_async.testing._v2._table import BEHAVIOURS
+from tests.test_fake_v2_support import SPEC, request_body, send, spec_path
 
 pytestmark = pytest.mark.anyio
 

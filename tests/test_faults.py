@@ -33,15 +33,16 @@ class RecordingSleep:
 
 
 def client_for(
-    fake: FakeConvert, sleep: RecordingSleep | None = None, **kw: object
+    fake: FakeConvert, sleep: RecordingSleep | None = None, *, max_retries: int | None = None
 ) -> ConvertClient:
     policy = RetryPolicy(max_retries=5, sleep=sleep or RecordingSleep())
     auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
-    return ConvertClient(auth, base_url=fake.url, retry=policy, **kw)  # type: ignore[arg-type]
+    return ConvertClient(auth, base_url=fake.url, retry=policy, max_retries=max_retries)
 
 
 def first_project(fake: FakeConvert) -> int:
-    return min(p["id"] for p in fake.store.items("projects", account_id=ACCOUNT))
+    ids: list[int] = [p["id"] for p in fake.store.items("projects", account_id=ACCOUNT)]
+    return min(ids)
 
 
 @pytest.mark.anyio
@@ -97,10 +98,11 @@ async def test_listing_survives_a_flaky_server_without_losing_items(
     faults = fake_convert.faults
     faults.error_rate, faults.rate_limit_rate, faults.drop_rate = 0.15, 0.05, 0.05
     faults.operations = {"getExperiencesList"}
+    ids: list[int] = []
     async with client_for(fake_convert, max_retries=10) as client:
-        ids = [
-            e.id async for e in client.experiences.list(account_id=ACCOUNT, project_id=project_id)
-        ]
+        async for e in client.experiences.list(account_id=ACCOUNT, project_id=project_id):
+            assert e.id is not None
+            ids.append(e.id)
     assert sorted(ids) == sorted(e["id"] for e in stored)
     assert len(ids) == len(set(ids))
     assert any(r.status != 200 for r in fake_convert.requests_for("getExperiencesList"))

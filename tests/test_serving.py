@@ -47,7 +47,8 @@ async def fake() -> AsyncIterator[FakeConvert]:
 
 
 def project_of(fake: FakeConvert) -> int:
-    return min(p["id"] for p in fake.store.items("projects", account_id=ACCOUNT))
+    ids: list[int] = [p["id"] for p in fake.store.items("projects", account_id=ACCOUNT)]
+    return min(ids)
 
 
 def tracker_for(
@@ -475,8 +476,10 @@ async def test_send_queues_a_ready_made_event_and_batches_by_size(fake: FakeConv
         ),
         (
             TrackingEvent(
-                visitor_id="v", event_type="conversion", data=EventData(goal_id=object())
-            ),  # type: ignore[arg-type]
+                visitor_id="v",
+                event_type="conversion",
+                data=EventData(goal_id=object()),  # type: ignore[arg-type]
+            ),
             "send_tracking_events",
         ),
         (
@@ -590,7 +593,7 @@ async def test_fake_rejects_malformed_payloads_with_error_data(
     fake: FakeConvert, event: dict[str, Any], field: str
 ) -> None:
     key = fake.serving.sdk_key(ACCOUNT, project_of(fake), with_secret=False)
-    body = {
+    body: dict[str, Any] = {
         "accountId": str(ACCOUNT),
         "projectId": str(project_of(fake)),
         "visitors": [{"visitorId": "v1", "events": [event]}],

@@ -18,13 +18,13 @@ from typing import Any
 
 import msgspec
 import pytest
-from test_spool_crash import ACCOUNT, TRACK, Child, settings
 
 from convert_async import RetryPolicy, TrackingClient
 from convert_async._core import events as events_module
 from convert_async._core.spool import SEGMENT_EVENTS
 from convert_async.serving import TrackingEvent
 from convert_async.testing import FakeConvert
+from tests.test_spool_crash import ACCOUNT, TRACK, Child, settings
 
 _DECODER = msgspec.json.Decoder(TrackingEvent)
 
@@ -640,7 +640,7 @@ async def test_a_send_cancelled_before_its_first_step_is_still_counted(
             cancelled.append(task)
         return task
 
-    monkeypatch.setattr(events_module.asyncio, "create_task", create_cancelled)
+    monkeypatch.setattr("convert_async._core.events.asyncio.create_task", create_cancelled)
     spool = tmp_path / "spool"
     client = tracker(fake, spool, batch_size=100, close_timeout=0.2)
     async with client:

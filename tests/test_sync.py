@@ -104,16 +104,15 @@ def test_report_export_downloads_to_a_file(fake: FakeConvert, tmp_path: Path) ->
 
 def test_many_threads_share_one_client(fake: FakeConvert) -> None:
     with client_for(fake) as client, ThreadPoolExecutor(8) as pool:
-        names = list(
-            pool.map(
-                lambda n: (
-                    client.tags.create(
-                        account_id=ACCOUNT, project_id=PROJECT, name=f"thread {n}"
-                    ).name
-                ),
-                range(16),
-            )
-        )
+
+        def create(n: int) -> str:
+            name = client.tags.create(
+                account_id=ACCOUNT, project_id=PROJECT, name=f"thread {n}"
+            ).name
+            assert name is not None
+            return name
+
+        names = list(pool.map(create, range(16)))
     assert sorted(names) == sorted(f"thread {n}" for n in range(16))
 
 

@@ -135,7 +135,7 @@ def _decoders(api: str) -> list[tuple[str, Callable[[bytes], object], list[str]]
             return decode_json(body, t, operation=op)
 
         def listed(body: bytes, t: Any = struct, op: str = op) -> object:
-            return decode_json(body, list[t], operation=op)  # type: ignore[valid-type]
+            return decode_json(body, list[t], operation=op)
 
         found += [(op, plain, names), (op + "[]", listed, names)]
         if api in ("v1", "v2"):
@@ -150,7 +150,7 @@ def _decoders(api: str) -> list[tuple[str, Callable[[bytes], object], list[str]]
         if api == "giosg":
 
             def cursor(body: bytes, t: Any = struct, op: str = op) -> object:
-                return decode_json(body, CursorEnvelope[t], operation=op)  # type: ignore[valid-type]
+                return decode_json(body, CursorEnvelope[t], operation=op)
 
             found.append((op + " cursor", cursor, names))
     if api in ("v1", "v2"):

@@ -26,7 +26,6 @@ from typing import Any
 
 import msgspec
 import pytest
-from test_fake_v2_support import ACCOUNT, PROJECT, SPEC, path_values
 
 from convert_async import AsyncPager, ConvertClient, CookieAuth, HmacAuth, Page
 from convert_async._core.operation import Operation
@@ -36,6 +35,7 @@ from convert_async.testing._openapi import SpecOperation
 from convert_async.testing._schema_check import problems, sample
 from convert_async.v2 import OPERATIONS
 from convert_async.v2.requests import AuthRequestData
+from tests.test_fake_v2_support import ACCOUNT, PROJECT, SPEC, path_values
 
 pytestmark = pytest.mark.anyio
 

@@ -54,7 +54,8 @@ def reply_type(spec_op: SpecOperation) -> tuple[Any, bool]:
     hints = typing.get_type_hints(method, globalns=vars(module))
     declared = hints["return"]
     if typing.get_origin(declared) is AsyncPager:
-        declared = list[typing.get_args(declared)[0]]  # type: ignore[valid-type]
+        item: Any = typing.get_args(declared)[0]
+        declared = list[item]
     return declared, op.envelope == "data"
 
 
