@@ -630,3 +630,25 @@ async def test_fake_auth_and_unknown_keys(fake: FakeConvert) -> None:
             assert response.status == 404
         async with session.get(f"{fake.serving_url}/config/{ACCOUNT}/1") as response:
             assert response.status == 404
+
+
+@pytest.mark.anyio
+async def test_a_fake_that_serves_for_hours_keeps_only_its_latest_records(
+    fake: FakeConvert,
+) -> None:
+    """``python -m convert_async.testing`` serves until Ctrl-C: with ``max_recorded`` set, the
+    request log and the tracking payloads keep the latest ones only, and the events with
+    them, while ``event_count`` still counts every event."""
+    fake.max_recorded = 3
+    fake.serving.max_recorded = 2
+    async with tracker_for(fake) as tracker:
+        for n in range(4):
+            for _ in range(n + 1):  # payload n carries n + 1 events
+                tracker.track_bucketing(f"v{n}", "1", "2")
+            assert await tracker.flush(timeout=5)
+    sent = fake.requests_for("send_tracking_events_by_sdk_key")
+    assert len(fake.requests) == 3
+    assert fake.requests[-1] is sent[-1]
+    assert [b["visitors"][0]["visitorId"] for b in fake.serving.batches] == ["v2", "v3"]
+    assert [e["visitorId"] for e in fake.serving.events] == ["v2"] * 3 + ["v3"] * 4
+    assert fake.serving.event_count == 1 + 2 + 3 + 4

@@ -53,6 +53,8 @@ async def _serve(args: argparse.Namespace) -> None:
         fake.faults.rate_limit_rate = args.rate_limit_rate
         fake.faults.max_rate = args.max_rate
         fake.faults.rate_burst = args.rate_burst
+        # It serves until Ctrl-C: keep what a session of poking at it wants, not every request.
+        fake.max_recorded = fake.serving.max_recorded = 10_000
         project = min(p["id"] for p in fake.store.items("projects", account_id=ACCOUNT_ID))
         if args.experiences:
             fake.store.add_experiences(ACCOUNT_ID, project, args.experiences)

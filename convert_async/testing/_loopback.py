@@ -90,6 +90,10 @@ class LoopbackFake(Generic[RouteT]):
         self.faults = Faults(seed)
         #: Every request received, in arrival order, with the status it was answered with.
         self.requests: list[RecordedRequest] = []
+        #: Keep only the latest this many in :attr:`requests` (None: all of them). A fake that
+        #: serves for hours, as ``python -m convert_async.testing`` does, would otherwise grow
+        #: without end.
+        self.max_recorded: int | None = None
         #: When True, a request hit by a fault is handled first and only its response is lost
         #: (the client cannot tell whether it arrived; a retry then delivers it twice).
         self.faults_after_processing = False
@@ -207,6 +211,8 @@ class LoopbackFake(Generic[RouteT]):
                 status=status,
             )
         )
+        if self.max_recorded is not None and len(self.requests) > self.max_recorded:
+            del self.requests[: len(self.requests) - self.max_recorded]
         return response
 
     async def _inflict(

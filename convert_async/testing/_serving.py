@@ -102,6 +102,9 @@ class FakeServing:
         self._received: list[bytes] = []
         self._batches: list[dict[str, Any]] = []
         self._events: list[dict[str, Any]] = []
+        #: Keep only the latest this many payloads in :attr:`batches` and their events in
+        #: :attr:`events` (None: all of them); :attr:`event_count` still counts every event.
+        self.max_recorded: int | None = None
         self.visitor_data: dict[tuple[int, str], dict[str, str]] = {}
         self._debug_tokens: dict[str, tuple[int, int, float]] = {}
         self._rng = random.Random(f"serving:{store.seed}")
@@ -390,7 +393,17 @@ class FakeServing:
     ) -> Obj:
         self.event_count += _validate_payload(raw_body, account_id, project_id)
         self._received.append(raw_body)
+        if self.max_recorded is not None and len(self._received) > self.max_recorded:
+            self._forget_oldest(len(self._received) - self.max_recorded)
         return {"code": 200, "message": "OK"}
+
+    def _forget_oldest(self, count: int) -> None:
+        """Drop the ``count`` oldest payloads and the events they carried."""
+        self._decode_received()
+        events = sum(
+            len(visitor["events"]) for body in self._batches[:count] for visitor in body["visitors"]
+        )
+        del self._received[:count], self._batches[:count], self._events[:events]
 
     # -- store access -----------------------------------------------------------------------------
 
