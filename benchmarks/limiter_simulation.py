@@ -4,7 +4,9 @@ The real limiter runs on an asyncio event loop whose clock jumps to the next tim
 sleeping, so a 20 s export at the limit takes well under a second and the result does not
 depend on how loaded the machine is. 50 tasks share the limiter as ``export_reports`` does: a
 request takes a slot and a token, the server decides when it arrives (half the latency), a
-refused request waits its own ``Retry-After`` without a slot and is sent again.
+refused request waits without a slot, as the SDK's retry policy has it wait (its own
+``Retry-After``, or in the limiter's queue while the limiter probes a used-up window), and is
+sent again.
 
 Servers: fixed one-second windows (at a random phase), a sliding log over the trailing second,
 and token buckets (nginx ``limit_req`` arithmetic) with a burst of a tenth of the rate and of
@@ -31,7 +33,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from convert_async import AdaptiveRateLimiter
+from convert_async import AdaptiveRateLimiter, RetryPolicy
 
 CONCURRENCY = 50
 SECONDS = 20  # of work at the limit per case
@@ -120,6 +122,7 @@ async def _export(
     clock = _JumpingSelector.clock
     jitter = random.Random(seed)
     limiter = AdaptiveRateLimiter(clock=lambda: clock.now, sleep=asyncio.sleep)
+    waits = RetryPolicy(sleep=asyncio.sleep)  # how the SDK waits out a 429
     slots = asyncio.Semaphore(CONCURRENCY)
     counts = [0, 0]  # accepted, refused
     cpu_free_at = [clock.now]
@@ -141,7 +144,7 @@ async def _export(
                 await asyncio.sleep(0.001 if refuse_at_once else this / 2)
                 limiter.on_throttled(float(retry_after), sent_at=sent_at)
                 counts[1] += 1
-            await asyncio.sleep(retry_after)
+            await waits.wait_throttled(float(retry_after), limiter)
 
     started = clock.now
     await asyncio.gather(*(report() for _ in range(requests)))

@@ -15,6 +15,7 @@ import anyio.lowlevel
 import pytest
 
 from convert_async import AdaptiveRateLimiter
+from convert_async._core.retry import RetryPolicy
 from convert_async._core.session import _reset_delay
 
 
@@ -1006,3 +1007,66 @@ async def test_requests_sent_long_ago_do_not_make_later_refusals_look_scattered(
         bucket.on_throttled(retry_after=1, sent_at=sent_at)
     assert bucket.rate < math.inf
     assert bucket.stats.pauses == 1
+
+
+@pytest.mark.anyio
+async def test_requests_refused_in_a_used_up_window_go_again_when_a_probe_is_accepted() -> None:
+    """The opening's refused burst against a token bucket: a request refused before the pause
+    began waits out its own Retry-After only until a probe is accepted; one refused once the
+    pause is set waits in the limiter's queue. Neither waits the rest of the second, and
+    neither leaves at its own deadline in a burst with the others."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    never: list[float] = []
+
+    async def sleep_until_cancelled(seconds: float) -> None:
+        never.append(seconds)
+        await anyio.sleep_forever()
+
+    policy = RetryPolicy(sleep=sleep_until_cancelled)
+    burst = [await bucket.acquire() for _ in range(50)]
+    fake.now += 0.01
+    for sent_at in burst[:30]:
+        bucket.on_success(sent_at=sent_at)
+    bucket.on_throttled(retry_after=1, sent_at=burst[30])
+    assert not bucket.probing()  # one refusal: nobody is paused for it
+    released: list[str] = []
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+
+            async def refused_first() -> None:
+                await policy.wait_throttled(1.0, bucket)
+                released.append("refused before the pause")
+
+            group.start_soon(refused_first)
+            await anyio.wait_all_tasks_blocked()
+            for sent_at in burst[31:]:
+                bucket.on_throttled(retry_after=1, sent_at=sent_at)
+            assert bucket.probing()
+            await policy.wait_throttled(1.0, bucket)  # at once: it waits in acquire() instead
+            paused_at = fake.now
+            probe = await bucket.acquire()
+            assert probe == pytest.approx(paused_at + 0.1)
+            assert released == []
+            fake.now += 0.005
+            bucket.on_success(sent_at=probe)  # the bucket has room again
+    assert released == ["refused before the pause"]
+    assert never == [1.0]  # its own Retry-After was being waited out, and was cut short
+    assert not bucket.probing()
+
+
+@pytest.mark.anyio
+async def test_a_scattered_429_waits_out_its_own_retry_after() -> None:
+    fake = FakeTime()
+    bucket = limiter(fake)
+    sent = [await bucket.acquire() for _ in range(20)]
+    fake.now += 0.01
+    for sent_at in sent[:19]:
+        bucket.on_success(sent_at=sent_at)
+    bucket.on_throttled(retry_after=1, sent_at=sent[19])
+    policy = RetryPolicy(sleep=fake.sleep)
+    started = fake.now
+    await policy.wait_throttled(1.0, bucket)
+    assert fake.now - started == pytest.approx(1.0)
+    await policy.wait_throttled(0.5, None)
+    assert fake.now - started == pytest.approx(1.5)

@@ -11,6 +11,7 @@ import socket
 import time
 
 import pytest
+from aiohttp import web
 
 from convert_async import (
     APIConnectionError,
@@ -207,3 +208,39 @@ async def test_cancellation_during_backoff_propagates_at_once(server: ScriptedSe
         with pytest.raises(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=1)
     assert len(server.seen) == 1  # no attempt after the cancelled sleep
+
+
+@pytest.mark.anyio
+async def test_a_refused_burst_goes_again_as_soon_as_the_server_takes_requests(
+    server: ScriptedServer,
+) -> None:
+    """A token bucket (room for 5, refilled at 1,000 a second) refuses most of 30 reads sent
+    at once, each with "Retry-After: 1". The client's limiter pauses everyone and probes the
+    server a tenth of a second in; the probe is accepted, and the refused reads go again from
+    then on, paced, instead of each waiting out its own second and leaving together."""
+    room = {"tokens": 5.0, "at": time.monotonic()}
+    accepted: list[float] = []
+    refused: list[float] = []
+
+    refusal = status_reply(429, {"Retry-After": "1"})
+
+    def token_bucket(request: web.Request) -> object:
+        now = time.monotonic()
+        room["tokens"] = min(5.0, room["tokens"] + (now - room["at"]) * 1000)
+        room["at"] = now
+        if room["tokens"] < 1:
+            refused.append(now)
+            return refusal(request)
+        room["tokens"] -= 1
+        accepted.append(now)
+        return OK_PROJECT(request)
+
+    server.default = token_bucket
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=server.url) as client:
+        projects = await asyncio.gather(*(read(client) for _ in range(30)))
+    assert len(projects) == 30
+    assert len(refused) >= 10
+    first_refused = refused[0]
+    # Within the second the refusals asked for, most of the refused reads were accepted.
+    early = [at for at in accepted if first_refused < at < first_refused + 0.9]
+    assert len(early) >= len(refused) // 2

@@ -16,7 +16,10 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   never longer than ``max_pause`` (the opening's pause ends once a request sent after the
   refusals began is accepted). Once limiting, a ``Retry-After`` of one second pauses callers
   only after eight refusals in a row; that pause, like the opening's, lets a probe through
-  now and then and ends when one is accepted;
+  now and then and ends when one is accepted. While such a pause holds (:meth:`probing`), the
+  refused requests can wait in the queue rather than on their own ``Retry-After``, and those
+  refused before it began can stop waiting when it ends early (:meth:`reopened`): the burst
+  goes again paced, as soon as the server takes requests;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
@@ -236,6 +239,7 @@ class AdaptiveRateLimiter:
         self._lock = anyio.Lock()
         self._held_until = -math.inf  # see _HOLD_AFTER_REFUSAL
         self._hold_ended = anyio.Event()
+        self._reopened = anyio.Event()  # set when a pause ends early: see reopened()
         self._throttled = 0
         self._cuts = 0
         self._acquired = 0
@@ -372,7 +376,7 @@ class AdaptiveRateLimiter:
         self._end_hold()
         self._refusals *= 1 - _REFUSAL_WEIGHT
         if sent_at is not None and sent_at >= self._probes_from and self._in_wall_pause(now):
-            self._paused_until = -math.inf  # an accepted probe: the server takes requests again
+            self._reopen()  # an accepted probe: the server takes requests again
         accepted = self._accepted
         while accepted and accepted[0] < now - _ACCEPT_WINDOW:
             accepted.popleft()
@@ -389,7 +393,7 @@ class AdaptiveRateLimiter:
                     # Accepted although sent well after the server began refusing: no used-up
                     # window holds everyone back (a bucket drains, a window started anew). The
                     # pause is void: the accepted rate counts the opening's replies again.
-                    self._paused_until = -math.inf
+                    self._reopen()
                     if sent_at < self._probes_from + 2 * _OPENING_PROBE:
                         # Room again by the first probe: a bucket that drains, whose burst
                         # the opening took (a fixed window seldom starts anew that soon). The
@@ -535,6 +539,31 @@ class AdaptiveRateLimiter:
         self._tokens = 0.0
         self._refilled_at = now
         self._end_hold()  # limiting now: the rate paces what goes
+
+    def probing(self) -> bool:
+        """Whether every caller is held by a pause that probes the server: a used-up window
+        that answered the least ``Retry-After`` the header can say, which ends as soon as a
+        probe is accepted.
+
+        A throttled request can then wait in :meth:`acquire` rather than on its own
+        ``Retry-After``: it leaves when the window is open again, paced with the others (or
+        as the next probe), instead of at its own deadline in a burst with the rest.
+        """
+        return self._in_probed_pause(self._clock())
+
+    async def reopened(self) -> None:
+        """Return when a pause ends early because the server accepted a request sent during
+        it (a probe, or a request sent after the opening's refusals began).
+
+        The requests refused before that pause began can stop waiting out their own
+        ``Retry-After`` then: the window that refused them is open again.
+        """
+        await self._reopened.wait()
+
+    def _reopen(self) -> None:
+        self._paused_until = -math.inf
+        self._reopened.set()
+        self._reopened = anyio.Event()
 
     def _in_wall_pause(self, now: float) -> bool:
         """Whether callers are held by a pause a run of refusals took once limiting."""

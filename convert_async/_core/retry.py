@@ -46,6 +46,7 @@ from ._constants import (
     DEFAULT_MAX_RETRY_AFTER,
 )
 from .errors import APIStatusError, RateLimitError
+from .ratelimit import AdaptiveRateLimiter
 
 __all__ = [
     "RETRYABLE_STATUSES",
@@ -152,6 +153,33 @@ class RetryPolicy:
         if note not in str(error):  # asked again (session, then export): said once
             error.args = (f"{error}; {note}",)
         return True
+
+    async def wait_throttled(self, wait: float, limiter: AdaptiveRateLimiter | None) -> None:
+        """Wait out a throttled request's ``wait`` (its ``Retry-After``) before it goes again.
+
+        While ``limiter`` holds every caller with a pause it probes (the server's window is
+        used up), the request waits in the limiter's queue instead: the pause stands for this
+        ``Retry-After`` and ends early only when a probe is accepted. A request refused before
+        such a pause began waits its own ``Retry-After``, or until the pause ends early
+        (:meth:`AdaptiveRateLimiter.reopened`). Waiting on their own clocks, the requests of a
+        refused burst would all leave at about the same deadline, in a burst again.
+        """
+        if limiter is not None and limiter.probing():
+            return
+        if wait <= 0:
+            return
+        if limiter is None:
+            await self.sleep(wait)
+            return
+        async with anyio.create_task_group() as group:
+
+            async def wait_out() -> None:
+                await self.sleep(wait)
+                group.cancel_scope.cancel()
+
+            group.start_soon(wait_out)
+            await limiter.reopened()  # the window that refused it is open again: go, paced
+            group.cancel_scope.cancel()
 
     def limiter_pause(self, wait: float | None) -> float | None:
         """How long a shared rate limiter may be paused for a 429's ``Retry-After``: not at

@@ -392,7 +392,10 @@ class HttpSession:
                 delay,
                 response.status,
             )
-            await retry.sleep(delay)
+            if response.status == 429:
+                await retry.wait_throttled(delay, limiter)
+            else:
+                await retry.sleep(delay)
 
     async def _attempt(
         self,

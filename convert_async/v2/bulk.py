@@ -601,9 +601,9 @@ class BulkExport:
                 # experiences go on at the limiter's rate.
                 if policy.refuses_wait(error) or throttles > self._max_throttles:
                     raise
-                wait = error.retry_after or 0.0
-                if wait > 0:
-                    await policy.sleep(wait)  # only this experience waits
+                # Only this experience waits (in the limiter's queue while it probes a
+                # used-up window).
+                await policy.wait_throttled(error.retry_after or 0.0, self.rate_limiter)
                 continue
             except APIStatusError as error:
                 delay = attempts.after_status(error, repeatable=True)
