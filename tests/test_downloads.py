@@ -8,8 +8,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
-from convert_async import APIConnectionError, ConvertClient, SecretKeyAuth
+from convert_async import (
+    APIConnectionError,
+    APIResponseValidationError,
+    ConvertClient,
+    RedirectError,
+    RequestValidationError,
+    SecretKeyAuth,
+)
+from tests.conftest import ScriptedServer
 
 pytestmark = pytest.mark.anyio
 BODY = b"goal,visitors\n" + b"1,100\n" * 200
@@ -65,3 +74,51 @@ async def test_a_whole_download_replaces_the_target(
     assert saved == target
     assert target.read_bytes() == BODY
     assert _names(tmp_path) == ["report.csv"]
+
+
+@pytest.mark.parametrize("status", [204, 202])
+async def test_a_download_answered_without_the_file_raises_and_keeps_the_target(
+    server: ScriptedServer, tmp_path: Path, status: int
+) -> None:
+    """204 No Content (or 202, the file still to come) is no file: never an empty one written
+    over the previous report and reported as saved."""
+    server.default = lambda request: web.Response(status=status)
+    target = tmp_path / "report.csv"
+    target.write_bytes(b"the previous report\n")
+    async with ConvertClient(SecretKeyAuth("id", "secret"), base_url=server.url) as client:
+        with pytest.raises(APIResponseValidationError, match=f"answered {status} instead"):
+            await client.reports.download(f"{server.url}/file.csv", to=target)
+        with pytest.raises(APIResponseValidationError):
+            await client.reports.download(f"{server.url}/file.csv")
+    assert target.read_bytes() == b"the previous report\n"
+    assert _names(tmp_path) == ["report.csv"]
+
+
+async def test_a_download_target_that_cannot_be_written_is_refused_before_sending(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    async with ConvertClient(SecretKeyAuth("id", "secret"), base_url=server.url) as client:
+        with pytest.raises(RequestValidationError, match="does not exist") as caught:
+            await client.reports.download(f"{server.url}/f.csv", to=tmp_path / "no" / "f.csv")
+        assert caught.value.field == "to"
+        with pytest.raises(RequestValidationError, match="is a directory"):
+            await client.reports.download(f"{server.url}/f.csv", to=tmp_path)
+    assert not server.seen
+
+
+async def test_a_plain_http_link_is_refused_when_the_api_is_reached_over_https() -> None:
+    async with ConvertClient(SecretKeyAuth("id", "secret")) as client:  # https://api.convert.com
+        with pytest.raises(RequestValidationError, match="plain-http"):
+            await client.reports.download("http://files.example.com/report.csv")
+
+
+async def test_a_redirect_to_a_json_call_is_an_error_not_an_empty_result(
+    server: ScriptedServer,
+) -> None:
+    server.default = lambda request: web.Response(status=302, headers={"Location": "/elsewhere"})
+    async with ConvertClient(SecretKeyAuth("id", "secret"), base_url=server.url) as client:
+        for method in ("GET", "POST"):
+            with pytest.raises(RedirectError, match="redirect") as caught:
+                await client.request(method, "/accounts")
+            assert caught.value.status == 302
+    assert [seen.method for seen in server.seen] == ["GET", "POST"]

@@ -8,6 +8,7 @@ import socket
 import traceback
 
 import pytest
+from aiohttp import web
 
 from convert_async import (
     APIConnectionError,
@@ -16,6 +17,7 @@ from convert_async import (
     HmacAuth,
     RetryPolicy,
     SecretKeyAuth,
+    capture_replies,
 )
 from tests.conftest import ScriptedServer, status_reply
 
@@ -52,5 +54,29 @@ async def test_canary_never_leaks(
     texts += [record.getMessage() for record in caplog.records]
     assert any("GET" in record.getMessage() for record in caplog.records)  # logging did happen
     assert server.seen  # and the secret really was used on the wire
+    for text in texts:
+        assert CANARY not in text
+
+
+@pytest.mark.anyio
+async def test_a_server_echoing_the_authorization_header_does_not_leak_it(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A careless (or hostile) server repeats the credentials it was sent in its error body,
+    which becomes the exception's message, its ``body`` and the captured raw reply."""
+    caplog.set_level(logging.DEBUG)
+
+    def echo(request: web.Request) -> web.Response:
+        said = f"invalid credentials: {request.headers['Authorization']}"
+        return web.json_response({"code": 401, "message": said}, status=401)
+
+    server.then(echo)
+    async with ConvertClient(SecretKeyAuth("key", CANARY), base_url=server.url) as client:
+        with capture_replies() as replies, pytest.raises(AuthenticationError) as unauthorized:
+            await client.request("GET", "/accounts")
+    error = unauthorized.value
+    assert "invalid credentials: <redacted>" in str(error)
+    texts = [render(error), repr(error.body), *(repr(reply) for reply in replies)]
+    texts += [record.getMessage() for record in caplog.records]
     for text in texts:
         assert CANARY not in text

@@ -238,6 +238,27 @@ async def test_a_repeated_cursor_raises(server: ScriptedServer) -> None:
     assert len(server.seen) == 3
 
 
+async def test_a_cursor_that_differs_only_in_its_fragment_is_a_repeat(
+    server: ScriptedServer,
+) -> None:
+    """The fragment never reaches the server: ``?cursor=a#2`` asks for the page ``?cursor=a``
+    gave (followed, it served the same page until ``max_pages``)."""
+    server.then(
+        cursor_page(server, ["1"], "a"),
+        json_reply(
+            {"next": f"{server.url}/orgs/o/experiments?cursor=a#2", "results": [{"id": "2"}]}
+        ),
+        cursor_page(server, ["3"], "a"),
+    )
+    seen = []
+    async with GiosgClient(token="t", base_url=server.url) as api:
+        with pytest.raises(APIResponseValidationError, match="repeats a page"):
+            async for experiment in api.experiments.list(organization_id="o"):
+                seen.append(experiment.id)
+    assert seen == ["1", "2"]
+    assert len(server.seen) == 2
+
+
 async def test_a_list_without_page_count_stops_at_max_pages(
     server: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -23,6 +23,7 @@ from convert_async import (
     ConfigurationError,
     ConvertClient,
     ConvertError,
+    HmacAuth,
     RequestValidationError,
     SecretKeyAuth,
     TrackingClient,
@@ -36,10 +37,10 @@ from convert_async._convert.errors import parse_convert_error
 from convert_async._core.client import BaseClient
 from convert_async._core.codec import CursorEnvelope, decode_json
 from convert_async._core.operation import Operation
-from convert_async.giosg import GiosgClient
+from convert_async.giosg import GiosgClient, GiosgTokenAuth
 from convert_async.giosg import models as giosg_models
 from convert_async.giosg.client import parse_giosg_error
-from convert_async.pirsch import PirschClient
+from convert_async.pirsch import PirschClient, PirschOAuth
 from convert_async.pirsch import models as pirsch_models
 from convert_async.pirsch.client import parse_pirsch_error
 from convert_async.pirsch.requests import StatisticsFilter
@@ -50,6 +51,20 @@ from convert_async.v2 import models as v2_models
 from tests.conftest import ScriptedServer, json_reply
 
 AUTH = SecretKeyAuth("k", "s")
+
+
+def _nested(depth: int) -> list[Any]:
+    outer: list[Any] = []
+    inner = outer
+    for _ in range(depth):
+        inner.append([])
+        inner = inner[0]
+    return outer
+
+
+_NESTED = _nested(100_000)
+_ITSELF: dict[str, Any] = {}
+_ITSELF["me"] = _ITSELF
 
 # -- hostile reply bodies ---------------------------------------------------------------------
 
@@ -409,6 +424,14 @@ async def test_hostile_serving_config_arguments_are_typed_errors(server: Scripte
         (lambda c: c.request("GET", "/x", headers={"X-A": "\x00"}), "X-A", "control"),
         (lambda c: c.request("POST", "/x", json={"a": "\ud800"}), "body", "lone surrogate"),
         (lambda c: c.request("GET", "/a b"), "url", "space"),
+        (lambda c: c.request("POST", "/x", json={"a": 10**5000}), "body", "digits"),
+        (lambda c: c.request("POST", "/x", json=_NESTED), "body", "nested too deeply"),
+        (lambda c: c.request("POST", "/x", json=_ITSELF), "body", "contains itself"),
+        (lambda c: c.request("GET", "/x", params={"q": 10**5000}), "q", "digits"),
+        (lambda c: c.request("GET", "/x", params={"q": object()}), "q", "object"),
+        (lambda c: c.request("GET", "/x", params={"q": [1, {}]}), "q", "dict"),
+        (lambda c: c.request("GE T", "/x"), "method", "not an HTTP method"),
+        (lambda c: c.projects.get(account_id=10**5000, project_id=2), "account_id", "digits"),
         (
             lambda c: c.experiences.get(
                 account_id=1, project_id=2, experience_id=3, report_token="t\r\nX: 1"
@@ -450,6 +473,15 @@ async def test_unsendable_arguments_are_request_validation_errors(
             lambda: TrackingClient(account_id=1, project_id=2, track_base_url="http://[::1"),
             "track",
         ),
+        (lambda: ConvertClient(AUTH, base_url="http://[::1]x/"), "not a valid URL"),
+        (lambda: ConvertClient(AUTH, base_url="http://" + "a" * 300 + "/"), "looked up"),
+        (lambda: ConvertClient(AUTH, base_url="https://u:CANARY@h/api"), "user or password"),
+        (lambda: SecretKeyAuth("kid\r\nX-Evil: 1", "s"), "key_id contains a control"),
+        (lambda: SecretKeyAuth("kid", ""), "key_secret must be a non-empty"),
+        (lambda: HmacAuth("app", "s\ud800"), "secret contains a lone surrogate"),
+        (lambda: HmacAuth("app", "s", expires_in=0), "expires_in"),
+        (lambda: GiosgTokenAuth("t\n"), "token contains a control"),
+        (lambda: PirschOAuth("id", "  "), "client_secret must be a non-empty"),
         (lambda: ConvertClient(AUTH, max_connections=0), "max_connections"),
         (lambda: ConvertClient(AUTH, page_concurrency=0), "page_concurrency"),
     ],
@@ -459,6 +491,22 @@ def test_bad_configuration_is_a_configuration_error(make: Any, says: str) -> Non
         make()
     assert isinstance(caught.value, ConvertError)
     assert caught.value.__cause__ is None
+    assert "CANARY" not in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_an_auth_header_a_custom_strategy_builds_is_checked_before_sending(
+    server: ScriptedServer,
+) -> None:
+    class Injecting:
+        def headers(self, method: str, url: str, body: bytes) -> dict[str, str]:
+            return {"Authorization": "Token t\r\nX-Evil: 1"}
+
+    async with ConvertClient(Injecting(), base_url=server.url) as client:
+        with pytest.raises(RequestValidationError, match="control character") as caught:
+            await client.request("GET", "/x")
+    assert caught.value.field == "Authorization"
+    assert not server.seen
 
 
 def test_every_client_constructor_checks_its_base_urls() -> None:

@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Iterable
 from http.cookies import CookieError, SimpleCookie
 
+from .._core.checks import check_credentials
+from .._core.errors import ConfigurationError
 from .._core.redaction import REDACTED
 
 __all__ = ["CookieAuth", "HmacAuth", "SecretKeyAuth"]
@@ -39,10 +41,9 @@ class HmacAuth:
         expires_in: int = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if not application_id or not secret:
-            raise ValueError("HmacAuth needs a non-empty application_id and secret")
+        check_credentials("HmacAuth", application_id=application_id, secret=secret)
         if expires_in <= 0:
-            raise ValueError("expires_in must be a positive number of seconds")
+            raise ConfigurationError("HmacAuth: expires_in must be a positive number of seconds")
         self.application_id = application_id
         self.expires_in = expires_in
         self._secret = secret.encode()
@@ -77,8 +78,7 @@ class SecretKeyAuth:
     __slots__ = ("_header", "key_id")
 
     def __init__(self, key_id: str, key_secret: str) -> None:
-        if not key_id or not key_secret:
-            raise ValueError("SecretKeyAuth needs a non-empty key_id and key_secret")
+        check_credentials("SecretKeyAuth", key_id=key_id, key_secret=key_secret)
         self.key_id = key_id
         self._header = f"Bearer {key_id}:{key_secret}"
 

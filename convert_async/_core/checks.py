@@ -9,10 +9,21 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from yarl import URL
+
 from .errors import ConfigurationError, RequestValidationError
 from .redaction import redact_url
 
-__all__ = ["check_base_url", "check_header", "check_text", "check_url", "text_problem"]
+__all__ = [
+    "as_text",
+    "check_base_url",
+    "check_credentials",
+    "check_header",
+    "check_method",
+    "check_text",
+    "check_url",
+    "text_problem",
+]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 controls except horizontal tab, and DEL: never valid in a header value (RFC 9110 5.5).
@@ -53,6 +64,56 @@ def check_text(name: str, value: str) -> None:
         raise RequestValidationError(name, problem)
 
 
+def as_text(name: str, value: object) -> str:
+    """``value`` as it goes into a path or query string (``true``/``false`` for booleans);
+    :class:`RequestValidationError` naming ``name`` when it cannot be sent.
+
+    >>> as_text("page", 2), as_text("archived", False), as_text("q", "a b")
+    ('2', 'false', 'a b')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    try:
+        text = str(value)
+    except ValueError as exc:  # an int past Python's 4,300-digit conversion limit
+        raise RequestValidationError(name, f"cannot be written out ({exc})") from None
+    check_text(name, text)
+    return text
+
+
+#: An HTTP method is a token (RFC 9110 9.1): letters, digits and a few symbols.
+_METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def check_method(method: str) -> str:
+    """``method`` upper-cased, if it is an HTTP method token; else RequestValidationError.
+
+    >>> check_method("get")
+    'GET'
+    """
+    if not isinstance(method, str) or _METHOD.fullmatch(method) is None:
+        raise RequestValidationError("method", f"{method!a} is not an HTTP method")
+    return method.upper()
+
+
+def check_credentials(owner: str, **values: str) -> None:
+    """Raise :class:`ConfigurationError` if a credential is empty or cannot travel in a header
+    (a control character would split the request). The message names the argument and never
+    shows its value.
+
+    >>> check_credentials("MyAuth", key_id="id", token=" ")
+    Traceback (most recent call last):
+    ...
+    convert_async._core.errors.ConfigurationError: MyAuth: token must be a non-empty string
+    """
+    for name, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(f"{owner}: {name} must be a non-empty string")
+        problem = text_problem(value, header=True)
+        if problem is not None:
+            raise ConfigurationError(f"{owner}: {name} {problem}")
+
+
 def check_header(name: str, value: str) -> None:
     """Raise :class:`RequestValidationError` if header ``name`` or its ``value`` cannot be sent."""
     if not name or text_problem(name, header=True) is not None or ":" in name:
@@ -76,11 +137,14 @@ def check_url(url: str) -> None:
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError for a port out of range
+            URL(url)  # what the request is sent with: it refuses more (a bad IPv6 literal)
         except ValueError as exc:
             problem = f"is not a valid URL ({exc})"
         else:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 problem = "is not an absolute http(s) URL"
+            else:
+                problem = _host_problem(parts.hostname)
     if problem is not None:
         raise RequestValidationError("url", f"{_shown(url)} {problem}")
 
@@ -95,7 +159,21 @@ def check_base_url(name: str, url: str) -> str:
         raise ConfigurationError(f"{name}: {exc.message}") from None
     if parts.query or parts.fragment:
         raise ConfigurationError(f"{name}: {_shown(url)} must not have a query or fragment")
+    if parts.username is not None or parts.password is not None:
+        # Never echoed: the part before "@" is a credential.
+        raise ConfigurationError(f"{name}: must not carry a user or password (pass an auth)")
     return url
+
+
+def _host_problem(host: str) -> str | None:
+    """What keeps ``host`` from being looked up (a label over 63 characters), or None."""
+    if ":" in host:  # an IPv6 literal, checked by the URL parser
+        return None
+    try:
+        host.encode("idna")
+    except UnicodeError as exc:
+        return f"has a host name that cannot be looked up ({exc})"
+    return None
 
 
 def _shown(url: str) -> str:

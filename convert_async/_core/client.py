@@ -15,11 +15,12 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, overload
 from urllib.parse import urlsplit
 
+import anyio
 import msgspec
 from msgspec import UNSET
 
 from ._constants import DEFAULT_MAX_PAGES
-from .checks import check_header, check_text
+from .checks import check_header, check_method, check_text
 from .codec import CursorEnvelope, Pagination, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
 from .errors import (
@@ -35,7 +36,7 @@ from .pagination import AsyncPager, Page, PageLoader
 from .ratelimit import AdaptiveRateLimiter
 from .redaction import redact_headers, redact_url
 from .retry import RetryPolicy
-from .session import HttpSession, QueryValue, Response, Timeout, build_query
+from .session import FILE_STATUSES, HttpSession, QueryValue, Response, Timeout, build_query
 
 __all__ = ["BaseClient", "ClientOptions", "Envelopes", "PagedBody", "RequestBody"]
 
@@ -209,7 +210,7 @@ class BaseClient:
 
             await client.request("POST", "/accounts/1/projects", json={"page": 2})
         """
-        method = method.upper()
+        method = check_method(method)
         check_text("path", path)
         body = None if json is None else encode_json(json)
         response = await self._send(
@@ -238,7 +239,7 @@ class BaseClient:
         rate_group: str | None = None,
     ) -> Response:
         options = self._options
-        return await self._http.send(
+        response = await self._http.send(
             method,
             url,
             body=body,
@@ -252,6 +253,8 @@ class BaseClient:
             rate_group=rate_group,
             rate_limiter=options.rate_limiter,
         )
+        _refuse_redirect(response, method, redact_url(url))
+        return response
 
     async def _call_raw(
         self,
@@ -358,12 +361,12 @@ class BaseClient:
         A raw body is streamed to ``to`` as it arrives; base64 content inside ``data`` is
         decoded first (it has to be parsed whole).
         """
-        target = None if to is None else Path(to)
+        target = await _download_target(to)
         stream_to = target if op.envelope != "data" else None
         response = await self._call_raw(
             op, arguments, _build_body(body_type, arguments), stream_to=stream_to
         )
-        _refuse_redirect(response, op.http_method, op.operation)
+        _refuse_no_file(response, op.operation)
         content = self._decode(op, response.body, bytes) if op.envelope == "data" else response.body
         if target is None:
             return content
@@ -377,9 +380,13 @@ class BaseClient:
         Credentials go only to the API's own origin: a link elsewhere (a pre-signed storage
         URL) is fetched without them, so no key ever leaves for another host.
         """
-        if urlsplit(url).scheme not in ("http", "https"):
+        scheme = urlsplit(url).scheme
+        if scheme not in ("http", "https"):
             raise RequestValidationError("url", "must be an http(s) link")
-        target = None if to is None else Path(to)
+        if scheme == "http" and urlsplit(self._http.base_url).scheme == "https":
+            problem = "is a plain-http link while the API is reached over https (refused)"
+            raise RequestValidationError("url", problem)
+        target = await _download_target(to)
         response = await self._send(
             "GET",
             url,
@@ -390,7 +397,7 @@ class BaseClient:
             stream_to=target,
             authenticate=_origin(url) == _origin(self._http.base_url),
         )
-        _refuse_redirect(response, "GET", redact_url(url))
+        _refuse_no_file(response, redact_url(url))
         return response.body if target is None else target
 
     def _paginate(
@@ -528,7 +535,7 @@ class BaseClient:
             raise TypeError(f"{op.operation} is not a cursor-paged operation")
         envelope = CursorEnvelope[item_type]  # type: ignore[valid-type]
         next_urls: dict[int, str] = {}
-        followed: set[str] = set()
+        followed: set[tuple[str, str, str, str]] = set()
         first_origin = _origin(self._http.url_for(op.render_path(arguments), base=op.base))
 
         async def fetch(page: int) -> Page[T]:
@@ -542,13 +549,14 @@ class BaseClient:
                     raise APIResponseValidationError(
                         op.operation, "$.next", "points to another host; not followed"
                     )
-                if url in followed:
+                key = _page_key(url)
+                if key in followed:
                     raise APIResponseValidationError(
                         op.operation,
                         "$.next",
                         f"repeats a page already fetched (page {page}); the list would loop",
                     )
-                followed.add(url)
+                followed.add(key)
                 response = await self._send(
                     op.http_method,
                     url,
@@ -616,18 +624,50 @@ def _validate_item(item: RequestModel, index: int, operation: str) -> None:
 
 
 def _refuse_redirect(response: Response, method: str, what: str) -> None:
-    """A download answered 3xx: raise rather than report an empty file as success."""
+    """A call answered 3xx: raise rather than report its empty body as the result (redirects
+    are not followed, so no credential goes where the API did not send it)."""
     if 300 <= response.status < 400:
         error = RedirectError(
             status=response.status,
             method=method,
             url=what,
-            message="the download answered with a redirect, which is not followed",
+            message="the server answered with a redirect, which is not followed",
             headers=redact_headers(response.headers),
         )
         location = response.headers.get("Location")
         error.location = redact_url(location) if location is not None else None
         raise error
+
+
+async def _download_target(to: str | os.PathLike[str] | None) -> Path | None:
+    """``to`` as a path a download can be written to, checked before anything is sent."""
+    if to is None:
+        return None
+    target = Path(to)
+    is_dir, parent_is_dir = await anyio.to_thread.run_sync(
+        lambda: (target.is_dir(), target.parent.is_dir())
+    )
+    if is_dir:
+        raise RequestValidationError("to", f"{str(target)!a} is a directory, not a file")
+    if not parent_is_dir:
+        problem = f"the directory {str(target.parent)!a} does not exist"
+        raise RequestValidationError("to", problem)
+    return target
+
+
+def _refuse_no_file(response: Response, what: str) -> None:
+    """A download answered 2xx with something other than the file (204 No Content, 202
+    Accepted): raise rather than report an empty file as success."""
+    if response.status not in FILE_STATUSES:
+        message = f"the download answered {response.status} instead of the file (200)"
+        raise APIResponseValidationError(what, "$", message)
+
+
+def _page_key(url: str) -> tuple[str, str, str, str]:
+    """What identifies the request a ``next`` URL makes: not its fragment (never sent), nor
+    the case of its scheme and host."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -79,8 +79,11 @@ def encode_json(value: object) -> bytes:
     except UnicodeEncodeError as exc:
         problem = f"a string holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
         raise RequestValidationError("body", problem + "which has no UTF-8 form") from None
-    except (TypeError, OverflowError) as exc:
+    except (TypeError, OverflowError, ValueError) as exc:  # ValueError: an int too long
         raise RequestValidationError("body", f"cannot be sent as JSON: {exc}") from None
+    except RecursionError:
+        problem = "is nested too deeply to send as JSON (or contains itself)"
+        raise RequestValidationError("body", problem) from None
 
 
 def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import quote
 
-from .checks import check_text
+from .checks import as_text
 from .errors import RequestValidationError
 
 __all__ = ["Operation", "encode_path_segment", "operation_from_row", "operation_table"]
@@ -96,9 +96,7 @@ class Operation:
             value = params.get(name)
             if value is None or value == "":
                 raise RequestValidationError(name, f"is required by {self.operation}")
-            text = str(value)
-            check_text(name, text)
-            encoded[name] = encode_path_segment(text)
+            encoded[name] = encode_path_segment(as_text(name, value))
         return self.path.format_map(encoded)
 
 

@@ -9,6 +9,8 @@ REDACTED = "<redacted>"
 
 _SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "report_token"})
 _SENSITIVE_QUERY_WORDS = ("token", "secret", "password", "signature", "auth", "key")
+#: Shorter pieces of a credential are not scrubbed from reply bodies: they would match text.
+_SHORTEST_SECRET = 8
 
 
 def redact_url(url: str) -> str:
@@ -33,3 +35,23 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
         name: REDACTED if name.lower() in _SENSITIVE_HEADERS else value
         for name, value in headers.items()
     }
+
+
+def without_credentials(body: bytes, sent: Mapping[str, str]) -> bytes:
+    """``body`` with the credentials of the ``sent`` headers replaced by ``<redacted>``: a
+    server may echo an ``Authorization`` header back in an error, which then ends up in an
+    exception message and in logs.
+
+    >>> without_credentials(b'{"error": "bad Bearer kid:s3cr3t-value"}',
+    ...                     {"Authorization": "Bearer kid:s3cr3t-value"})
+    b'{"error": "bad <redacted>"}'
+    """
+    for name, value in sent.items():
+        if name.lower() not in _SENSITIVE_HEADERS:
+            continue
+        credential = value.partition(" ")[2] or value  # without the scheme ("Bearer")
+        # The whole value, the credential, and its secret half ("key_id:secret"): longest first.
+        for secret in (value, credential, credential.rpartition(":")[2]):
+            if len(secret) >= _SHORTEST_SECRET:
+                body = body.replace(secret.encode(), REDACTED.encode())
+    return body

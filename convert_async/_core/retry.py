@@ -149,7 +149,8 @@ class RetryPolicy:
         wait = retry_after_of(error)
         if wait is None or not self.over_cap(wait):
             return False
-        note = f"Retry-After {wait:g}s is over the {self.max_retry_after:g}s cap, not waited"
+        asked = f"{wait:g}s" if math.isfinite(wait) else "beyond any number of seconds"
+        note = f"Retry-After {asked} is over the {self.max_retry_after:g}s cap, not waited"
         if note not in str(error):  # asked again (session, then export): said once
             error.args = (f"{error}; {note}",)
         return True

@@ -27,7 +27,7 @@ from ._constants import (
     USER_AGENT,
 )
 from .auth import Auth, RawRequest, RefreshingAuth, ResponseObserver
-from .checks import check_base_url, check_header, check_text, check_url
+from .checks import as_text, check_base_url, check_header, check_text, check_url
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -35,17 +35,19 @@ from .errors import (
     ClientStateError,
     ConfigurationError,
     RateLimitError,
+    RequestValidationError,
     ResponseTooLargeError,
     status_error_class,
 )
 from .files import write_atomically
 from .ratelimit import AdaptiveRateLimiter
-from .redaction import redact_headers, redact_url
+from .redaction import redact_headers, redact_url, without_credentials
 from .replies import RawReply, capturing, record
 from .retry import RetryPolicy, parse_retry_after
 from .tracing import request_span, tracing_enabled
 
 __all__ = [
+    "FILE_STATUSES",
     "ErrorDetails",
     "ErrorParser",
     "HttpSession",
@@ -63,6 +65,10 @@ _CHUNK = 64 * 1024
 _UNIX_TIME_FLOOR = 1_000_000_000
 
 QueryValue = str | int | float | bool | Sequence[str | int | float] | None
+
+#: The statuses whose body is the file a download asked for (``stream_to``): not 204 or 205
+#: (no content by definition), nor 202 (accepted, the file still to come) or 206 (a part).
+FILE_STATUSES = frozenset({200, 203})
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,19 +135,18 @@ def build_query(params: Mapping[str, QueryValue] | None, *, list_suffix: str = "
             continue
         check_text(name, name)
         if isinstance(value, str | int | float | bool):
-            key, texts = name, [_scalar(value)]
+            key, items = name, [value]
+        elif isinstance(value, Sequence):
+            key, items = name + list_suffix, list(value)
         else:
-            key, texts = name + list_suffix, [_scalar(item) for item in value]
-        for text in texts:
-            check_text(name, text)  # a typed error naming the argument, not quote()'s
-            pairs.append((key, text))
+            raise RequestValidationError(name, f"cannot be sent in a query: {type(value).__name__}")
+        for item in items:
+            if not isinstance(item, str | int | float | bool):
+                problem = f"cannot be sent in a query: a list item is a {type(item).__name__}"
+                raise RequestValidationError(name, problem)
+            # A typed error naming the argument, not quote()'s or str()'s.
+            pairs.append((key, as_text(name, item)))
     return "&".join(f"{quote(name, safe='[]')}={quote(value, safe='')}" for name, value in pairs)
-
-
-def _scalar(value: str | int | float | bool) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +344,8 @@ class HttpSession:
             # short life (HMAC ``Expires``) must not age in the limiter's queue, and a retry
             # gets a fresh one over the same URL and bytes.
             auth_headers = auth.headers(method, url, body or b"") if auth is not None else {}
+            for name, value in auth_headers.items():
+                check_header(name, value)  # a token a server handed out may hold anything
             with request_span(method, redact_url(url), self.tracing) as span:
                 outcome = await self._attempt(
                     session,
@@ -370,6 +377,9 @@ class HttpSession:
             if response.status < 400:
                 _capture(method, url, response)
                 return response
+            if auth_headers:
+                body_seen = without_credentials(response.body, auth_headers)
+                response = Response(response.status, response.headers, body_seen)
             if (
                 response.status == 401
                 and refreshing is not None
@@ -429,7 +439,7 @@ class HttpSession:
             ) as resp:
                 if self._observer is not None:
                     self._observer.observe(resp.headers.getall("Set-Cookie", ()))
-                if stream_to is not None and 200 <= resp.status < 300:
+                if stream_to is not None and resp.status in FILE_STATUSES:
                     await _stream(resp, stream_to)
                     payload = b""
                 else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .._core.checks import check_credentials
 from .._core.errors import ConvertError
 from .._core.redaction import REDACTED
 
@@ -38,8 +39,7 @@ class GiosgTokenAuth:
     SCHEME: ClassVar[str] = "Token"
 
     def __init__(self, token: str) -> None:
-        if not token or not token.strip():
-            raise ValueError(f"{type(self).__name__} needs a non-empty token")
+        check_credentials(type(self).__name__, token=token)
         self._header = f"{self.SCHEME} {token.strip()}"
 
     def headers(self, method: str, url: str, body: bytes) -> dict[str, str]:

@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable, Mapping
 
 from .._core.auth import RawRequest
+from .._core.checks import check_credentials
 from .._core.codec import decode_json, encode_json
-from .._core.errors import APIResponseValidationError
+from .._core.errors import APIResponseValidationError, ConfigurationError
 from .._core.redaction import REDACTED
 from ._operations import OPERATIONS
 from .models import AccessToken
@@ -57,10 +58,9 @@ class PirschOAuth:
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if not client_id or not client_secret:
-            raise ValueError("PirschOAuth needs a non-empty client_id and client_secret")
+        check_credentials("PirschOAuth", client_id=client_id, client_secret=client_secret)
         if refresh_margin < 0:
-            raise ValueError("refresh_margin cannot be negative")
+            raise ConfigurationError("PirschOAuth: refresh_margin cannot be negative")
         self.client_id = client_id
         self.refresh_margin = refresh_margin
         self.token_requests = 0
