@@ -26,7 +26,6 @@ from .codec import validate_request as _validate
 from .errors import (
     APIResponseValidationError,
     ConfigurationError,
-    RedirectError,
     RequestValidationError,
 )
 from .files import one_chunk, write_atomically
@@ -34,7 +33,7 @@ from .multipart import encode_multipart
 from .operation import Operation
 from .pagination import AsyncPager, Page, PageLoader
 from .ratelimit import AdaptiveRateLimiter
-from .redaction import redact_headers, redact_url
+from .redaction import redact_url
 from .retry import RetryPolicy
 from .session import FILE_STATUSES, HttpSession, QueryValue, Response, Timeout, build_query
 
@@ -239,7 +238,7 @@ class BaseClient:
         rate_group: str | None = None,
     ) -> Response:
         options = self._options
-        response = await self._http.send(
+        return await self._http.send(
             method,
             url,
             body=body,
@@ -253,8 +252,6 @@ class BaseClient:
             rate_group=rate_group,
             rate_limiter=options.rate_limiter,
         )
-        _refuse_redirect(response, method, redact_url(url))
-        return response
 
     async def _call_raw(
         self,
@@ -621,22 +618,6 @@ def _validate_item(item: RequestModel, index: int, operation: str) -> None:
         _validate(item, operation=operation)
     except RequestValidationError as error:
         raise RequestValidationError(f"[{index}].{error.field}", error.message) from None
-
-
-def _refuse_redirect(response: Response, method: str, what: str) -> None:
-    """A call answered 3xx: raise rather than report its empty body as the result (redirects
-    are not followed, so no credential goes where the API did not send it)."""
-    if 300 <= response.status < 400:
-        error = RedirectError(
-            status=response.status,
-            method=method,
-            url=what,
-            message="the server answered with a redirect, which is not followed",
-            headers=redact_headers(response.headers),
-        )
-        location = response.headers.get("Location")
-        error.location = redact_url(location) if location is not None else None
-        raise error
 
 
 async def _download_target(to: str | os.PathLike[str] | None) -> Path | None:

@@ -35,6 +35,7 @@ from .errors import (
     ClientStateError,
     ConfigurationError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
     ResponseTooLargeError,
     status_error_class,
@@ -374,9 +375,14 @@ class HttpSession:
             response = outcome
             if limiter is not None:
                 _report_quota(limiter, response, sent_at, retry)
-            if response.status < 400:
+            if response.status < 300:
                 _capture(method, url, response)
                 return response
+            if response.status < 400:
+                # Redirects are not followed (no credential goes where the API did not send
+                # it): a 3xx is an error, never its empty body reported as the result.
+                _capture(method, url, response)
+                raise _redirect_error(response, method, url)
             if auth_headers:
                 body_seen = without_credentials(response.body, auth_headers)
                 response = Response(response.status, response.headers, body_seen)
@@ -602,6 +608,19 @@ def _capture(method: str, url: str, response: Response) -> None:
 
 async def _stream(resp: aiohttp.ClientResponse, path: Path) -> None:
     await write_atomically(path, resp.content.iter_chunked(_CHUNK))
+
+
+def _redirect_error(response: Response, method: str, url: str) -> RedirectError:
+    error = RedirectError(
+        status=response.status,
+        method=method,
+        url=redact_url(url),
+        message="the server answered with a redirect, which is not followed",
+        headers=redact_headers(response.headers),
+    )
+    location = response.headers.get("Location")
+    error.location = redact_url(location) if location is not None else None
+    return error
 
 
 def _status_error(
