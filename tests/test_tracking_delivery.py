@@ -107,10 +107,13 @@ async def test_server_down_at_close_then_the_next_client_delivers_the_spool(
 
 
 @pytest.mark.anyio
-async def test_a_400_batch_is_not_retried_and_later_batches_still_go(
-    fake_convert: FakeConvert,
+@pytest.mark.parametrize("status", [400, 302])
+async def test_a_rejected_batch_is_not_retried_and_later_batches_still_go(
+    fake_convert: FakeConvert, status: int
 ) -> None:
-    fake_convert.faults.fail_next(status=400, operation="send_tracking_events_by_sdk_key")
+    """A 400, or a 3xx (redirects are not followed: nothing was delivered), fails that batch:
+    counted and reported, never settled as sent."""
+    fake_convert.faults.fail_next(status=status, operation="send_tracking_events_by_sdk_key")
     client = tracker(fake_convert, batch_size=10, max_in_flight=1)
     async with client:
         for n in range(30):
@@ -118,20 +121,4 @@ async def test_a_400_batch_is_not_retried_and_later_batches_still_go(
     stats = client.stats
     assert (stats.failed, stats.sent, stats.retried) == (10, 20, 0)
     assert len(fake_convert.requests_for("send_tracking_events_by_sdk_key")) == 3
-    assert len(delivered(fake_convert)) == 20
-
-
-@pytest.mark.anyio
-async def test_a_batch_answered_with_a_redirect_is_not_counted_as_sent(
-    fake_convert: FakeConvert,
-) -> None:
-    """A 3xx delivered nothing (redirects are not followed): those events are failed and
-    reported, never settled as sent."""
-    fake_convert.faults.fail_next(status=302, operation="send_tracking_events_by_sdk_key")
-    client = tracker(fake_convert, batch_size=10, max_in_flight=1)
-    async with client:
-        for n in range(30):
-            client.track_bucketing(f"v{n}", 1, 2)
-    stats = client.stats
-    assert (stats.failed, stats.sent) == (10, 20)
     assert len(delivered(fake_convert)) == 20
