@@ -1070,3 +1070,40 @@ async def test_a_scattered_429_waits_out_its_own_retry_after() -> None:
     assert fake.now - started == pytest.approx(1.0)
     await policy.wait_throttled(0.5, None)
     assert fake.now - started == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("refusals_in_a_row", [20, 4])
+@pytest.mark.anyio
+async def test_a_window_that_starts_anew_as_the_opening_pauses_is_no_bucket(
+    refusals_in_a_row: int,
+) -> None:
+    """A fixed window used up at its very end: twenty refusals in a row, then the requests
+    sent 30 ms after the first refused one (in the next window) are accepted, just after the
+    opening paused. That voids the pause, but it is no bucket draining: the rate is not a
+    guess to double (an export doing so was refused 90 times in its next second). A bucket
+    fed one request at a time accepts one in a few among its refusals: that still doubles."""
+    fake = FakeTime()
+    bucket = limiter(fake)
+    for _ in range(2):
+        sent = [await bucket.acquire() for _ in range(20)]
+        fake.now += 0.01
+        for sent_at in sent:
+            bucket.on_success(sent_at=sent_at)
+    refused = [await bucket.acquire() for _ in range(20)]
+    fake.now += 0.03
+    late = [await bucket.acquire() for _ in range(5)]
+    fake.now += 0.005
+    for number, sent_at in enumerate(refused, start=1):
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+        if number % refusals_in_a_row == 0 and number < len(refused):
+            bucket.on_success(sent_at=sent_at)
+    assert bucket.stats.pauses == 1
+    fake.now += 0.02
+    for sent_at in late:
+        bucket.on_success(sent_at=sent_at)
+    start = bucket.rate
+    await run_at_the_limiter(fake, bucket, 1.0, callers=3)
+    if refusals_in_a_row > 16:
+        assert bucket.rate < 1.5 * start
+    else:
+        assert bucket.rate > 16 * start

@@ -84,6 +84,11 @@ _HOLD_AFTER_REFUSAL = 0.25
 #: sliding log that accepted a second's quota in a fraction of one refuses everything until
 #: that burst slides out (0.7 s of refusals at the cut rate, 30 of them at 50 req/s).
 _WALL_REFUSALS = 8
+#: A run of this many refusals ended by an accepted request sent before the opening's pause
+#: began is a fixed window starting anew just then, not a bucket: requests sent one by one to
+#: a bucket that drains are accepted one in a few among its refusals (a probe, sent after a
+#: pause, is accepted after a run in both cases).
+_WINDOW_RUN = 16
 #: Weight of the latest reply in the running share of refusals.
 _REFUSAL_WEIGHT = 0.2
 #: Above this running share of refusals, a ``Retry-After`` pauses every caller.
@@ -372,7 +377,7 @@ class AdaptiveRateLimiter:
         the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
         self._successes += 1
-        self._refused_run = 0
+        run, self._refused_run = self._refused_run, 0
         self._end_hold()
         self._refusals *= 1 - _REFUSAL_WEIGHT
         if sent_at is not None and sent_at >= self._probes_from and self._in_wall_pause(now):
@@ -394,7 +399,9 @@ class AdaptiveRateLimiter:
                     # window holds everyone back (a bucket drains, a window started anew). The
                     # pause is void: the accepted rate counts the opening's replies again.
                     self._reopen()
-                    if sent_at < self._probes_from + 2 * _OPENING_PROBE:
+                    if sent_at < self._probes_from + 2 * _OPENING_PROBE and (
+                        sent_at >= self._probes_from or run < _WINDOW_RUN
+                    ):
                         # Room again by the first probe: a bucket that drains, whose burst
                         # the opening took (a fixed window seldom starts anew that soon). The
                         # cut is a guess: grow.
