@@ -674,16 +674,21 @@ def test_an_export_in_virtual_time_keeps_pace_with_a_fixed_rate_server(
     assert refused <= 0.05
 
 
-async def refused_opening(
-    fake: FakeTime, bucket: AdaptiveRateLimiter, *, rounds: int, wait_out_pause: bool = True
-) -> None:
-    """``rounds`` rounds of 20 requests accepted, then a round of 20 refused (Retry-After 1),
-    and (with ``wait_out_pause``) the pause that follows."""
+async def accepted_rounds(fake: FakeTime, bucket: AdaptiveRateLimiter, rounds: int) -> None:
+    """``rounds`` rounds of 20 requests sent at once and accepted 10 ms later."""
     for _ in range(rounds):
         sent = [await bucket.acquire() for _ in range(20)]
         fake.now += 0.01
         for sent_at in sent:
             bucket.on_success(sent_at=sent_at)
+
+
+async def refused_opening(
+    fake: FakeTime, bucket: AdaptiveRateLimiter, *, rounds: int, wait_out_pause: bool = True
+) -> None:
+    """``rounds`` rounds of 20 requests accepted, then a round of 20 refused (Retry-After 1),
+    and (with ``wait_out_pause``) the pause that follows."""
+    await accepted_rounds(fake, bucket, rounds)
     sent = [await bucket.acquire() for _ in range(20)]
     fake.now += 0.01
     for sent_at in sent:
@@ -1084,11 +1089,7 @@ async def test_a_window_that_starts_anew_as_the_opening_pauses_is_no_bucket(
     fed one request at a time accepts one in a few among its refusals: that still doubles."""
     fake = FakeTime()
     bucket = limiter(fake)
-    for _ in range(2):
-        sent = [await bucket.acquire() for _ in range(20)]
-        fake.now += 0.01
-        for sent_at in sent:
-            bucket.on_success(sent_at=sent_at)
+    await accepted_rounds(fake, bucket, 2)
     refused = [await bucket.acquire() for _ in range(20)]
     fake.now += 0.03
     late = [await bucket.acquire() for _ in range(5)]
