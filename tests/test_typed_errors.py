@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -26,6 +27,7 @@ from convert_async import (
     HmacAuth,
     RequestValidationError,
     SecretKeyAuth,
+    Timeout,
     TrackingClient,
     giosg,
     pirsch,
@@ -515,18 +517,35 @@ def test_every_client_constructor_checks_its_base_urls() -> None:
         assert "base_url" in inspect.signature(client).parameters or client is TrackingClient
 
 
-@pytest.mark.parametrize("rate", ["0", "-1", "nan", "inf", "fast"])
-def test_cli_rate_must_be_positive_usage_error(
-    rate: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "fast"])
+@pytest.mark.parametrize(
+    ("flag", "before", "after"),
+    [
+        ("--rate", ["reports", "export", "--project", "1", "--out", "x.csv"], []),
+        ("--timeout", [], ["projects", "list"]),
+    ],
+)
+def test_cli_rate_and_timeout_must_be_positive_usage_error(
+    value: str, flag: str, before: list[str], after: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # --timeout inf was "unexpected OverflowError", nan a timeout at once, 0 and -1 none.
     from convert_async.cli import main
 
     with pytest.raises(SystemExit) as exited:
-        main(["reports", "export", "--project", "1", "--out", "x.csv", "--rate", rate])
+        main([*before, flag, value, *after])
     assert exited.value.code == 2
     stderr = capsys.readouterr().err
-    assert "argument --rate" in stderr
+    assert f"argument {flag}" in stderr
     assert "unexpected" not in stderr
+
+
+@pytest.mark.parametrize("timeout", [math.inf, math.nan, 0, -1.5, "5", True])
+def test_a_timeout_that_is_no_positive_number_is_a_configuration_error(timeout: object) -> None:
+    with pytest.raises(ConfigurationError, match="positive number of seconds"):
+        ConvertClient(HmacAuth("id", "secret"), timeout=timeout)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="timeout read"):
+        Timeout(read=timeout)  # type: ignore[arg-type]
+    assert Timeout(total=None).total is None  # None is no limit
 
 
 def test_cli_concurrency_must_be_at_least_one() -> None:

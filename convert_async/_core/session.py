@@ -6,6 +6,7 @@ This module is the only place that knows about aiohttp; :mod:`.retry` decides ev
 from __future__ import annotations
 
 import logging
+import math
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -72,6 +73,23 @@ QueryValue = str | int | float | bool | Sequence[str | int | float] | None
 FILE_STATUSES = frozenset({200, 203})
 
 
+def _check_seconds(name: str, value: object) -> None:
+    """A timeout is None (no limit) or a positive finite number of seconds: checked when it
+    is set, not when the first request meets aiohttp (an infinite one overflowed deep inside
+    the event loop, NaN timed out at once, zero or less meant no limit)."""
+    if value is None:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (math.isfinite(value) and value > 0)
+    ):
+        raise ConfigurationError(
+            f"timeout {name} must be a positive number of seconds, or None for no limit, "
+            f"not {value!r}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Timeout:
     """Per-attempt timeouts in seconds: ``connect`` to open a connection, ``read`` between two
@@ -81,6 +99,10 @@ class Timeout:
     connect: float | None = DEFAULT_CONNECT_TIMEOUT
     read: float | None = DEFAULT_READ_TIMEOUT
 
+    def __post_init__(self) -> None:
+        for name in ("total", "connect", "read"):
+            _check_seconds(name, getattr(self, name))
+
     @classmethod
     def of(cls, value: float | Timeout | None) -> Timeout:
         """Accept a plain number (total seconds) wherever a Timeout is expected."""
@@ -88,6 +110,7 @@ class Timeout:
             return value
         if value is None:
             return cls()
+        _check_seconds("total", value)
         return cls(total=value, connect=min(value, DEFAULT_CONNECT_TIMEOUT), read=value)
 
     def _aiohttp(self) -> aiohttp.ClientTimeout:

@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import errno
 import logging
-import math
 import os
 import signal
 import sys
@@ -43,6 +42,7 @@ from ._common import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     add_connection_options,
+    positive_number,
     report_error,
     secrets_of,
 )
@@ -158,26 +158,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--rate",
-        type=_positive_rate,
+        type=positive_number("requests per second"),
         help="start at this many requests per second (default: unlimited until throttled)",
     )
     add_connection_options(export, top_level=False)
     export.set_defaults(run=reports_export)
     return parser
-
-
-def _positive_rate(text: str) -> float:
-    """``--rate``: a finite number of requests per second above zero (argparse turns the
-    error into a usage error, exit status 2)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(
-            f"must be a positive number of requests per second, not {text!r}"
-        )
-    return value
 
 
 def _positive_int(text: str) -> int:

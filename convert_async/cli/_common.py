@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .._core.errors import (
     APIConnectionError,
@@ -56,6 +57,22 @@ class UsageError(CliError):
     """Arguments that cannot work together (exit status 2, like argparse's own errors)."""
 
 
+def positive_number(unit: str) -> Callable[[str], float]:
+    """An argparse type for a finite number above zero, in ``unit`` (argparse turns its
+    error into a usage error, exit status 2)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a positive number of {unit}, not {text!r}")
+        return value
+
+    return parse
+
+
 def add_connection_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
     """The credential and connection flags, accepted before or after the command name.
 
@@ -92,7 +109,7 @@ def add_connection_options(parser: argparse.ArgumentParser, *, top_level: bool) 
     )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=positive_number("seconds"),
         default=default(None),
         help="seconds per request attempt (default: 60)",
     )
