@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.lowlevel
+import msgspec
 import pytest
 
 from convert_async import (
@@ -19,6 +22,7 @@ from convert_async import (
     HmacAuth,
     NotFoundError,
     RateLimitError,
+    RequestValidationError,
     RetryPolicy,
 )
 from convert_async.testing import FakeConvert
@@ -429,6 +433,86 @@ def test_arguments_are_checked() -> None:
         export_reports(fake_client, account_id=1, project_id=2, out="x.txt")
     with pytest.raises(ValueError, match="concurrency"):
         export_reports(fake_client, account_id=1, project_id=2, concurrency=0)
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        # Each of these was a TypeError from deep inside, or was accepted.
+        ({"concurrency": 2.5}, "concurrency: must be a whole number"),
+        ({"concurrency": "5"}, "concurrency: must be a whole number"),
+        ({"concurrency": True}, "concurrency: must be a whole number"),
+        ({"max_throttles": -1}, "max_throttles: must be a whole number of at least 0"),
+        ({"report_options": {"bogus": 1}}, "'bogus' not an option of the aggregated report"),
+        ({"report": "daily", "report_options": {"goals": [1]}}, "'goals' not an option"),
+        ({"out": "same.csv", "checkpoint": "same.csv"}, "checkpoint: cannot be the output"),
+        ({"out": "x.txt"}, "format: cannot tell"),
+    ],
+)
+def test_bad_arguments_are_request_validation_errors(options: dict[str, Any], says: str) -> None:
+    fake_client = ConvertClient(HmacAuth("a", "b"), base_url="http://127.0.0.1:9")
+    with pytest.raises(RequestValidationError, match=says):
+        export_reports(fake_client, account_id=1, project_id=2, **options)
+
+
+@pytest.mark.anyio
+async def test_a_checkpoint_of_another_selection_is_refused(
+    client: ConvertClient, tmp_path: Path
+) -> None:
+    # The same output and report for other experiences mixed two exports in one file.
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    options: dict[str, Any] = {"account_id": ACCOUNT, "out": out, "checkpoint": checkpoint}
+    await export_reports(client, project_id=SEEDED_PROJECT, **options)
+    with pytest.raises(CheckpointError, match="selection"):
+        await export_reports(client, project_id=SEEDED_PROJECT, status=["active"], **options)
+    with pytest.raises(CheckpointError, match="selection"):
+        await export_reports(client, project_ids=[SEEDED_PROJECT, 99], **options)
+
+
+@pytest.mark.parametrize("header", [b'{"checkpoint": 1}', b'{"offset": "x"}', b'{"offset": -50}'])
+@pytest.mark.anyio
+async def test_a_damaged_checkpoint_header_is_a_checkpoint_error(
+    client: ConvertClient, tmp_path: Path, header: bytes
+) -> None:
+    out, checkpoint = tmp_path / "out.csv", tmp_path / "out.ckpt"
+    options: dict[str, Any] = {"account_id": ACCOUNT, "project_id": SEEDED_PROJECT}
+    await export_reports(client, out=out, checkpoint=checkpoint, **options)
+    first, rest = checkpoint.read_bytes().split(b"\n", 1)
+    fields = msgspec.json.decode(first)
+    fields.pop("offset")
+    damaged = {**fields, **msgspec.json.decode(header)}
+    checkpoint.write_bytes(msgspec.json.encode(damaged) + b"\n" + rest)
+    with pytest.raises(CheckpointError, match="line 1 is damaged"):
+        await export_reports(client, out=out, checkpoint=checkpoint, **options)
+
+
+@pytest.mark.anyio
+async def test_a_checkpoint_that_is_no_regular_file_is_refused(
+    client: ConvertClient, tmp_path: Path
+) -> None:
+    # /dev/zero was read until memory ran out; a FIFO blocked the export for good.
+    fifo = tmp_path / "fifo.ckpt"
+    os.mkfifo(fifo)
+    for checkpoint in (Path("/dev/zero"), fifo):
+        with anyio.fail_after(5), pytest.raises(CheckpointError, match="not a regular file"):
+            await export_reports(
+                client,
+                account_id=ACCOUNT,
+                project_id=SEEDED_PROJECT,
+                out=tmp_path / "out.csv",
+                checkpoint=checkpoint,
+            )
+
+
+@pytest.mark.anyio
+async def test_an_export_to_a_device_is_not_failed_by_its_fsync(client: ConvertClient) -> None:
+    # fsync of /dev/null (or a pipe: --out /dev/stdout) is EINVAL: every row was written,
+    # and the export then reported a file error.
+    result = await export_reports(
+        client, account_id=ACCOUNT, project_id=SEEDED_PROJECT, out="/dev/null", format="csv"
+    )
+    assert result.ok
+    assert result.rows > 0
 
 
 # -- real reports: rows from the spec's ExperienceAggregatedReport / ExperienceDailyReport -----

@@ -29,11 +29,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import errno
 import hashlib
+import inspect
 import io
 import logging
 import math
 import os
+import stat
 import time
 import weakref
 from collections.abc import (
@@ -42,6 +45,7 @@ from collections.abc import (
     Awaitable,
     Callable,
     Generator,
+    Iterator,
     Mapping,
     Sequence,
 )
@@ -236,6 +240,10 @@ class _Outcome:
     error: ConvertError | None = None
 
 
+#: The report methods' parameters the export fills in itself, per experience.
+_SELECTED_PARAMETERS = frozenset({"account_id", "project_id", "experience_id"})
+
+
 def export_reports(
     client: ConvertClient,
     *,
@@ -289,19 +297,39 @@ def export_reports(
     """
     selections = sum(x is not None for x in (project_id, project_ids, experiences))
     if selections != 1:
-        raise ValueError("pass exactly one of project_id, project_ids or experiences")
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+        raise RequestValidationError(
+            "project_id", "pass exactly one of project_id, project_ids or experiences"
+        )
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise RequestValidationError(
+            "concurrency", f"must be a whole number of at least 1, not {concurrency!r}"
+        )
+    if isinstance(max_throttles, bool) or not isinstance(max_throttles, int) or max_throttles < 0:
+        raise RequestValidationError(
+            "max_throttles", f"must be a whole number of at least 0, not {max_throttles!r}"
+        )
     if report not in ("aggregated", "daily"):
-        raise ValueError(f"report must be 'aggregated' or 'daily', not {report!r}")
+        raise RequestValidationError("report", f"must be 'aggregated' or 'daily', not {report!r}")
+    if report_options:
+        method = client.reports.get_daily if report == "daily" else client.reports.get_aggregated
+        known = set(inspect.signature(method).parameters) - _SELECTED_PARAMETERS
+        unknown = sorted(set(report_options) - known)
+        if unknown:
+            raise RequestValidationError(
+                "report_options",
+                f"{', '.join(map(repr, unknown))} not an option of the "
+                f"{report} report (options: {', '.join(sorted(known))})",
+            )
     if checkpoint is not None and out is None:
-        raise ValueError("a checkpoint needs an output file (out=...)")
+        raise RequestValidationError("checkpoint", "needs an output file (out=...)")
+    if checkpoint is not None and Path(checkpoint).resolve() == Path(out or "").resolve():
+        raise RequestValidationError("checkpoint", "cannot be the output file: pass another path")
     path = Path(out) if out is not None else None
     fmt = format
     if path is not None and fmt is None:
         fmt = _format_from_suffix(path)
     if fmt is not None and fmt not in ("csv", "jsonl"):
-        raise ValueError(f"format must be 'csv' or 'jsonl', not {fmt!r}")
+        raise RequestValidationError("format", f"must be 'csv' or 'jsonl', not {fmt!r}")
     if project_id is not None:
         projects: list[int] | None = [project_id]
     elif project_ids is not None:
@@ -333,7 +361,9 @@ def _format_from_suffix(path: Path) -> OutputFormat:
         return "csv"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise ValueError(f"cannot tell the format of {path.name!r}: pass format='csv' or 'jsonl'")
+    raise RequestValidationError(
+        "format", f"cannot tell the format of {path.name!r}: pass format='csv' or 'jsonl'"
+    )
 
 
 class BulkExport:
@@ -457,9 +487,15 @@ class BulkExport:
         state = _State()
         try:
             await self._export(done_keys, sink, emit, state)
-        finally:
+        except BaseException:
             if sink is not None:
-                await anyio.to_thread.run_sync(sink.close)
+                # The buffered rows a failed write left behind fail again on close (a full
+                # disk): that must not hide the error that stopped the export.
+                with contextlib.suppress(OSError):
+                    await anyio.to_thread.run_sync(sink.close)
+            raise
+        if sink is not None:
+            await anyio.to_thread.run_sync(sink.close)
         self.result = ExportResult(
             total=state.total,
             exported=state.exported,
@@ -777,6 +813,11 @@ class BulkExport:
             "format": self.format,
             "report": self.report,
             "account_id": self.account_id,
+            "selection": {
+                "projects": self._projects,
+                "experiences": None if self._pairs is None else [list(p) for p in self._pairs],
+                "status": None if self._status is None else [str(x) for x in self._status],
+            },
             "report_options": options,
         }
 
@@ -969,6 +1010,9 @@ class _Sink:
 
     def _resume(self, checkpoint: Path) -> set[tuple[int, int]] | None:
         try:
+            if not stat.S_ISREG(checkpoint.stat().st_mode):
+                # /dev/zero would be read forever, a FIFO block the export.
+                raise CheckpointError(f"{checkpoint} is not a regular file")
             data = checkpoint.read_bytes()
         except FileNotFoundError:
             return None
@@ -995,7 +1039,9 @@ class _Sink:
                     f"{checkpoint} belongs to another export ({change}): use another "
                     "checkpoint file or delete it"
                 )
-        offset = int(header["offset"])
+        offset = header.get("offset")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise CheckpointError(f"{checkpoint}: line 1 is damaged")
         done: set[tuple[int, int]] = set()
         for number, raw in enumerate(complete[1:], start=2):
             try:
@@ -1058,30 +1104,56 @@ class _Sink:
     def close(self) -> None:
         file, self._file = self._file, None
         log, self._log = self._log, None
-        if file is not None:
-            with file:
-                _fsync(file)
-        if log is not None:
-            log.close()
+        try:
+            if file is not None:
+                with _naming(self.out), file:
+                    _fsync(file)
+        finally:
+            if log is not None:
+                log.close()
 
     def _write_output(self, data: bytes) -> None:
         assert self._file is not None
         if data:
-            self._file.write(data)
-            self._file.flush()
-            if self.checkpoint is not None:
-                os.fsync(self._file.fileno())
+            with _naming(self.out):
+                self._file.write(data)
+                self._file.flush()
+                if self.checkpoint is not None:
+                    _sync_fd(self._file.fileno())
         self._offset += len(data)
 
     def _append_log(self, lines: list[dict[str, Any]]) -> None:
         assert self._log is not None
-        self._log.write(b"".join(msgspec.json.encode(line) + b"\n" for line in lines))
-        _fsync(self._log)
+        assert self.checkpoint is not None
+        with _naming(self.checkpoint):
+            self._log.write(b"".join(msgspec.json.encode(line) + b"\n" for line in lines))
+            _fsync(self._log)
+
+
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Name ``path`` in an OSError that names no file (a write to a full disk): which of the
+    output and the checkpoint could not be written is what the user needs to know."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
 
 
 def _fsync(file: BinaryIO) -> None:
     file.flush()
-    os.fsync(file.fileno())
+    _sync_fd(file.fileno())
+
+
+def _sync_fd(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # A pipe or a device (--out /dev/stdout) has nothing to sync: the rows are written.
+        if exc.errno != errno.EINVAL:
+            raise
 
 
 def _fsync_dir(directory: Path) -> None:
