@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -149,3 +150,27 @@ def test_tracking_from_worker_threads_is_delivered(fake: FakeConvert) -> None:
         assert tracker.flush(timeout=30)
         assert tracker.stats.sent == 200
     assert len(fake.serving.events) == 200
+
+
+def test_leaving_with_is_bounded_by_close_timeout(fake: FakeConvert) -> None:
+    # It closed with no timeout: against a server that never answers, until the retries of
+    # every request gave up (minutes with the default request timeout). Here a reply takes
+    # 3 s: the old close waited for it.
+    key = fake.serving.sdk_key(ACCOUNT, PROJECT)
+    fake.faults.latency = 3
+    with TrackingClient(
+        key.sdk_key,
+        key.secret,
+        account_id=ACCOUNT,
+        project_id=PROJECT,
+        config_base_url=fake.serving_url,
+        track_base_url=fake.serving_url,
+        close_timeout=0.5,
+    ) as tracker:
+        for n in range(10):
+            assert tracker.track_conversion(f"visitor-{n}", goal_id=100)
+        left = time.monotonic()
+    assert time.monotonic() - left < 2.5
+    stats = tracker.stats
+    assert stats.sent == 0
+    assert stats.failed == 10  # counted, not lost silently

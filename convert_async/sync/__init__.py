@@ -151,7 +151,10 @@ class TrackingClient:
         return self
 
     def close(self, timeout: float | None = None) -> None:
-        """Deliver what is queued (for up to ``timeout`` seconds), then stop everything."""
+        """Deliver what is queued for up to ``timeout`` seconds (default: the client's
+        ``close_timeout``, as leaving ``with`` does), then stop everything."""
+        if timeout is None:
+            timeout = self._client.close_timeout
         try:
             self._portal.run(self._client.aclose(timeout))
         finally:
