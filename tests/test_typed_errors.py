@@ -478,6 +478,11 @@ async def test_unsendable_arguments_are_request_validation_errors(
         (lambda: ConvertClient(AUTH, base_url="http://[::1]x/"), "not a valid URL"),
         (lambda: ConvertClient(AUTH, base_url="http://" + "a" * 300 + "/"), "looked up"),
         (lambda: ConvertClient(AUTH, base_url="https://u:CANARY@h/api"), "user or password"),
+        # Malformed otherwise: the URL is quoted in the error, without its user and password.
+        (lambda: ConvertClient(AUTH, base_url="ftp://u:CANARY@h/"), "absolute http"),
+        (lambda: ConvertClient(AUTH, base_url="u:CANARY@h/api"), "absolute http"),
+        (lambda: ConvertClient(AUTH, base_url="http://u:CANARY@[::1"), "not a valid URL"),
+        (lambda: ConvertClient(AUTH, base_url="http://u:CANARY@x@h x/"), "space"),
         (lambda: SecretKeyAuth("kid\r\nX-Evil: 1", "s"), "key_id contains a control"),
         (lambda: SecretKeyAuth("kid", ""), "key_secret must be a non-empty"),
         (lambda: HmacAuth("app", "s\ud800"), "secret contains a lone surrogate"),

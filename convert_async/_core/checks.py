@@ -176,9 +176,16 @@ def _host_problem(host: str) -> str | None:
     return None
 
 
+#: A URL's user and password: from after ``scheme://`` (or the start) to the authority's last
+#: "@".
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*@")
+
+
 def _shown(url: str) -> str:
     """``url`` as it may be printed: credential-like query values redacted, characters that
-    cannot be printed escaped."""
+    cannot be printed escaped, and anything before an "@" in the authority (a user and
+    password, however malformed the rest) replaced."""
+    url = _USERINFO.sub(r"\g<scheme><redacted>@", url, count=1)
     try:
         safe = redact_url(url)
     except ValueError:
