@@ -822,3 +822,35 @@ async def test_an_export_against_a_fixed_rate_server_sees_few_429s(
     assert result.limiter.throttled == statuses[429]
     # (Where the rate ends depends on how the one-second windows fell on this machine: the
     # server's count of refusals is the measure, not the limiter's last value.)
+
+
+@pytest.mark.anyio
+async def test_two_exports_cannot_share_a_checkpoint_at_once(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    # Both "succeeded", and the checkpoint then went backwards: never resumable again.
+    project, _ = big_project(fake, 20)
+    fake.faults.latency = 0.05
+    options: dict[str, Any] = {
+        "account_id": ACCOUNT,
+        "project_id": project,
+        "out": tmp_path / "out.csv",
+        "checkpoint": tmp_path / "out.ckpt",
+        "concurrency": 2,
+    }
+    async with anyio.create_task_group() as group:
+        first: list[Any] = []
+
+        async def run_first() -> None:
+            first.append(await export_reports(client, **options))
+
+        group.start_soon(run_first)
+        await anyio.sleep(0.1)  # the first one is under way
+        with pytest.raises(
+            CheckpointError, match=rf"in use by another export \(pid {os.getpid()}\)"
+        ):
+            await export_reports(client, **options)
+    assert first[0].exported == 20
+    assert len(read_csv(tmp_path / "out.csv")) == 20 * 4
+    again = await export_reports(client, **options)  # released once the first one ended
+    assert (again.skipped, again.exported) == (20, 0)

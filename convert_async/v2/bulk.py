@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import csv
 import errno
+import fcntl
 import hashlib
 import inspect
 import io
@@ -988,12 +989,21 @@ class _Sink:
         self.identity = identity
         self._file: BinaryIO | None = None
         self._log: BinaryIO | None = None
+        self._lock: int | None = None
         self._offset = 0
 
     def open(self) -> set[tuple[int, int]]:
         """Open (resume or start) the output; return the experiences already written."""
+        try:
+            return self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> set[tuple[int, int]]:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         if self.checkpoint is not None:
+            self._lock = _lock(self.checkpoint)
             resumed = self._resume(self.checkpoint)
             if resumed is not None:
                 return resumed
@@ -1104,6 +1114,7 @@ class _Sink:
     def close(self) -> None:
         file, self._file = self._file, None
         log, self._log = self._log, None
+        lock, self._lock = self._lock, None
         try:
             if file is not None:
                 with _naming(self.out), file:
@@ -1111,6 +1122,8 @@ class _Sink:
         finally:
             if log is not None:
                 log.close()
+            if lock is not None:
+                os.close(lock)  # releases the lock
 
     def _write_output(self, data: bytes) -> None:
         assert self._file is not None
@@ -1128,6 +1141,30 @@ class _Sink:
         with _naming(self.checkpoint):
             self._log.write(b"".join(msgspec.json.encode(line) + b"\n" for line in lines))
             _fsync(self._log)
+
+
+def _lock(checkpoint: Path) -> int:
+    """Lock ``checkpoint`` for this export (a ``.lock`` file beside it, which the system
+    releases however the process ends): two exports appending to one output and checkpoint
+    at once leave a checkpoint that can never be resumed."""
+    checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    path = checkpoint.with_name(checkpoint.name + ".lock")
+    with _naming(path):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        os.close(fd)
+        raise CheckpointError(
+            f"{checkpoint} is in use by another export (pid {holder}): wait for it to end"
+        ) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
 
 
 @contextlib.contextmanager
