@@ -600,10 +600,12 @@ async def test_an_interrupted_413_split_counts_each_event_once(
         assert sorted(spooled(spool)) == list(range(50, 100))  # not the half already sent
 
 
+@pytest.mark.parametrize("cancels", [1, 30])
 @pytest.mark.anyio
 async def test_a_cancelled_close_stops_the_sender_spools_the_rest_and_reraises(
-    tmp_path: Path,
+    tmp_path: Path, cancels: int
 ) -> None:
+    # Cancelled again while it spooled, the sender stayed "closing" and took events for good.
     spool = tmp_path / "spool"
     deliver = Gate()
     events = sender(deliver, spool_path=spool, batch_size=10, max_in_flight=2)
@@ -613,7 +615,9 @@ async def test_a_cancelled_close_stops_the_sender_spools_the_rest_and_reraises(
     await until(lambda: deliver.running == 2)
     closing = asyncio.create_task(events.aclose(timeout=None))
     await asyncio.sleep(0)  # one loop turn: the close starts and waits for the gated sends
-    closing.cancel()
+    for _ in range(cancels):
+        closing.cancel()
+        await asyncio.sleep(0)
     with pytest.raises(asyncio.CancelledError):
         await closing
     assert deliver.running == 0  # no send outlives the close

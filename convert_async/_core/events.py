@@ -353,8 +353,11 @@ class EventSender(Generic[E]):
         finally:
             if not task.done():
                 self._abort()
-            await uncancellable(asyncio.wait([task]))
-            self._state = "closed"
+            try:
+                await uncancellable(asyncio.wait([task]))
+            finally:
+                # Also when cancelled again meanwhile: the flusher has ended either way.
+                self._state = "closed"
         if not task.cancelled() and (error := task.exception()) is not None:
             logger.error("%s: the flusher failed", self._name, exc_info=error)
 
