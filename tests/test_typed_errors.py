@@ -544,6 +544,18 @@ def test_cli_rate_and_timeout_must_be_positive_usage_error(
     assert "unexpected" not in stderr
 
 
+def test_cli_rate_below_one_request_in_100_s_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --rate 1e-300 was taken: the export then waited for its first token forever.
+    from convert_async.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["reports", "export", "--project", "1", "--out", "x.csv", "--rate", "1e-300"])
+    assert exited.value.code == 2
+    assert "must be at least 0.01 requests per second" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("timeout", [math.inf, math.nan, 0, -1.5, "5", True])
 def test_a_timeout_that_is_no_positive_number_is_a_configuration_error(timeout: object) -> None:
     with pytest.raises(ConfigurationError, match="positive number of seconds"):

@@ -50,6 +50,9 @@ from .demo import run_demo
 
 __all__ = ["main"]
 
+#: The slowest --rate: one request every 100 s (below it an export seems to hang).
+MIN_RATE = 0.01
+
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
 
@@ -158,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--rate",
-        type=positive_number("requests per second"),
+        type=positive_number("requests per second", least=MIN_RATE),
         help="start at this many requests per second (default: unlimited until throttled)",
     )
     add_connection_options(export, top_level=False)

@@ -57,9 +57,9 @@ class UsageError(CliError):
     """Arguments that cannot work together (exit status 2, like argparse's own errors)."""
 
 
-def positive_number(unit: str) -> Callable[[str], float]:
-    """An argparse type for a finite number above zero, in ``unit`` (argparse turns its
-    error into a usage error, exit status 2)."""
+def positive_number(unit: str, least: float = 0.0) -> Callable[[str], float]:
+    """An argparse type for a finite number above zero (and at least ``least``), in ``unit``
+    (argparse turns its error into a usage error, exit status 2)."""
 
     def parse(text: str) -> float:
         try:
@@ -68,6 +68,8 @@ def positive_number(unit: str) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not math.isfinite(value) or value <= 0:
             raise argparse.ArgumentTypeError(f"must be a positive number of {unit}, not {text!r}")
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least:g} {unit}, not {text!r}")
         return value
 
     return parse
