@@ -1,9 +1,11 @@
 """Files written whole or not at all: a download goes to a temporary file beside its target and
 is renamed into place only once complete, so a failure (a dropped connection, a full disk, a
-cancelled task) never leaves a truncated file that looks like a finished one."""
+cancelled task) never leaves a truncated file that looks like a finished one. And the lock
+that keeps two processes from writing the same spool or checkpoint at once."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 from collections.abc import AsyncIterator
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import anyio
 
-__all__ = ["one_chunk", "write_atomically"]
+__all__ = ["LockHeld", "lock_for_this_process", "one_chunk", "write_atomically"]
 
 
 async def write_atomically(path: Path, chunks: AsyncIterator[bytes]) -> None:
@@ -36,3 +38,32 @@ def _remove(path: Path) -> None:
 async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
     """``data`` as the single chunk of a write."""
     yield data
+
+
+class LockHeld(Exception):
+    """Another process holds the lock; ``holder`` is its pid as it wrote it (or "unknown")."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def lock_for_this_process(path: Path) -> int:
+    """Open ``path`` (created if missing), lock it exclusively and write this process's pid
+    in it; return the descriptor, whose closing releases the lock (as the process's end does,
+    however it ends). Raises :class:`LockHeld` if another process holds it, OSError if the
+    file cannot be opened or locked."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockHeld(
+                os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

@@ -11,7 +11,6 @@ dedicated writer thread only, so the event loop never waits on the disk.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import re
@@ -24,6 +23,7 @@ from typing import Generic, Literal, Protocol, TypeVar
 import msgspec
 
 from .errors import ConvertError
+from .files import LockHeld, lock_for_this_process
 
 __all__ = ["SEGMENT_EVENTS", "SEGMENT_SECONDS", "Chunk", "Spool", "SpoolError"]
 
@@ -122,24 +122,15 @@ class Spool:
             raise SpoolError(f"no permission to write in the spool folder {folder}")
         lock_path = folder / "lock"
         try:
-            lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as error:
-            raise SpoolError(f"cannot open {lock_path}: {error.strerror}") from None
-        try:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(lock_fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            os.close(lock_fd)
+            lock_fd = lock_for_this_process(lock_path)
+        except LockHeld as held:
             raise SpoolError(
-                f"the spool {folder} is in use by another process (pid {holder}); "
+                f"the spool {folder} is in use by another process (pid {held.holder}); "
                 "give each process its own spool_path"
             ) from None
         except OSError as error:
-            os.close(lock_fd)
             raise SpoolError(f"cannot lock {lock_path}: {error.strerror}") from None
         try:
-            os.ftruncate(lock_fd, 0)
-            os.pwrite(lock_fd, f"{os.getpid()}\n".encode(), 0)
             segments = [
                 _Segment(int(match.group(1)), entry, size=entry.stat().st_size)
                 for entry in sorted(folder.iterdir())

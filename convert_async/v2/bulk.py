@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import csv
 import errno
-import fcntl
 import hashlib
 import inspect
 import io
@@ -68,6 +67,7 @@ from .._core.errors import (
     RateLimitError,
     RequestValidationError,
 )
+from .._core.files import LockHeld, lock_for_this_process
 from .._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
 from .models import (
     Experience,
@@ -997,7 +997,8 @@ class _Sink:
         try:
             return self._open()
         except BaseException:
-            self.close()
+            with contextlib.suppress(OSError):  # the error that stopped it is the one to tell
+                self.close()
             raise
 
     def _open(self) -> set[tuple[int, int]]:
@@ -1144,27 +1145,17 @@ class _Sink:
 
 
 def _lock(checkpoint: Path) -> int:
-    """Lock ``checkpoint`` for this export (a ``.lock`` file beside it, which the system
-    releases however the process ends): two exports appending to one output and checkpoint
-    at once leave a checkpoint that can never be resumed."""
+    """Lock ``checkpoint`` for this export (a ``.lock`` file beside it): two exports appending
+    to one output and checkpoint at once leave a checkpoint that can never be resumed."""
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     path = checkpoint.with_name(checkpoint.name + ".lock")
-    with _naming(path):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-        os.close(fd)
+        with _naming(path):
+            return lock_for_this_process(path)
+    except LockHeld as held:
         raise CheckpointError(
-            f"{checkpoint} is in use by another export (pid {holder}): wait for it to end"
+            f"{checkpoint} is in use by another export (pid {held.holder}): wait for it to end"
         ) from None
-    except BaseException:
-        os.close(fd)
-        raise
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-    return fd
 
 
 @contextlib.contextmanager
