@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,16 +128,21 @@ def test_a_closed_client_stops_its_thread_and_refuses_calls(fake: FakeConvert) -
         client.tags.get(account_id=ACCOUNT, project_id=PROJECT, tag_id=1)
 
 
-def test_tracking_from_worker_threads_is_delivered(fake: FakeConvert) -> None:
+def tracker_for(fake: FakeConvert, **options: Any) -> TrackingClient:
     key = fake.serving.sdk_key(ACCOUNT, PROJECT)
-    with TrackingClient(
+    return TrackingClient(
         key.sdk_key,
         key.secret,
         account_id=ACCOUNT,
         project_id=PROJECT,
         config_base_url=fake.serving_url,
         track_base_url=fake.serving_url,
-    ) as tracker:
+        **options,
+    )
+
+
+def test_tracking_from_worker_threads_is_delivered(fake: FakeConvert) -> None:
+    with tracker_for(fake) as tracker:
         config = tracker.fetch_config()
         assert config is not None
 
@@ -156,17 +162,8 @@ def test_leaving_with_is_bounded_by_close_timeout(fake: FakeConvert) -> None:
     # It closed with no timeout: against a server that never answers, until the retries of
     # every request gave up (minutes with the default request timeout). Here a reply takes
     # 3 s: the old close waited for it.
-    key = fake.serving.sdk_key(ACCOUNT, PROJECT)
     fake.faults.latency = 3
-    with TrackingClient(
-        key.sdk_key,
-        key.secret,
-        account_id=ACCOUNT,
-        project_id=PROJECT,
-        config_base_url=fake.serving_url,
-        track_base_url=fake.serving_url,
-        close_timeout=0.5,
-    ) as tracker:
+    with tracker_for(fake, close_timeout=0.5) as tracker:
         for n in range(10):
             assert tracker.track_conversion(f"visitor-{n}", goal_id=100)
         left = time.monotonic()
