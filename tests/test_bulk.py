@@ -805,6 +805,28 @@ async def test_a_listing_page_held_up_holds_back_no_other_pages_experiences() ->
 
 
 @pytest.mark.anyio
+async def test_a_listing_page_refused_again_and_again_does_not_abort_the_export(
+    fake: FakeConvert,
+) -> None:
+    # A sliding-log server at its limit refused one listing page four times in a row: the
+    # session's own three retries were used up and the whole export failed.
+    project, ids = big_project(fake, 120)
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    fast = RetryPolicy(initial_delay=0.001, max_delay=0.002)
+    async with ConvertClient(auth, base_url=fake.url, retry=fast) as client:
+        fake.faults.fail_next(8, status=429, retry_after="0", operation="getExperiencesList")
+        result = await export_reports(client, account_id=ACCOUNT, project_id=project)
+        assert result.ok
+        assert report_calls(fake) == Counter(dict.fromkeys(ids, 1))
+        listed = Counter(r.status for r in fake.requests_for("getExperiencesList"))
+        assert listed[429] == 8
+        # The budget is the export's max_throttles: past it, the listing's 429 is the error.
+        fake.faults.fail_next(6, status=429, retry_after="0", operation="getExperiencesList")
+        with pytest.raises(RateLimitError):
+            await export_reports(client, account_id=ACCOUNT, project_id=project, max_throttles=4)
+
+
+@pytest.mark.anyio
 async def test_an_export_against_a_fixed_rate_server_sees_few_429s(
     fake: FakeConvert, client: ConvertClient
 ) -> None:

@@ -9,6 +9,7 @@ import asyncio
 import email.utils
 import socket
 import time
+from dataclasses import replace
 
 import pytest
 from aiohttp import web
@@ -16,6 +17,7 @@ from aiohttp import web
 from convert_async import (
     APIConnectionError,
     APIStatusError,
+    ConfigurationError,
     ConvertClient,
     InternalServerError,
     RateLimitError,
@@ -180,6 +182,26 @@ async def test_gives_up_after_max_retries_with_the_last_error(server: ScriptedSe
         with pytest.raises(InternalServerError):
             await read(client.with_options(max_retries=0))
     assert len(server.seen) == 5
+
+
+@pytest.mark.anyio
+async def test_a_throttle_budget_of_its_own_outlasts_max_retries(server: ScriptedServer) -> None:
+    sleep = RecordingSleep()
+    server.then(*[status_reply(429, {"Retry-After": "1"})] * 6, status_reply(500), OK_PROJECT)
+    policy = RetryPolicy(max_retries=1, max_throttles=6, sleep=sleep)
+    async with make_client(server.url, sleep) as client:
+        # Six 429s do not use up the one ordinary retry: the 500 after them still has it.
+        assert await read(client.with_options(retry=policy)) is not None
+        assert len(server.seen) == 8
+        server.then(*[status_reply(429, {"Retry-After": "1"})] * 3, OK_PROJECT)
+        with pytest.raises(RateLimitError):
+            await read(client.with_options(retry=replace(policy, max_retries=5, max_throttles=2)))
+    assert len(server.seen) == 11  # 1 attempt + 2 retries after 429s, then given up
+
+
+def test_a_negative_throttle_budget_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="max_throttles"):
+        ConvertClient(SecretKeyAuth("k", "s"), retry=RetryPolicy(max_throttles=-1))
 
 
 def test_backoff_grows_exponentially_and_is_capped() -> None:

@@ -79,6 +79,8 @@ class ClientOptions:
     def __post_init__(self) -> None:
         if self.retry.max_retries < 0:
             raise ConfigurationError("max_retries cannot be negative")
+        if self.retry.max_throttles is not None and self.retry.max_throttles < 0:
+            raise ConfigurationError("the retry policy's max_throttles cannot be negative")
         if self.page_concurrency < 1:
             raise ConfigurationError("page_concurrency must be at least 1")
         if self.max_pages < 1:
@@ -149,13 +151,15 @@ class BaseClient:
         *,
         timeout: float | Timeout | None = None,
         max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         retry_writes: bool | None = None,
         page_concurrency: int | None = None,
         max_pages: int | None = None,
         rate_limiter: AdaptiveRateLimiter | None = None,
     ) -> Self:
         """A client that shares this one's connection pool but uses other options
-        (``rate_limiter`` replaces the limiter its requests are paced by).
+        (``retry`` replaces the retry policy, ``max_retries`` then overrides its count;
+        ``rate_limiter`` replaces the limiter its requests are paced by).
 
         ``max_pages`` caps how many pages a list that gives no page count is followed for
         (default 10,000).
@@ -168,7 +172,7 @@ class BaseClient:
         options = ClientOptions.build(
             timeout=current.timeout if timeout is None else timeout,
             max_retries=max_retries,
-            retry=current.retry,
+            retry=current.retry if retry is None else retry,
             retry_writes=current.retry_writes if retry_writes is None else retry_writes,
             page_concurrency=current.page_concurrency
             if page_concurrency is None

@@ -112,6 +112,10 @@ class RetryPolicy:
     """Capped exponential backoff with full jitter, honoring ``Retry-After`` up to a cap.
 
     ``max_retry_after`` also caps how long a rate limiter may be paused on a server's word.
+    ``max_throttles``, when set, is a budget of its own for 429s (a request is retried after
+    that many of them whatever ``max_retries`` says, and they do not use ``max_retries`` up):
+    work that must get through a throttling server, such as a bulk export's listing, keeps
+    trying while other errors still fail after ``max_retries``.
     ``sleep`` is injectable so tests can observe delays without waiting for them.
     """
 
@@ -119,11 +123,13 @@ class RetryPolicy:
     initial_delay: float = DEFAULT_INITIAL_BACKOFF
     max_delay: float = DEFAULT_MAX_BACKOFF
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    max_throttles: int | None = None
     sleep: Callable[[float], Awaitable[None]] = field(default=anyio.sleep, compare=False)
 
-    def delays(self) -> Iterator[float]:
-        """The jittered backoff delays for retry 1, 2, ... (``max_retries`` of them)."""
-        for retry in range(self.max_retries):
+    def delays(self, count: int | None = None) -> Iterator[float]:
+        """The jittered backoff delays for retry 1, 2, ... (``count`` of them, by default
+        ``max_retries``)."""
+        for retry in range(self.max_retries if count is None else count):
             ceiling = min(self.max_delay, self.initial_delay * 2.0 ** min(retry, 64))
             yield random.uniform(0.0, ceiling)  # jitter, not cryptography: random is enough
 
@@ -197,11 +203,13 @@ class Attempts:
     """One request's retry budget: each failed attempt asks it whether, and after how long,
     to try again (None: stop and raise)."""
 
-    __slots__ = ("_delays", "policy")
+    __slots__ = ("_delays", "_throttle_delays", "policy")
 
     def __init__(self, policy: RetryPolicy) -> None:
         self.policy = policy
         self._delays = policy.delays()
+        throttles = policy.max_throttles
+        self._throttle_delays = self._delays if throttles is None else policy.delays(throttles)
 
     def after_failure(
         self, *, sent: bool, repeatable: bool, retryable: bool = True
@@ -220,7 +228,8 @@ class Attempts:
         wait = retry_after_of(error)
         if not repeatable or not self.policy.is_transient(error):
             return None
-        backoff_delay = next(self._delays, None)
+        delays = self._throttle_delays if error.status == 429 else self._delays
+        backoff_delay = next(delays, None)
         if backoff_delay is None:
             return None
         return backoff_delay if wait is None else max(wait, backoff_delay)

@@ -49,7 +49,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -395,11 +395,18 @@ class BulkExport:
         on_progress: ProgressCallback | None,
         max_throttles: int,
     ) -> None:
-        self._client = client
         # Report calls go through a copy without session retries, paced by the limiter (the
         # session takes its tokens and reports every 429 to it); this module retries itself.
         self._fetch_client = client.with_options(max_retries=0, rate_limiter=limiter)
         self._retry = client._options.retry
+        # Listing is part of the export: paced by the same limiter, its pages fan out as wide
+        # as the reports do and keep trying through 429s as long as a report would (a page
+        # refused four times would otherwise abort the export).
+        self._list_client = client.with_options(
+            page_concurrency=max(client._options.page_concurrency, concurrency),
+            rate_limiter=limiter,
+            retry=replace(self._retry, max_throttles=max(max_throttles, self._retry.max_retries)),
+        )
         self.account_id = account_id
         self._projects = projects
         self._pairs = pairs
@@ -753,14 +760,9 @@ class BulkExport:
     async def _targets(self) -> AsyncGenerator[_Target, None]:
         """The selected experiences, as their listing pages arrive."""
         if self._projects is not None:
-            # Listing is part of the export: let its pages fan out as wide as the reports do.
-            options = self._client._options
-            lister = self._client.with_options(
-                page_concurrency=max(options.page_concurrency, self.concurrency)
-            )
             status = cast("list[ExperienceStatuses] | None", self._status)
             for project in self._projects:
-                pager = lister.experiences.list(
+                pager = self._list_client.experiences.list(
                     account_id=self.account_id, project_id=project, status=status
                 )
                 # As the pages arrive: a page refused (429) holds back none of the others.
@@ -785,7 +787,7 @@ class BulkExport:
 
         async def lookup(project: int, ids: list[int]) -> None:
             async with lookups:
-                pager = self._client.experiences.list(
+                pager = self._list_client.experiences.list(
                     account_id=self.account_id, project_id=project, only=ids
                 )
                 async for exp in pager:
