@@ -399,9 +399,12 @@ class AdaptiveRateLimiter:
                     # window holds everyone back (a bucket drains, a window started anew). The
                     # pause is void: the accepted rate counts the opening's replies again.
                     self._reopen()
-                    if sent_at < self._probes_from + 2 * _OPENING_PROBE and (
-                        sent_at >= self._probes_from or run < _WINDOW_RUN
-                    ):
+                    if sent_at >= self._probes_from + 2 * _OPENING_PROBE:
+                        # The pause held past its first probes: a window used up by fewer
+                        # requests than were in flight (a bucket has room again sooner). Its
+                        # quota is the rate: no guess to grow.
+                        self._startup = False
+                    elif sent_at >= self._probes_from or run < _WINDOW_RUN:
                         # Room again by the first probe: a bucket that drains, whose burst
                         # the opening took (a fixed window seldom starts anew that soon). The
                         # cut is a guess: grow.
@@ -620,6 +623,8 @@ class AdaptiveRateLimiter:
     def _end_provisional(self) -> None:
         """A reply to a request sent after the first cut: the opening is over."""
         self._provisional = False
+        if self._paused_until == self._opening_pause:
+            self._startup = False  # the opening's pause ran its course: a window, as above
         self._grown_at = self._clock()
         self._accepted_sent.clear()
 
