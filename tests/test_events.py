@@ -105,6 +105,24 @@ async def test_full_batches_go_out_at_once_and_the_rest_on_flush() -> None:
     assert events.stats.sent == 95
 
 
+@pytest.mark.parametrize("timeout", [float("nan"), -1, "5", True])
+@pytest.mark.anyio
+async def test_a_wait_that_is_no_number_of_seconds_is_refused(timeout: object) -> None:
+    # NaN and negative numbers acted as 0 (asyncio's rule): a flush that "timed out" at once
+    # and a close that spooled everything, neither what the caller meant.
+    deliver = Recorder()
+    events = sender(deliver)
+    await events.start()
+    assert events.offer(Event(1))
+    with pytest.raises(ValueError, match="timeout must be None or a number of seconds >= 0"):
+        await events.flush(timeout=timeout)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout must be None"):
+        await events.aclose(timeout=timeout)  # type: ignore[arg-type]
+    assert await events.flush(timeout=0) in (True, False)  # zero: do not wait, allowed
+    await events.aclose(timeout=5)
+    assert deliver.delivered == [1]
+
+
 @pytest.mark.anyio
 async def test_a_partial_batch_goes_out_after_the_interval() -> None:
     deliver = Recorder()

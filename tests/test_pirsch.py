@@ -554,6 +554,15 @@ def test_hit_from_headers_copies_the_request_and_honours_dnt() -> None:
     assert hit_from_headers("https://example.com/", "1.2.3.4", {"DNT": "0"}) is not None
 
 
+async def test_a_close_timeout_that_is_no_number_of_seconds_is_refused_at_once(
+    client: PirschClient,
+) -> None:
+    # It was only met when leaving ``async with``, where NaN closed at once and spooled or
+    # failed everything still queued.
+    with pytest.raises(ValueError, match="close_timeout must be None or a number of seconds"):
+        client.sender(close_timeout=float("nan"))
+
+
 async def test_sender_skips_dnt_requests(fake: FakePirsch, client: PirschClient) -> None:
     async with client.sender(flush_interval=0.01) as sender:
         assert sender.track_request("https://example.com/ok", "1.2.3.4", HEADERS)

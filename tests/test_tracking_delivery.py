@@ -122,3 +122,10 @@ async def test_a_rejected_batch_is_not_retried_and_later_batches_still_go(
     assert (stats.failed, stats.sent, stats.retried) == (10, 20, 0)
     assert len(fake_convert.requests_for("send_tracking_events_by_sdk_key")) == 3
     assert len(delivered(fake_convert)) == 20
+
+
+@pytest.mark.anyio
+async def test_a_close_timeout_that_is_no_number_of_seconds_is_refused_at_once() -> None:
+    async with FakeConvert() as fake:
+        with pytest.raises(ValueError, match="close_timeout must be None or a number"):
+            tracker(fake, close_timeout=-1)

@@ -298,6 +298,7 @@ class EventSender(Generic[E]):
     async def flush(self, timeout: float | None = None) -> bool:
         """Send everything accepted so far now; True once all of it has settled (sent, failed,
         spooled or dropped) within ``timeout`` seconds."""
+        check_wait(timeout)
         if self._state != "running":
             raise ClientStateError(f"{self._name}: the sender is not running")
         target = self._enqueued()
@@ -337,6 +338,7 @@ class EventSender(Generic[E]):
         configured, otherwise it is counted as failed. Cancel-safe: a cancelled close still
         stops the sender and spools what is left before the cancellation goes on.
         """
+        check_wait(timeout)
         if self._state == "new":
             self._state = "closed"
             return
@@ -811,6 +813,15 @@ class EventSender(Generic[E]):
         if now - self._last_warning.get(kind, -_LOG_EVERY) >= _LOG_EVERY:
             self._last_warning[kind] = now
             logger.warning("%s: %s", self._name, message)
+
+
+def check_wait(timeout: float | None, name: str = "timeout") -> None:
+    """A wait is None (no limit) or a number of seconds, 0 included (do not wait): NaN would
+    act as 0 in asyncio, a negative number as 0 too; neither says what the caller meant."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0:
+        raise ValueError(f"{name} must be None or a number of seconds >= 0, not {timeout!r}")
 
 
 async def uncancellable(awaitable: Coroutine[Any, Any, T] | asyncio.Future[T]) -> T:

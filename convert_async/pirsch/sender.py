@@ -21,7 +21,14 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .._core.codec import validate_request
-from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats, uncancellable
+from .._core.events import (
+    Batch,
+    EventSender,
+    OverflowPolicy,
+    SenderStats,
+    check_wait,
+    uncancellable,
+)
 from .._core.operation import Operation
 from .._core.retry import RetryPolicy
 from .._core.session import Response
@@ -93,6 +100,7 @@ class PirschSender:
         self._hits_operation = client.hits._operation("send_hits_batch")
         self._events_operation = client.events._operation("send_events_batch")
         self._clock = clock
+        check_wait(close_timeout, "close_timeout")
         self.close_timeout = close_timeout
         self._dnt_skipped = 0
         options = {

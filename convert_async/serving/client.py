@@ -16,7 +16,14 @@ from .._core._constants import DEFAULT_MAX_CONNECTIONS
 from .._core.client import ClientOptions
 from .._core.codec import decode_json, encode_json, validate_request
 from .._core.errors import ClientStateError, ConvertError, RequestValidationError
-from .._core.events import Batch, EventSender, OverflowPolicy, SenderStats, uncancellable
+from .._core.events import (
+    Batch,
+    EventSender,
+    OverflowPolicy,
+    SenderStats,
+    check_wait,
+    uncancellable,
+)
 from .._core.operation import Operation
 from .._core.redaction import REDACTED
 from .._core.retry import RetryPolicy
@@ -195,6 +202,7 @@ class TrackingClient:
         self.enrich_data = enrich_data
         self.source = source
         self.config_refresh_interval = config_refresh_interval
+        check_wait(close_timeout, "close_timeout")
         self.close_timeout = close_timeout
         self.track_base_url = track
         self.config_base_url = self._http.base_url
