@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import anyio.lowlevel
@@ -769,6 +770,71 @@ async def test_a_report_token_is_never_written_to_the_checkpoint_or_printed(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert canary not in logged
     assert other not in logged
+
+
+class OptionalFieldsLeftOut(FakeConvert):
+    """Leaves an experience's optional fields out of the list unless the request includes
+    them, as the spec's "Optional Fields" say the API does (this fake returns them all)."""
+
+    async def _answer(self, request, routed, body, query):  # type: ignore[no-untyped-def]
+        answer = await super()._answer(request, routed, body, query)
+        if routed.operation != "getExperiencesList" or answer.status != 200:
+            return answer
+        included = set(json.loads(body).get("include") or ())
+        reply = json.loads(answer.body)
+        for experience in reply["data"]:
+            for name in {"goals", "variations"} - included:
+                experience.pop(name, None)
+        return dataclasses.replace(answer, body=json.dumps(reply).encode())
+
+
+@pytest.mark.parametrize("report", ["aggregated", "daily"])
+@pytest.mark.anyio
+async def test_an_export_asks_the_listing_for_the_goals_and_variations_it_needs(
+    report: Literal["aggregated", "daily"], tmp_path: Path
+) -> None:
+    # Against a server that leaves optional fields out, the daily export read every
+    # experience as having no goals and wrote no row ("exported 120 of 120, 0 rows").
+    async with OptionalFieldsLeftOut() as fake:
+        project, ids = big_project(fake, 60)
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            out = tmp_path / "rows.csv"
+            result = await export_reports(
+                client, account_id=ACCOUNT, project_id=project, report=report, out=out
+            )
+    assert result.ok
+    assert result.exported == 60
+    rows = read_csv(out)
+    # Every experience has rows (a daily report only those that ever ran: not the drafts).
+    drafts = {
+        e["id"]
+        for e in fake.store.items("experiences", account_id=ACCOUNT)
+        if e["status"] == "draft"
+    }
+    expected = set(ids) - drafts if report == "daily" else set(ids)
+    assert {int(r["experience_id"]) for r in rows} == expected
+    assert all(r["variation_name"] for r in rows)  # the names came with the listing
+    listing = fake.requests_for("getExperiencesList")[0]
+    assert set(json.loads(listing.body)["include"]) >= {"goals", "variations"}
+
+
+@pytest.mark.anyio
+async def test_a_daily_export_of_experiences_whose_goals_are_unknown_lets_the_server_pick(
+    tmp_path: Path,
+) -> None:
+    # Goals left out of a listing are unknown, not none: the report is asked without a goal.
+    async with OptionalFieldsLeftOut() as fake:
+        project, ids = big_project(fake, 3)
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            listed = await client.experiences.list(account_id=ACCOUNT, project_id=project)
+            assert all(e.goals is None for e in listed.items)
+            result = await export_reports(
+                client, account_id=ACCOUNT, experiences=[(project, i) for i in ids], report="daily"
+            )
+    assert result.ok
+    assert result.rows > 0
 
 
 class SlowSecondPage(FakeConvert):

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 import pytest
 from aiohttp import web
 
-from convert_async import AdaptiveRateLimiter, AsyncPager, ConvertClient, HmacAuth, Page
+from convert_async import (
+    AdaptiveRateLimiter,
+    AsyncPager,
+    ConvertClient,
+    HmacAuth,
+    Page,
+    RequestValidationError,
+)
 from convert_async._core.codec import Pagination
 from convert_async.testing import FakeConvert
 
@@ -87,6 +94,23 @@ async def test_pages_come_in_order(big: BigProject) -> None:
     pager = big.client.experiences.list(account_id=ACCOUNT, project_id=big.project_id, page_size=25)
     numbers = [page.pagination.current_page async for page in pager.pages()]
     assert numbers == list(range(1, 401))
+
+
+@pytest.mark.parametrize("page_size", [0, -1, 2.5, True])
+@pytest.mark.anyio
+async def test_a_page_size_no_list_can_be_walked_with_is_refused_before_sending(
+    big: BigProject, page_size: object
+) -> None:
+    # The spec allows results_per_page 0, and a server answered it with no items and
+    # pages_count 0: the pager yielded nothing, silently.
+    with pytest.raises(RequestValidationError, match="page_size") as caught:
+        big.client.experiences.list(
+            account_id=ACCOUNT,
+            project_id=big.project_id,
+            page_size=page_size,  # type: ignore[arg-type]
+        )
+    assert caught.value.field == "page_size"
+    assert big.fake.requests_for("getExperiencesList") == []
 
 
 @pytest.mark.anyio

@@ -433,6 +433,11 @@ class BaseClient:
             raise TypeError(f"{op.operation} is not a paginated operation")
         if op.page_shape == "cursor":
             raise TypeError(f"{op.operation} is cursor-paged: use _paginate_cursor")
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            # The API may accept 0 (it answers no items): a list walked page by page needs one.
+            raise RequestValidationError(
+                "page_size", f"must be a whole number of at least 1, not {page_size!r}"
+            )
         _validate(body.for_page(1, page_size), operation=op.operation)
         if op.page_shape == "bare":
             bare = list[item_type]  # type: ignore[valid-type]

@@ -763,7 +763,7 @@ class BulkExport:
             status = cast("list[ExperienceStatuses] | None", self._status)
             for project in self._projects:
                 pager = self._list_client.experiences.list(
-                    account_id=self.account_id, project_id=project, status=status
+                    account_id=self.account_id, project_id=project, status=status, **_LISTED
                 )
                 # As the pages arrive: a page refused (429) holds back none of the others.
                 async with contextlib.aclosing(pager.pages(ordered=False)) as pages:
@@ -788,7 +788,7 @@ class BulkExport:
         async def lookup(project: int, ids: list[int]) -> None:
             async with lookups:
                 pager = self._list_client.experiences.list(
-                    account_id=self.account_id, project_id=project, only=ids
+                    account_id=self.account_id, project_id=project, only=ids, **_LISTED
                 )
                 async for exp in pager:
                     if exp.id is not None:
@@ -835,13 +835,20 @@ class _State:
     failures: list[ExportFailure] = field(default_factory=list)
 
 
+#: What the export asks the listing for: goals and variations are optional fields, which the
+#: API leaves out unless included (the variations expanded, for their names).
+_LISTED: dict[str, Any] = {"include": ["goals", "variations"], "expand": ["variations"]}
+
+
 def _target(project_id: int, exp: Experience) -> _Target:
     variations = tuple(
         (v.id, v.name, v.is_baseline)
         for v in exp.variations or ()
         if isinstance(v, ExperienceVariationObject)
     )
-    goals = [g if isinstance(g, int) else g.id for g in exp.goals or ()]
+    if exp.goals is None:  # left out of the reply: unknown, the server picks the goal
+        return _Target(project_id, exp.id or 0, exp.name, variations)
+    goals = [g if isinstance(g, int) else g.id for g in exp.goals]
     # The primary goal first, when it is one of the experience's goals.
     ordered = sorted((g for g in goals if g is not None), key=lambda g: g != exp.primary_goal)
     return _Target(project_id, exp.id or 0, exp.name, variations, tuple(ordered))
