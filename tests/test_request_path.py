@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import socket
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -24,6 +25,8 @@ from convert_async import (
     ConvertClient,
     HmacAuth,
     RateLimitError,
+    RedirectError,
+    RequestValidationError,
     RetryPolicy,
     SecretKeyAuth,
     Timeout,
@@ -151,7 +154,43 @@ async def test_a_retry_after_over_the_cap_fails_that_request_and_pauses_nothing(
     finally:
         await http.close()
     assert max(time.slept, default=0) < 60  # the next request was not held for an hour
-    assert limiter.stats.throttled == 1
+    # Nor slowed: an over-cap 429 says nothing about the rate the others may go at (40 of
+    # them took a client's rate down to 7.5 req/s, and its other calls from 0.03 s to 40 s).
+    assert limiter.stats.throttled == 0
+    assert limiter.rate == 100
+
+
+async def test_over_cap_429s_leave_the_shared_limiter_alone(server: ScriptedServer) -> None:
+    over_cap = status_reply(429, {"Retry-After": "3600"})
+    server.then(*[over_cap, json_reply({"id": 2, "name": "ok"})] * 20)
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=server.url) as client:
+        for _ in range(20):
+            with pytest.raises(RateLimitError):
+                await client.projects.get(account_id=1, project_id=2)
+            await client.projects.get(account_id=1, project_id=2)
+        assert client.rate_limiter is not None
+        assert client.rate_limiter.rate == math.inf
+        assert client.rate_limiter.stats.throttled == 0
+
+
+async def test_a_malformed_location_or_link_is_a_typed_error(server: ScriptedServer) -> None:
+    # urlsplit's ValueError ("Invalid IPv6 URL") escaped from the redirect error's redaction,
+    # from a download link and from a cursor's next link.
+    server.then(
+        json_reply({}, 302, {"Location": "http://[::1/next?token=secret"}),
+        json_reply({"next": "http://[::1", "results": [{"id": "1"}]}),
+    )
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=server.url) as client:
+        with pytest.raises(RedirectError) as redirected:
+            await client.projects.get(account_id=1, project_id=2)
+        assert redirected.value.location == "http://[::1/next?<redacted>"
+        with pytest.raises(RequestValidationError, match="not a valid URL"):
+            await client.reports.download("http://[::1")
+    async with GiosgClient(token="t", base_url=server.url) as api:
+        with pytest.raises(APIResponseValidationError, match="not a valid URL") as listed:
+            async for _ in api.experiments.list(organization_id="o"):
+                pass
+    assert listed.value.field == "$.next"
 
 
 async def test_an_exhausted_quota_pauses_the_limiter_at_most_for_the_cap(

@@ -20,7 +20,7 @@ import msgspec
 from msgspec import UNSET
 
 from ._constants import DEFAULT_MAX_PAGES
-from .checks import check_header, check_method, check_text
+from .checks import check_header, check_method, check_text, check_url
 from .codec import CursorEnvelope, Pagination, RequestModel, decode_json, encode_json
 from .codec import validate_request as _validate
 from .errors import (
@@ -381,6 +381,7 @@ class BaseClient:
         Credentials go only to the API's own origin: a link elsewhere (a pre-signed storage
         URL) is fetched without them, so no key ever leaves for another host.
         """
+        check_url(url)  # a typed error for what urlsplit would refuse with a ValueError
         scheme = urlsplit(url).scheme
         if scheme not in ("http", "https"):
             raise RequestValidationError("url", "must be an http(s) link")
@@ -551,6 +552,10 @@ class BaseClient:
                 url = next_urls.get(page)
                 if url is None:
                     raise RuntimeError(f"page {page} of {op.operation} has no known cursor")
+                try:
+                    check_url(url)
+                except RequestValidationError as exc:
+                    raise APIResponseValidationError(op.operation, "$.next", exc.message) from None
                 if _origin(url) != first_origin:
                     raise APIResponseValidationError(
                         op.operation, "$.next", "points to another host; not followed"

@@ -19,7 +19,11 @@ def redact_url(url: str) -> str:
     >>> redact_url("https://h/x?page=2&debug_token=abc")
     'https://h/x?page=2&debug_token=%3Credacted%3E'
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # no URL (a server's Location can hold anything): keep no query
+        base, question, _ = url.partition("?")
+        return base + (f"?{REDACTED}" if question else "")
     if not parts.query:
         return url
     pairs = [

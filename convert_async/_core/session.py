@@ -585,6 +585,10 @@ def _report_quota(
     how long it may be paused (a wait over the cap fails only this request)."""
     if response.status == 429:
         wait = parse_retry_after(response.headers.get("Retry-After"))
+        if retry.over_cap(wait):
+            # A quota gone for longer than anything waits: that request fails, and neither
+            # the rate nor a pause of the others follows from it (other work may be fine).
+            return
         limiter.on_throttled(retry.limiter_pause(wait), sent_at=sent_at)
         return
     limiter.on_success(sent_at=sent_at)
