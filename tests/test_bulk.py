@@ -837,6 +837,61 @@ async def test_a_daily_export_of_experiences_whose_goals_are_unknown_lets_the_se
     assert result.rows > 0
 
 
+class OutOfRangeDay(FakeConvert):
+    """Answers one experience's daily report with a day no calendar has."""
+
+    broken: int | None = None
+
+    async def _answer(self, request, routed, body, query):  # type: ignore[no-untyped-def]
+        answer = await super()._answer(request, routed, body, query)
+        experience = routed.path_params.get("experience_id")
+        if routed.operation != "getExperienceDailyReport" or int(experience) != self.broken:
+            return answer
+        reply = json.loads(answer.body)
+        reply["data"]["reportData"]["variations"][0]["stats"][0]["timestamp"] = 10**20
+        return dataclasses.replace(answer, body=json.dumps(reply).encode())
+
+
+@pytest.mark.anyio
+async def test_a_daily_report_with_a_day_no_calendar_has_fails_that_experience_alone() -> None:
+    # datetime's OverflowError escaped and ended the whole export.
+    async with OutOfRangeDay() as fake:
+        project, ids = big_project(fake, 8)
+        fake.broken = ids[0]
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            result = await export_reports(
+                client, account_id=ACCOUNT, project_id=project, report="daily"
+            )
+    assert [f.experience_id for f in result.failures] == [ids[0]]
+    assert "not a time any date has" in str(result.failures[0].error)
+    assert result.exported == 7
+
+
+@pytest.mark.anyio
+async def test_leaving_async_with_after_break_stops_the_export_at_once(
+    fake: FakeConvert, client: ConvertClient, tmp_path: Path
+) -> None:
+    # The loop's iterator was gone at ``break`` (only a weak reference was kept), so leaving
+    # ``async with`` stopped nothing: reports were still fetched, and a re-run at once found
+    # the checkpoint "in use by another export".
+    project, ids = big_project(fake, 120)
+    fake.faults.latency = 0.01
+    options: dict[str, Any] = {
+        "account_id": ACCOUNT,
+        "project_id": project,
+        "out": tmp_path / "rows.jsonl",
+        "checkpoint": tmp_path / "rows.ckpt",
+        "concurrency": 10,
+    }
+    async with export_reports(client, **options) as export:
+        async for _ in export:
+            break
+    result = await export_reports(client, **options)  # at once: the checkpoint is free
+    assert result.ok
+    assert result.exported + result.skipped == len(ids)
+
+
 class SlowSecondPage(FakeConvert):
     """Answers the experiences list's second page half a second late, noting how many reports
     were asked for by then."""

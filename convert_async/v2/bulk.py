@@ -61,6 +61,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from .._core.errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     ConvertError,
@@ -422,6 +423,7 @@ class BulkExport:
         self._max_throttles = max_throttles
         self._started = False
         self._iterator: weakref.ref[AsyncGenerator[ReportRow, None]] | None = None
+        self._producer: asyncio.Future[ExportResult] | None = None
         self.result: ExportResult | None = None
 
     def __await__(self) -> Generator[Any, None, ExportResult]:
@@ -441,6 +443,12 @@ class BulkExport:
         iterator = self._iterator() if self._iterator is not None else None
         if iterator is not None:
             await iterator.aclose()
+        task = self._producer
+        if task is not None and not task.done():
+            # The loop dropped its iterator at ``break`` and its finalizer has not run yet:
+            # stop the export here, not a moment after the caller moved on.
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def __aenter__(self) -> Self:
         return self
@@ -470,7 +478,7 @@ class BulkExport:
 
         # A plain task, not a task group: a task group cannot stay open across this
         # generator's yields (the caller's code would run inside its cancel scope).
-        task = asyncio.ensure_future(produce())
+        task = self._producer = asyncio.ensure_future(produce())
         try:
             async with receive:
                 async for row in receive:
@@ -869,7 +877,14 @@ def _daily_goal(target: _Target, options: Mapping[str, Any]) -> Any:
 
 
 def _utc_date(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=UTC).date().isoformat()
+    try:
+        return datetime.fromtimestamp(timestamp, tz=UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):  # 1e20, -1e15: no day a calendar has
+        raise APIResponseValidationError(
+            "getExperienceDailyReport",
+            "$.reportData.variations[].stats[].timestamp",
+            f"{timestamp!r} is not a time any date has",
+        ) from None
 
 
 _Metric = ExperienceAggregatedMetricReportFrequentist | ExperienceAggregatedMetricReportBayesian
