@@ -21,6 +21,7 @@ from convert_async import (
     AsyncPager,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     RequestValidationError,
     RetryPolicy,
 )
@@ -33,6 +34,7 @@ from convert_async.pirsch import (
     BatchHit,
     BatchSession,
     Hit,
+    PirschAccessKey,
     PirschAccessModeError,
     PirschClient,
     PirschOAuth,
@@ -749,3 +751,8 @@ async def test_base_url_comes_from_the_environment(
         assert api.base_url == fake.url
         await api.domains.list()
     assert fake.requests
+
+
+def test_an_access_key_without_its_prefix_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="starts with 'pa_'"):
+        PirschAccessKey("bad")

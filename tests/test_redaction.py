@@ -6,19 +6,23 @@ import asyncio
 import logging
 import socket
 import traceback
+from collections.abc import Callable
 
 import pytest
 from aiohttp import web
 
 from convert_async import (
     APIConnectionError,
+    APIStatusError,
     AuthenticationError,
+    BadRequestError,
     ConvertClient,
     HmacAuth,
     RetryPolicy,
     SecretKeyAuth,
     capture_replies,
 )
+from convert_async.pirsch import PirschClient
 from tests.conftest import ScriptedServer, status_reply
 
 CANARY = "CANARY-7f3a9c-do-not-leak"
@@ -80,3 +84,70 @@ async def test_a_server_echoing_the_authorization_header_does_not_leak_it(
     texts += [record.getMessage() for record in caplog.records]
     for text in texts:
         assert CANARY not in text
+
+
+def echoing(how: str) -> Callable[[web.Request], web.Response]:
+    """A server that echoes the credential it was sent, the way ``how`` says."""
+
+    def reply(request: web.Request) -> web.Response:
+        sent = request.headers["Authorization"]
+        if how == "signature":  # the bare hex of an HMAC ``Signature=<hex>``
+            said = f"signature {sent.rpartition('=')[2]} does not match"
+            return web.json_response({"code": 401, "message": said}, status=401)
+        if how == "escaped":  # as PHP's json_encode writes it: "/" as "\/"
+            escaped = sent.replace("/", "\\/")
+            body = '{"code": 401, "message": "bad token ' + escaped + '"}'
+            return web.Response(status=401, body=body, content_type="application/json")
+        if how == "header":
+            return web.json_response({}, status=403, headers={"X-Debug-Auth": sent})
+        secret = sent.rpartition(":")[2]
+        return web.json_response({}, status=302, headers={"Location": f"/x?k={secret}"})
+
+    return reply
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("how", ["signature", "escaped", "header", "location"])
+async def test_no_echo_of_a_credential_reaches_an_error(server: ScriptedServer, how: str) -> None:
+    # Each got through: the bare signature (only "Signature=<hex>" was scrubbed), the JSON
+    # escaped secret (scrubbed as raw bytes), a header echo and a Location's query (only
+    # the body was scrubbed).
+    secret = f"{CANARY}/with+slash"
+    auth = HmacAuth("app", CANARY) if how == "signature" else SecretKeyAuth("key", secret)
+    server.then(echoing(how))
+    async with ConvertClient(auth, base_url=server.url, max_retries=0) as client:
+        with pytest.raises(APIStatusError) as caught:
+            await client.request("GET", "/accounts")
+    signature = server.seen[0].headers["Authorization"].rpartition("=")[2]
+    error = caught.value
+    text = render(error) + repr(error.headers) + repr(getattr(error, "location", None))
+    for leaked in (secret, secret.replace("/", "\\/"), signature):
+        assert leaked not in text
+    assert "<redacted>" in text
+
+
+@pytest.mark.anyio
+async def test_a_token_endpoint_echoing_the_client_secret_does_not_leak_it() -> None:
+    # The token request carries no auth headers, so nothing was scrubbed from its error.
+    async def token(request: web.Request) -> web.Response:
+        sent = await request.json()
+        said = f"invalid client credentials: {sent['client_secret']}"
+        return web.json_response({"error": [said]}, status=400)
+
+    app = web.Application()
+    app.router.add_post("/api/v1/token", token)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with PirschClient(
+            "client-id", CANARY, base_url=f"http://127.0.0.1:{port}/api/v1"
+        ) as api:
+            with pytest.raises(BadRequestError) as caught:
+                await api.domains.list()
+    finally:
+        await runner.cleanup()
+    assert CANARY not in render(caught.value)
+    assert "<redacted>" in str(caught.value)

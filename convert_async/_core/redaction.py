@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
@@ -41,21 +43,27 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def without_credentials(body: bytes, sent: Mapping[str, str]) -> bytes:
-    """``body`` with the credentials of the ``sent`` headers replaced by ``<redacted>``: a
-    server may echo an ``Authorization`` header back in an error, which then ends up in an
-    exception message and in logs.
+def credential_pieces(sent: Mapping[str, str], secrets: Iterable[str] = ()) -> list[str]:
+    """The strings of the ``sent`` headers' credentials (and of ``secrets``) a reply could
+    echo, longest first:
+    each whole value, the credential without its scheme, its secret half ("key_id:secret"),
+    the values of its ``name=value`` parts (an HMAC ``Signature=<hex>``), and each of those as
+    JSON writes it (``/`` as ``\\/``, as PHP's ``json_encode`` does). A server may echo an
+    ``Authorization`` header back in an error, which then ends up in an exception message
+    and in logs.
 
-    >>> without_credentials(b'{"error": "bad Bearer kid:s3cr3t-value"}',
-    ...                     {"Authorization": "Bearer kid:s3cr3t-value"})
-    b'{"error": "bad <redacted>"}'
+    >>> credential_pieces({"Authorization": "Bearer kid:s3cr3t/value"})[-1]
+    's3cr3t/value'
     """
+    pieces: set[str] = set()
     for name, value in sent.items():
         if name.lower() not in _SENSITIVE_HEADERS:
             continue
         credential = value.partition(" ")[2] or value  # without the scheme ("Bearer")
-        # The whole value, the credential, and its secret half ("key_id:secret"): longest first.
-        for secret in (value, credential, credential.rpartition(":")[2]):
-            if len(secret) >= _SHORTEST_SECRET:
-                body = body.replace(secret.encode(), REDACTED.encode())
-    return body
+        pieces.update((value, credential, credential.rpartition(":")[2]))
+        for part in re.split(r"[\s,;]+", credential):
+            pieces.add(part.partition("=")[2])
+    pieces.update(secrets)
+    found = {p for p in pieces if len(p) >= _SHORTEST_SECRET}
+    escaped = {json.dumps(p)[1:-1] for p in found} | {p.replace("/", "\\/") for p in found}
+    return sorted(found | escaped, key=lambda piece: (-len(piece), piece))

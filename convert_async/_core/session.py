@@ -5,6 +5,7 @@ This module is the only place that knows about aiohttp; :mod:`.retry` decides ev
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import ssl
@@ -43,7 +44,7 @@ from .errors import (
 )
 from .files import write_atomically
 from .ratelimit import AdaptiveRateLimiter
-from .redaction import redact_headers, redact_url, without_credentials
+from .redaction import REDACTED, credential_pieces, redact_headers, redact_url
 from .replies import RawReply, capturing, record
 from .retry import RetryPolicy, parse_retry_after
 from .tracing import request_span, tracing_enabled
@@ -326,6 +327,7 @@ class HttpSession:
         authenticate: bool = True,
         rate_group: str | None = None,
         rate_limiter: AdaptiveRateLimiter | None = None,
+        secrets: Sequence[str] = (),
     ) -> Response:
         """Send one request, retrying per ``retry``; return a 2xx/3xx response or raise.
 
@@ -334,6 +336,8 @@ class HttpSession:
         With ``stream_to``, a successful body is written to that file as it arrives (and the
         returned ``body`` is empty); a retry rewrites the file from the start.
         ``authenticate=False`` sends the request without the auth strategy's headers.
+        ``secrets`` (a token request's client secret) are scrubbed from an error reply like
+        the auth headers' credentials.
         With a limiter for ``rate_group``, every attempt first takes a token from it; a 429
         slows it down and an exhausted quota (``X-RateLimit-Remaining: 0``) pauses it until
         ``X-RateLimit-Reset``.
@@ -401,14 +405,14 @@ class HttpSession:
             if response.status < 300:
                 _capture(method, url, response)
                 return response
+            pieces = credential_pieces(auth_headers, secrets)
+            if pieces:  # a server may echo what it was sent: never into an error
+                response = _without(pieces, response)
             if response.status < 400:
                 # Redirects are not followed (no credential goes where the API did not send
                 # it): a 3xx is an error, never its empty body reported as the result.
                 _capture(method, url, response)
                 raise _redirect_error(response, method, url)
-            if auth_headers:
-                body_seen = without_credentials(response.body, auth_headers)
-                response = Response(response.status, response.headers, body_seen)
             if (
                 response.status == 401
                 and refreshing is not None
@@ -516,9 +520,34 @@ class HttpSession:
                 retry=retry,
                 authenticate=False,
                 rate_group=rate_group,
+                secrets=_strings_of(json_body),
             )
 
         return raw_request
+
+
+def _strings_of(json_body: bytes | None) -> tuple[str, ...]:
+    """The strings a raw (token) request sends, a client secret among them."""
+    try:
+        sent = json.loads(json_body) if json_body else None
+    except ValueError:
+        return ()
+    return tuple(v for v in sent.values() if isinstance(v, str)) if isinstance(sent, dict) else ()
+
+
+def _without(pieces: Sequence[str], response: Response) -> Response:
+    """``response`` with every credential piece replaced, in the body and header values."""
+    body = response.body
+    for piece in pieces:
+        body = body.replace(piece.encode(), REDACTED.encode())
+
+    def scrub(text: str) -> str:
+        for piece in pieces:
+            text = text.replace(piece, REDACTED)
+        return text
+
+    headers = CIMultiDict((name, scrub(value)) for name, value in response.headers.items())
+    return Response(response.status, CIMultiDictProxy(headers), body)
 
 
 def _failed(

@@ -140,7 +140,7 @@ class PirschAccessKey:
 
     def __init__(self, key: str) -> None:
         if not key.startswith(ACCESS_KEY_PREFIX) or len(key) <= len(ACCESS_KEY_PREFIX):
-            raise ValueError(f"a Pirsch access key starts with {ACCESS_KEY_PREFIX!r}")
+            raise ConfigurationError(f"a Pirsch access key starts with {ACCESS_KEY_PREFIX!r}")
         self._header = f"Bearer {key}"
 
     def headers(self, method: str, url: str, body: bytes) -> dict[str, str]:
