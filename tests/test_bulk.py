@@ -997,3 +997,31 @@ async def test_two_exports_cannot_share_a_checkpoint_at_once(
     assert len(read_csv(tmp_path / "out.csv")) == 20 * 4
     again = await export_reports(client, **options)  # released once the first one ended
     assert (again.skipped, again.exported) == (20, 0)
+
+
+class ListsAnExperienceWithoutAnId(FakeConvert):
+    async def _answer(self, request, routed, body, query):  # type: ignore[no-untyped-def]
+        answer = await super()._answer(request, routed, body, query)
+        if routed.operation != "getExperiencesList" or answer.status != 200:
+            return answer
+        reply = json.loads(answer.body)
+        reply["data"][0].pop("id")
+        return dataclasses.replace(answer, body=json.dumps(reply).encode())
+
+
+@pytest.mark.anyio
+async def test_an_experience_listed_without_an_id_is_skipped_not_exported_as_zero(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Every such experience became "experience 0": merged into one, asked for a report of
+    # /experiences/0 and written with experience_id 0.
+    async with ListsAnExperienceWithoutAnId() as fake:
+        project, _ = big_project(fake, 5)
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            result = await export_reports(client, account_id=ACCOUNT, project_id=project)
+    assert result.ok
+    assert result.exported == 4
+    assert 0 not in report_calls(fake)
+    assert len(report_calls(fake)) == 4
+    assert "listed an experience without an id" in caplog.text

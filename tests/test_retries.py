@@ -24,6 +24,7 @@ from convert_async import (
     RetryPolicy,
     SecretKeyAuth,
 )
+from convert_async._core.retry import parse_retry_after
 from tests.conftest import ScriptedServer, drop_connection, json_reply, status_reply
 
 
@@ -266,3 +267,9 @@ async def test_a_refused_burst_goes_again_as_soon_as_the_server_takes_requests(
     # Within the second the refusals asked for, most of the refused reads were accepted.
     early = [at for at in accepted if first_refused < at < first_refused + 0.9]
     assert len(early) >= len(refused) // 2
+
+
+@pytest.mark.parametrize("value", ["1_0", "1_000"])
+def test_a_retry_after_with_an_underscore_is_no_number_of_seconds(value: str) -> None:
+    # float() reads "1_0" as 10: a garbage header is ignored, not a wait ten times as long.
+    assert parse_retry_after(value) is None

@@ -126,6 +126,7 @@ def test_a_closed_client_stops_its_thread_and_refuses_calls(fake: FakeConvert) -
     assert not thread.is_alive()
     with pytest.raises(ClientStateError, match="closed"):
         client.tags.get(account_id=ACCOUNT, project_id=PROJECT, tag_id=1)
+    client.close()  # a second close is no error (it raised ClientStateError), as aclose()
 
 
 def tracker_for(fake: FakeConvert, **options: Any) -> TrackingClient:
@@ -171,3 +172,9 @@ def test_leaving_with_is_bounded_by_close_timeout(fake: FakeConvert) -> None:
     stats = tracker.stats
     assert stats.sent == 0
     assert stats.failed == 10  # counted, not lost silently
+
+
+def test_a_tracking_client_closed_twice_is_no_error(fake: FakeConvert) -> None:
+    tracker = tracker_for(fake).open()
+    tracker.close()
+    tracker.close()

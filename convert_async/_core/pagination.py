@@ -75,7 +75,8 @@ class AsyncPager(Generic[T]):
 
     After the first page says how many pages there are, up to ``concurrency`` of the rest are
     fetched at once; items still come out in server order. A list that does not say (a cursor,
-    a bare array) is followed page by page for at most ``max_pages`` pages; iteration then
+    a bare array) is followed page by page for at most ``max_pages`` pages (as is one whose
+    page count is over ``max_pages``: a server's count is no bound); iteration then
     stops with a warning logged. With a ``limiter`` (the client's
     :class:`~convert_async.AdaptiveRateLimiter`, which every page request also takes a token
     from), a throttling reply halves the number of pages in flight; it grows back by one for
@@ -150,6 +151,14 @@ class AsyncPager(Generic[T]):
             return
         last = page.pagination.pages_count
         if last is not None and page.pagination.current_page is not None:
+            if last - self._first_page + 1 > self._max_pages:
+                # A server's word is no bound: a page count of 10**9 was followed as told.
+                logger.warning(
+                    "a list said it has %d pages; following %d of them (max_pages)",
+                    last,
+                    self._max_pages,
+                )
+                last = self._first_page + self._max_pages - 1
             numbers = range(page.pagination.current_page + 1, last + 1)
             async with contextlib.aclosing(self._fan_out(numbers, ordered=ordered)) as rest:
                 async for page in rest:

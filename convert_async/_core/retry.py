@@ -81,6 +81,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     value = value.strip()
     try:
+        if "_" in value:  # float() reads "1_0" as 10; no server means that
+            raise ValueError(value)
         seconds = float(value)
     except ValueError:
         pass

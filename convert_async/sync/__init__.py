@@ -80,7 +80,9 @@ class ConvertClient(SyncResources):
         return self
 
     def close(self) -> None:
-        """Close the connection pool and stop the loop thread."""
+        """Close the connection pool and stop the loop thread (again: nothing happens)."""
+        if self._portal.closed:
+            return
         try:
             self._portal.run(self._client.aclose())
         finally:
@@ -152,7 +154,10 @@ class TrackingClient:
 
     def close(self, timeout: float | None = None) -> None:
         """Deliver what is queued for up to ``timeout`` seconds (default: the client's
-        ``close_timeout``, as leaving ``with`` does), then stop everything."""
+        ``close_timeout``, as leaving ``with`` does), then stop everything (again: nothing
+        happens)."""
+        if self._portal.closed:
+            return
         if timeout is None:
             timeout = self._client.close_timeout
         try:

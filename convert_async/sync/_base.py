@@ -49,6 +49,11 @@ class Portal:
             future.cancel()  # e.g. KeyboardInterrupt in the caller: stop the work too
             raise
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` ran."""
+        return self._loop.is_closed()
+
     def close(self) -> None:
         """Stop the loop and its thread (after the client was closed on it)."""
         if self._loop.is_closed():

@@ -777,6 +777,13 @@ class BulkExport:
                 async with contextlib.aclosing(pager.pages(ordered=False)) as pages:
                     async for page in pages:
                         for exp in page.items:
+                            if exp.id is None:
+                                # No report can be asked for it (they were all "experience 0").
+                                logger.warning(
+                                    "project %d listed an experience without an id: skipped",
+                                    project,
+                                )
+                                continue
                             yield _target(project, exp)
             return
         pairs = self._pairs or []
