@@ -256,9 +256,10 @@ async def test_jsonl_rows_have_the_documented_columns(
     assert any(row["conversion_rate_change"] for row in rows)  # a change against the baseline
     assert {row["stats_methodology"] for row in rows} <= {"frequentist", "bayesian"}
     # status filter: only the seeded project's active experiences
-    listed = [
-        e async for e in client.experiences.list(account_id=ACCOUNT, project_id=SEEDED_PROJECT)
-    ]
+    pager = client.experiences.list(
+        account_id=ACCOUNT, project_id=SEEDED_PROJECT, include=["goals"]
+    )
+    listed = [e async for e in pager]
     active = {e.id for e in listed if e.status == "active"}
     with_goals = {e.id for e in listed if e.status == "active" and e.goals}
     assert with_goals  # (an experience without goals, a deploy, has no report rows)

@@ -344,7 +344,8 @@ async def test_page_fan_out_sends_fewer_pages_at_once_after_a_429() -> None:
     # growing back by one page per window of clean pages (8 + 1 after the first 8 clean
     # pages; the stall while the throttled page is retried can come later, and the burst
     # after it is sent at the width grown by then) ...
-    assert max(after[:16]) <= 8 + 1
+    # (one more when the first clean window's replies all come in within those 16: 8 + 2)
+    assert max(after[:16]) <= 8 + 2
     # ... never back to the full window within the remaining 44 pages (8 + 44 / 8 < 16).
     assert max(after) < 16
 

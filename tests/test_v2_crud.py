@@ -268,7 +268,7 @@ CRUD = [
         "projects",
         "project_id",
         create={"name": "Acme Careers", "project_type": "web"},
-        update={"name": "Acme Careers Site", "global_javascript": "window.acme = 1;"},
+        update={"name": "Acme Careers Site"},
         level="account",
         bulk_update={"settings": {"tracking_script": {"current_version": "2.4.1"}}},
     ),
@@ -514,7 +514,8 @@ async def test_list_filters_by_search(env: Env, case: Crud) -> None:
 
 async def _experience_with_goals(env: Env, status: str) -> Any:
     scope = env.scope()
-    experiences = await list_all(env.client.experiences, **scope, status=[status])
+    listed = env.client.experiences
+    experiences = await list_all(listed, **scope, status=[status], include=["goals", "variations"])
     return next(e for e in experiences.values() if e.goals)
 
 
@@ -549,6 +550,27 @@ def daily_points(daily: models.ExperienceDailyReport) -> list[tuple[int, int, in
     ]
 
 
+async def test_an_optional_field_comes_back_only_when_included(env: Env) -> None:
+    """The spec's "Optional Fields" are left out of a reply unless the request includes them
+    (a real server did so, and an export that counted on an experience's goals wrote no row)."""
+    projects = env.client.projects
+    created = await projects.create(account_id=ACCOUNT, name="Acme Careers", project_type="web")
+    assert created.id is not None
+    script = "window.acme = 1;"
+    updated = await projects.update(
+        account_id=ACCOUNT, project_id=created.id, global_javascript=script
+    )
+    assert updated.global_javascript is None  # not asked for
+    # getProject has no optional fields: all of it.
+    fetched = await projects.get(account_id=ACCOUNT, project_id=created.id)
+    assert fetched.global_javascript == script
+    listed = await list_all(env.client.experiences, **env.scope())
+    assert all(e.goals is None and e.variations is None for e in listed.values())
+    included = await list_all(env.client.experiences, **env.scope(), include=["goals"])
+    assert any(e.goals for e in included.values())
+    assert all(e.variations is None for e in included.values())
+
+
 async def test_reports_are_deterministic_per_experience(env: Env) -> None:
     scope = env.scope()
     reports = env.client.reports
@@ -566,7 +588,9 @@ async def test_reports_are_deterministic_per_experience(env: Env) -> None:
     assert await reports.get_daily(**scope, **ident) == daily
 
     # Another experience has numbers of its own.
-    others = await list_all(env.client.experiences, **scope, status=["active", "paused"])
+    others = await list_all(
+        env.client.experiences, **scope, status=["active", "paused"], include=["goals"]
+    )
     other = next(e for e in others.values() if e.goals and e.id != experience.id)
     report = await reports.get_aggregated(**scope, experience_id=other.id)
     assert [r[2] for r in report_rows(report)] != [r[2] for r in rows]

@@ -109,6 +109,7 @@ class FakeConvert(LoopbackFake[_Target]):
         self._router = SpecRouter(self.operations.values())
         self._serving = FakeServing(self.store)
         self._fitted: FitCache = {}
+        self._optional: dict[str, frozenset[str]] = {}
         #: Generated report exports by download token: (file name, content type, content).
         self.downloads: dict[str, tuple[str, str, bytes]] = {}
         # Id order of long lists by (collection, scope): (membership fingerprint, objects).
@@ -171,7 +172,13 @@ class FakeConvert(LoopbackFake[_Target]):
             obj["version"] += 1
 
     def expanded(self, call: Call, obj: Obj) -> Obj:
-        """``obj`` with the referenced ids the request asks to ``expand`` replaced by objects."""
+        """``obj`` as the request asks for it: the optional fields it does not ``include``
+        left out (the spec's "Optional Fields": not returned by default), the referenced ids
+        it asks to ``expand`` replaced by objects."""
+        optional = self._optional_fields(call.op)
+        if optional:
+            included = set(call.include())
+            obj = {k: v for k, v in obj.items() if k not in optional or k in included}
         names = call.expand()
         if not names:
             return obj
@@ -184,6 +191,24 @@ class FakeConvert(LoopbackFake[_Target]):
                 pool = self.store.collection(_EXPANDABLE[name], **call.scope)
                 result[name] = [pool.get(i, i) if isinstance(i, int) else i for i in obj[name]]
         return result
+
+    def _optional_fields(self, op: SpecOperation) -> frozenset[str]:
+        """The top-level fields ``op``'s ``include`` parameter names (none when it has none)."""
+        known = self._optional.get(op.operation_id)
+        if known is None:
+            schemas = [schema for name, schema in op.query_params if name.startswith("include")]
+            if op.body is not None:
+                body = self.spec.resolve(op.body)
+                if "include" in body.properties:
+                    schemas.append(body.properties["include"])
+            names: set[str] = set()
+            for schema in schemas:
+                items = self.spec.resolve(schema).items
+                if items is not None:
+                    enum = self.spec.resolve(items).enum
+                    names.update(str(n) for n in enum if "." not in str(n))
+            known = self._optional[op.operation_id] = frozenset(names)
+        return known
 
     # -- the request path -------------------------------------------------------------------
 

@@ -72,8 +72,15 @@ class Call:
 
     def expand(self) -> list[str]:
         """``expand[]`` names from the query, or an ``expand`` array in the body."""
-        names = list(self.query.get("expand[]", []))
-        given = self.fields().get("expand")
+        return self._names("expand")
+
+    def include(self) -> list[str]:
+        """``include[]`` names from the query, or an ``include`` array in the body."""
+        return self._names("include")
+
+    def _names(self, field: str) -> list[str]:
+        names = list(self.query.get(f"{field}[]", []))
+        given = self.fields().get(field)
         if isinstance(given, list):
             names += [str(name) for name in given]
         return names
