@@ -65,6 +65,17 @@ def big_project(fake: FakeConvert, experiences: int) -> tuple[int, list[int]]:
     return project, [e["id"] for e in created]
 
 
+def checkpointed(tmp_path: Path, project: int, out: str, *, concurrency: int) -> dict[str, Any]:
+    """``export_reports`` options for a resumable export of ``project`` into ``tmp_path``."""
+    return {
+        "account_id": ACCOUNT,
+        "project_id": project,
+        "out": tmp_path / out,
+        "checkpoint": tmp_path / f"{Path(out).stem}.ckpt",
+        "concurrency": concurrency,
+    }
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="") as file:
         return list(csv.DictReader(file))
@@ -888,13 +899,7 @@ async def test_leaving_async_with_after_break_stops_the_export_at_once(
     # the checkpoint "in use by another export".
     project, ids = big_project(fake, 120)
     fake.faults.latency = 0.01
-    options: dict[str, Any] = {
-        "account_id": ACCOUNT,
-        "project_id": project,
-        "out": tmp_path / "rows.jsonl",
-        "checkpoint": tmp_path / "rows.ckpt",
-        "concurrency": 10,
-    }
+    options = checkpointed(tmp_path, project, "rows.jsonl", concurrency=10)
     async with export_reports(client, **options) as export:
         async for _ in export:
             break
@@ -985,13 +990,7 @@ async def test_two_exports_cannot_share_a_checkpoint_at_once(
     # Both "succeeded", and the checkpoint then went backwards: never resumable again.
     project, _ = big_project(fake, 20)
     fake.faults.latency = 0.05
-    options: dict[str, Any] = {
-        "account_id": ACCOUNT,
-        "project_id": project,
-        "out": tmp_path / "out.csv",
-        "checkpoint": tmp_path / "out.ckpt",
-        "concurrency": 2,
-    }
+    options = checkpointed(tmp_path, project, "out.csv", concurrency=2)
     async with anyio.create_task_group() as group:
         first: list[Any] = []
 
