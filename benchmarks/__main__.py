@@ -8,6 +8,7 @@ from benchmarks import (
     rate_limit_servers,
     throttled_export,
     tracking,
+    window_phases,
 )
 
 list_experiences.main()
@@ -17,6 +18,8 @@ print()
 throttled_export.main()
 print()
 rate_limit_servers.main([])
+print()
+window_phases.main([])
 print()
 limiter_simulation.main()
 print()
