@@ -178,3 +178,15 @@ def test_a_tracking_client_closed_twice_is_no_error(fake: FakeConvert) -> None:
     tracker = tracker_for(fake).open()
     tracker.close()
     tracker.close()
+
+
+def test_a_list_left_unfinished_past_close_is_collected_quietly(
+    fake: FakeConvert, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unraisable: list[Any] = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    with client_for(fake) as client:
+        items = iter(client.experiences.list(account_id=ACCOUNT, project_id=PROJECT, page_size=1))
+        next(items)
+    del items  # collected after the client closed: its pages cannot be closed on the loop
+    assert unraisable == []

@@ -60,6 +60,8 @@ class Portal:
             return
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
+        # Iterators left unfinished (a list abandoned mid-way) stop their page fetching here.
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
         self._loop.close()
 
 
@@ -100,7 +102,9 @@ class SyncPager(Generic[T]):
             while (page := self._portal.run(step())) is not None:
                 yield page
         finally:
-            self._portal.run(pages.aclose())
+            # Left unfinished until after the client closed: closing it shut the pages down.
+            if not self._portal.closed:
+                self._portal.run(pages.aclose())
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
