@@ -19,6 +19,7 @@ from pathlib import Path
 import anyio
 import pytest
 
+from convert_async.cli._common import CliError, report_error
 from convert_async.testing import FakeConvert
 from convert_async.v2 import AggregatedRow, DailyRow
 
@@ -244,6 +245,21 @@ async def test_bad_credentials_give_one_clear_line(fake: FakeConvert) -> None:
     assert "Traceback" in debug.stderr  # details on request ...
     assert debug.stderr.strip().splitlines()[-1].startswith("error: authentication failed")
     assert secret not in debug.stderr + debug.stdout  # ... with the secret redacted
+
+
+@pytest.mark.anyio
+async def test_a_one_character_secret_is_scrubbed_where_it_stands_alone(
+    fake: FakeConvert, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--base-url", fake.url, "--key-id", FakeConvert.KEY_ID, "--key-secret", "e"]
+    run = await cli("--debug", "projects", "list", "--auth", "secret_key", *args)
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: authentication failed"), last  # its "e"s all kept
+
+    error = CliError("key e (with:e) rejected for the experience")
+    assert report_error(error, debug=False, secrets=["e"]) == 1
+    printed = capsys.readouterr().err
+    assert printed == "error: key <redacted> (with:<redacted>) rejected for the experience\n"
 
 
 @pytest.mark.anyio

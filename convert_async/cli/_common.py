@@ -6,6 +6,7 @@ import argparse
 import logging
 import math
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -45,6 +46,8 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+#: Secrets shorter than this are scrubbed only where they stand alone, not inside words.
+_WHOLE_WORD_BELOW = 8
 
 logger = logging.getLogger("convert_async.cli")
 
@@ -213,5 +216,10 @@ def report_error(error: BaseException, *, debug: bool, secrets: Iterable[str]) -
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
-        text = text.replace(secret, REDACTED)
+        if len(secret) >= _WHOLE_WORD_BELOW:
+            text = text.replace(secret, REDACTED)
+        else:
+            # A short secret ("x") would match inside any word: only where it stands alone.
+            alone = rf"(?<![A-Za-z0-9_]){re.escape(secret)}(?![A-Za-z0-9_])"
+            text = re.sub(alone, REDACTED, text)
     return text
