@@ -11,8 +11,9 @@ REDACTED = "<redacted>"
 
 _SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "report_token"})
 _SENSITIVE_QUERY_WORDS = ("token", "secret", "password", "signature", "auth", "key")
-#: Shorter pieces of a credential are not scrubbed from reply bodies: they would match text.
-_SHORTEST_SECRET = 8
+#: Shorter pieces of a credential would match ordinary text: reply bodies keep them, the CLI
+#: scrubs them only where they stand alone.
+SHORTEST_SECRET = 8
 
 
 def redact_url(url: str) -> str:
@@ -64,6 +65,6 @@ def credential_pieces(sent: Mapping[str, str], secrets: Iterable[str] = ()) -> l
         for part in re.split(r"[\s,;]+", credential):
             pieces.add(part.partition("=")[2])
     pieces.update(secrets)
-    found = {p for p in pieces if len(p) >= _SHORTEST_SECRET}
+    found = {p for p in pieces if len(p) >= SHORTEST_SECRET}
     escaped = {json.dumps(p)[1:-1] for p in found} | {p.replace("/", "\\/") for p in found}
     return sorted(found | escaped, key=lambda piece: (-len(piece), piece))

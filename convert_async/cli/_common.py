@@ -21,7 +21,7 @@ from .._core.errors import (
     PermissionDeniedError,
     RateLimitError,
 )
-from .._core.redaction import REDACTED
+from .._core.redaction import REDACTED, SHORTEST_SECRET
 from ..v2.bulk import CheckpointError
 from ..v2.client import (
     ENV_AUTH_METHOD,
@@ -46,8 +46,6 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-#: Secrets shorter than this are scrubbed only where they stand alone, not inside words.
-_WHOLE_WORD_BELOW = 8
 
 logger = logging.getLogger("convert_async.cli")
 
@@ -216,7 +214,7 @@ def report_error(error: BaseException, *, debug: bool, secrets: Iterable[str]) -
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
-        if len(secret) >= _WHOLE_WORD_BELOW:
+        if len(secret) >= SHORTEST_SECRET:
             text = text.replace(secret, REDACTED)
         else:
             # A short secret ("x") would match inside any word: only where it stands alone.
