@@ -15,6 +15,7 @@ from convert_async import (
     APIResponseValidationError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     NotFoundError,
     RequestValidationError,
 )
@@ -324,8 +325,11 @@ def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     client = GiosgClient()
     assert client._http.auth is not None
     assert client._http.auth.headers("GET", "", b"") == {"Authorization": "Token from-env"}
-    with pytest.raises(ValueError, match="either"):
+    with pytest.raises(ConfigurationError, match="either"):
         GiosgClient(GiosgTokenAuth("a"), token="b")
+    monkeypatch.delenv("GIOSG_API_TOKEN")
+    with pytest.raises(ConfigurationError, match="no credentials"):
+        GiosgClient()
 
 
 async def test_weekly_results_use_the_reporting_host(fake: FakeGiosg) -> None:

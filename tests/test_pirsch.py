@@ -392,8 +392,22 @@ async def test_access_key_mode_writes_and_refuses_reads_before_sending(fake: Fak
 
 
 def test_access_keys_must_look_like_access_keys() -> None:
-    with pytest.raises(ValueError, match="pa_"):
+    with pytest.raises(ConfigurationError, match="pa_"):
         PirschClient(access_key="not-a-key")
+
+
+def test_credentials_given_wrongly_are_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # These raised a bare ValueError, unlike every other bad setting.
+    for name in ("PIRSCH_CLIENT_ID", "PIRSCH_CLIENT_SECRET", "PIRSCH_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigurationError, match="client_id needs its client_secret"):
+        PirschClient("id")
+    with pytest.raises(ConfigurationError, match="pass one of"):
+        PirschClient("id", "secret", access_key="pa_x")
+    with pytest.raises(ConfigurationError, match="no credentials"):
+        PirschClient()
 
 
 # -- batched sender -------------------------------------------------------------------------------
@@ -561,7 +575,7 @@ async def test_a_close_timeout_that_is_no_number_of_seconds_is_refused_at_once(
 ) -> None:
     # It was only met when leaving ``async with``, where NaN closed at once and spooled or
     # failed everything still queued.
-    with pytest.raises(ValueError, match="close_timeout must be None or a number of seconds"):
+    with pytest.raises(RequestValidationError, match="close_timeout: must be None or a number"):
         client.sender(close_timeout=float("nan"))
 
 

@@ -14,7 +14,7 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from convert_async import AdaptiveRateLimiter
+from convert_async import AdaptiveRateLimiter, ConfigurationError
 from convert_async._core.retry import RetryPolicy
 from convert_async._core.session import _reset_delay
 
@@ -390,15 +390,15 @@ async def test_waiters_are_served_in_order_while_the_rate_is_low() -> None:
 
 
 def test_rejects_nonsense_settings() -> None:
-    with pytest.raises(ValueError, match="rate"):
+    with pytest.raises(ConfigurationError, match="rate"):
         AdaptiveRateLimiter(rate=0)
-    with pytest.raises(ValueError, match="min_rate"):
+    with pytest.raises(ConfigurationError, match="min_rate"):
         AdaptiveRateLimiter(min_rate=0)
-    with pytest.raises(ValueError, match="beta"):
+    with pytest.raises(ConfigurationError, match="beta"):
         AdaptiveRateLimiter(beta=1.5)
-    with pytest.raises(ValueError, match="burst"):
+    with pytest.raises(ConfigurationError, match="burst"):
         AdaptiveRateLimiter(rate=5, burst=0.5)
-    with pytest.raises(ValueError, match="max_rate"):
+    with pytest.raises(ConfigurationError, match="max_rate"):
         AdaptiveRateLimiter(rate=5, min_rate=10, max_rate=8)
 
 
@@ -418,7 +418,7 @@ def test_a_documented_quota_becomes_a_full_bucket_at_the_average_rate() -> None:
     quota = AdaptiveRateLimiter.per_period(10, 60)
     assert quota.rate == pytest.approx(10 / 60)
     assert quota.max_rate == pytest.approx(10 / 60)
-    with pytest.raises(ValueError, match="quota"):
+    with pytest.raises(ConfigurationError, match="quota"):
         AdaptiveRateLimiter.per_period(0, 60)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from convert_async import RetryPolicy, TrackingClient
+from convert_async import RequestValidationError, RetryPolicy, TrackingClient
 from convert_async.serving import EventData, TrackingEvent
 from convert_async.testing import FakeConvert
 
@@ -127,5 +127,5 @@ async def test_a_rejected_batch_is_not_retried_and_later_batches_still_go(
 @pytest.mark.anyio
 async def test_a_close_timeout_that_is_no_number_of_seconds_is_refused_at_once() -> None:
     async with FakeConvert() as fake:
-        with pytest.raises(ValueError, match="close_timeout must be None or a number"):
+        with pytest.raises(RequestValidationError, match="close_timeout: must be None or a number"):
             tracker(fake, close_timeout=-1)

@@ -31,7 +31,13 @@ from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 
-from .errors import APIConnectionError, APIStatusError, ClientStateError
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    ClientStateError,
+    ConfigurationError,
+    RequestValidationError,
+)
 from .retry import RetryPolicy
 from .spool import Chunk, Spool, SpoolError
 
@@ -136,9 +142,9 @@ class EventSender(Generic[E]):
         name: str = "events",
     ) -> None:
         if overflow not in _POLICIES:
-            raise ValueError(f"overflow must be one of {', '.join(_POLICIES)}")
+            raise ConfigurationError(f"overflow must be one of {', '.join(_POLICIES)}")
         if overflow == "spool" and spool_path is None:
-            raise ValueError('overflow="spool" needs a spool_path to spill events to')
+            raise ConfigurationError('overflow="spool" needs a spool_path to spill events to')
         for label, value in (
             ("max_queue_size", max_queue_size),
             ("batch_size", batch_size),
@@ -146,9 +152,9 @@ class EventSender(Generic[E]):
             ("max_in_flight", max_in_flight),
         ):
             if value < 1:
-                raise ValueError(f"{label} must be at least 1")
+                raise ConfigurationError(f"{label} must be at least 1")
         if flush_interval <= 0:
-            raise ValueError("flush_interval must be positive")
+            raise ConfigurationError("flush_interval must be positive")
         self._deliver = deliver
         self._max_queue = max_queue_size
         self._overflow = overflow
@@ -821,7 +827,9 @@ def check_wait(timeout: float | None, name: str = "timeout") -> None:
     if timeout is None:
         return
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0:
-        raise ValueError(f"{name} must be None or a number of seconds >= 0, not {timeout!r}")
+        raise RequestValidationError(
+            name, f"must be None or a number of seconds >= 0, not {timeout!r}"
+        )
 
 
 async def uncancellable(awaitable: Coroutine[Any, Any, T] | asyncio.Future[T]) -> T:

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from ._constants import DEFAULT_MAX_PAGES, DEFAULT_PAGE_CONCURRENCY
 from .codec import Pagination
+from .errors import ConfigurationError
 from .ratelimit import AdaptiveRateLimiter
 
 __all__ = ["AsyncPager", "Page", "Pagination"]
@@ -100,9 +101,9 @@ class AsyncPager(Generic[T]):
         limiter: AdaptiveRateLimiter | None = None,
     ) -> None:
         if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+            raise ConfigurationError("concurrency must be at least 1")
         if max_pages < 1:
-            raise ValueError("max_pages must be at least 1")
+            raise ConfigurationError("max_pages must be at least 1")
         self._max_pages = max_pages
         self._fetch_page = fetch_page
         self._count = count

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 
 import anyio
 
+from .errors import ConfigurationError
+
 logger = logging.getLogger("convert_async.ratelimit")
 
 __all__ = ["AdaptiveRateLimiter", "RateLimiterStats"]
@@ -186,20 +188,20 @@ class AdaptiveRateLimiter:
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
         if rate is not None and rate <= 0:
-            raise ValueError("rate must be positive (or None for unlimited)")
+            raise ConfigurationError("rate must be positive (or None for unlimited)")
         if min_rate <= 0:
-            raise ValueError("min_rate must be positive")
+            raise ConfigurationError("min_rate must be positive")
         if not 0 < beta < 1:
-            raise ValueError("beta must be between 0 and 1")
+            raise ConfigurationError("beta must be between 0 and 1")
         if scale <= 0:
-            raise ValueError("scale must be positive")
+            raise ConfigurationError("scale must be positive")
         if not max_pause >= 0:
-            raise ValueError("max_pause cannot be negative")
+            raise ConfigurationError("max_pause cannot be negative")
         if burst is not None and burst < 1:
-            raise ValueError("burst must be at least 1")
+            raise ConfigurationError("burst must be at least 1")
         ceiling = max_rate if max_rate is not None else (rate if rate is not None else math.inf)
         if ceiling < min_rate:
-            raise ValueError("max_rate cannot be below min_rate")
+            raise ConfigurationError("max_rate cannot be below min_rate")
         start = math.inf if rate is None else min(max(rate, min_rate), ceiling)
         self.min_rate = min_rate
         self.max_rate = ceiling
@@ -668,7 +670,7 @@ class AdaptiveRateLimiter:
         1.0
         """
         if requests < 1 or period <= 0:
-            raise ValueError("a quota needs at least one request per positive period")
+            raise ConfigurationError("a quota needs at least one request per positive period")
         rate = requests / period
         return cls(
             rate,

@@ -13,7 +13,7 @@ import msgspec
 from .._core._constants import DEFAULT_MAX_CONNECTIONS, USER_AGENT
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
-from .._core.errors import ConvertError
+from .._core.errors import ConfigurationError
 from .._core.retry import RetryPolicy
 from .._core.session import ErrorDetails, HttpSession, Timeout
 from ._operations import REPORTING
@@ -62,12 +62,12 @@ def parse_giosg_error(body: bytes) -> ErrorDetails:
 
 def _auth(auth: Auth | None, token: str | None, environ: Mapping[str, str]) -> Auth:
     if auth is not None and token is not None:
-        raise ValueError("pass either auth or token, not both")
+        raise ConfigurationError("pass either auth or token, not both")
     if auth is not None:
         return auth
     token = token or environ.get(ENV_TOKEN)
     if not token:
-        raise ConvertError(
+        raise ConfigurationError(
             f"no credentials: pass token=..., auth=GiosgTokenAuth(...) / GiosgBearerAuth(...), "
             f"or set {ENV_TOKEN}"
         )

@@ -14,7 +14,7 @@ import msgspec
 from .._core._constants import DEFAULT_MAX_CONNECTIONS, USER_AGENT
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
-from .._core.errors import ConvertError
+from .._core.errors import ConfigurationError
 from .._core.ratelimit import AdaptiveRateLimiter
 from .._core.retry import RetryPolicy
 from .._core.session import ErrorDetails, HttpSession, QueryValue, Timeout
@@ -100,14 +100,14 @@ def _auth(
 ) -> Auth:
     given = sum(x is not None for x in (auth, access_key)) + (client_id is not None)
     if given > 1:
-        raise ValueError("pass one of auth, client_id/client_secret or access_key")
+        raise ConfigurationError("pass one of auth, client_id/client_secret or access_key")
     if auth is not None:
         return auth
     if access_key is not None:
         return PirschAccessKey(access_key)
     if client_id is not None:
         if not client_secret:
-            raise ValueError("client_id needs its client_secret")
+            raise ConfigurationError("client_id needs its client_secret")
         return PirschOAuth(client_id, client_secret, refresh_margin=refresh_margin)
     env_id, env_secret = environ.get(ENV_CLIENT_ID), environ.get(ENV_CLIENT_SECRET)
     if env_id and env_secret:
@@ -115,7 +115,7 @@ def _auth(
     env_key = environ.get(ENV_ACCESS_KEY)
     if env_key:
         return PirschAccessKey(env_key)
-    raise ConvertError(
+    raise ConfigurationError(
         f"no credentials: pass client_id/client_secret or access_key, or set {ENV_CLIENT_ID} "
         f"and {ENV_CLIENT_SECRET} (or {ENV_ACCESS_KEY})"
     )

@@ -15,7 +15,12 @@ from .._convert import parse_convert_error
 from .._core._constants import DEFAULT_MAX_CONNECTIONS
 from .._core.client import ClientOptions
 from .._core.codec import decode_json, encode_json, validate_request
-from .._core.errors import ClientStateError, ConvertError, RequestValidationError
+from .._core.errors import (
+    ClientStateError,
+    ConfigurationError,
+    ConvertError,
+    RequestValidationError,
+)
 from .._core.events import (
     Batch,
     EventSender,
@@ -163,12 +168,12 @@ class TrackingClient:
         verify_ssl: bool | ssl.SSLContext = True,
     ) -> None:
         if sdk_key_secret and not sdk_key:
-            raise ValueError("sdk_key_secret needs the sdk_key it belongs to")
+            raise ConfigurationError("sdk_key_secret needs the sdk_key it belongs to")
         # Checked before use: the project id becomes part of the default tracking host name.
         account = _id("account_id", account_id)
         project = _id("project_id", project_id)
         if config_refresh_interval is not None and config_refresh_interval <= 0:
-            raise ValueError("config_refresh_interval must be a positive number of seconds")
+            raise ConfigurationError("config_refresh_interval must be a positive number of seconds")
         config_base_url = (
             config_base_url or os.environ.get(ENV_CONFIG_BASE_URL) or DEFAULT_CONFIG_BASE_URL
         )

@@ -15,7 +15,7 @@ from .._core._constants import (
 )
 from .._core.auth import Auth
 from .._core.client import BaseClient, ClientOptions
-from .._core.errors import ConvertError
+from .._core.errors import ConfigurationError
 from .._core.ratelimit import AdaptiveRateLimiter
 from .._core.retry import RetryPolicy
 from .._core.session import HttpSession, Timeout
@@ -41,7 +41,7 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> Auth:
     env = os.environ if environ is None else environ
     key_id, secret = env.get(ENV_KEY_ID, ""), env.get(ENV_KEY_SECRET, "")
     if not key_id or not secret:
-        raise ConvertError(
+        raise ConfigurationError(
             f"no credentials: pass auth=HmacAuth(...) or SecretKeyAuth(...), "
             f"or set {ENV_KEY_ID} and {ENV_KEY_SECRET}"
         )
@@ -50,7 +50,7 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> Auth:
         return HmacAuth(key_id, secret)
     if method == "secret_key":
         return SecretKeyAuth(key_id, secret)
-    raise ConvertError(f"{ENV_AUTH_METHOD} must be 'hmac' or 'secret_key', not {method!r}")
+    raise ConfigurationError(f"{ENV_AUTH_METHOD} must be 'hmac' or 'secret_key', not {method!r}")
 
 
 class ConvertClient(ResourceAttributes, BaseClient):
