@@ -18,6 +18,7 @@ import msgspec
 import pytest
 
 from convert_async import (
+    APIResponseValidationError,
     AsyncPager,
     AuthenticationError,
     BadRequestError,
@@ -275,6 +276,27 @@ async def test_statistics_lists_page_with_limit_and_offset(
     assert [r.path for r in first.items] == [f"/blog/post-{n}" if n else "/" for n in range(10)]
 
 
+class OffsetBlindPirsch(FakePirsch):
+    """A Pirsch that ignores ``offset`` (the 2022 document does not list it)."""
+
+    def _op_get_pages(self, call: Any) -> Any:
+        return self._rows(call)[: int(call.arg("limit"))]
+
+
+async def test_a_server_that_ignores_offset_stops_the_list_with_a_clear_error() -> None:
+    # Every page came back as the first: 10,000 requests and a million rows, 100 distinct.
+    async with (
+        OffsetBlindPirsch() as fake,
+        PirschClient(fake.CLIENT_ID, fake.CLIENT_SECRET, base_url=fake.url, retry=FAST) as client,
+    ):
+        seen = []
+        with pytest.raises(APIResponseValidationError, match="page 2 is page 1 again"):
+            async for row in client.statistics.pages(stats_filter(limit=10)):
+                seen.append(row)
+    assert len(seen) == 10
+    assert len(fake.requests_for("get_pages")) == 2
+
+
 async def test_limit_is_capped_and_required_filters_are_checked(
     fake: FakePirsch, client: PirschClient
 ) -> None:
@@ -389,6 +411,31 @@ async def test_access_key_mode_writes_and_refuses_reads_before_sending(fake: Fak
     assert fake.token_requests == 0
     assert len(fake.hits) == 2
     assert fake.requests[0].headers["Authorization"] == f"Bearer {fake.ACCESS_KEY}"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda api: api.domains.delete(id=""), "id"),
+        (lambda api: api.clients.delete(id=""), "id"),
+        (lambda api: api.members.list(domain_id=""), "id"),
+        (lambda api: api.access_links.list(domain_id=""), "domain_id"),
+        (lambda api: api.statistics.total_visitors(stats_filter(domain_id="")), "id"),
+        (lambda api: api.hits.send(Hit(url="", ip="203.0.113.9", user_agent="UA")), "url"),
+        (lambda api: api.hits.send(Hit(url="https://e.x/", ip="", user_agent="UA")), "ip"),
+    ],
+)
+async def test_an_empty_id_or_address_is_refused_before_sending(
+    fake: FakePirsch, client: PirschClient, call: Any, field: str
+) -> None:
+    # These went out as ``?id=`` (or a hit without a URL) and failed on the server.
+    await client.domains.list()  # the token exchange, out of the way
+    before = len(fake.requests)
+    with pytest.raises(RequestValidationError) as caught:
+        await call(client)
+    assert caught.value.field == field
+    assert "length >= 1" in caught.value.message
+    assert len(fake.requests) == before
 
 
 def test_access_keys_must_look_like_access_keys() -> None:

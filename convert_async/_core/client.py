@@ -442,9 +442,21 @@ class BaseClient:
         _validate(body.for_page(1, page_size), operation=op.operation)
         if op.page_shape == "bare":
             bare = list[item_type]  # type: ignore[valid-type]
+            # Bare pages are walked one by one: the latest body, to tell a server that ignores
+            # the page parameters (it answers the same full page forever) from a next page.
+            latest: dict[int, bytes] = {}
 
             async def fetch_bare(page: int) -> PageLoader[T]:
                 response = await self._call_raw(op, arguments, body.for_page(page, page_size))
+                if latest.get(page - 1) == response.body:
+                    raise APIResponseValidationError(
+                        op.operation,
+                        "$",
+                        f"page {page} is page {page - 1} again: the server ignores the page "
+                        "parameters (the list was stopped rather than repeated)",
+                    )
+                latest.clear()
+                latest[page] = response.body
 
                 def load() -> Page[T]:
                     items: list[T] = decode_json(response.body, bare, operation=op.operation)

@@ -50,14 +50,16 @@ __all__ = [
 ]
 
 AwareDatetime = Annotated[dt.datetime, Meta(tz=True)]
+#: An id, a hostname, an address: an empty one would be sent as ``?id=`` and fail on the server.
+NonEmpty = Annotated[str, Meta(min_length=1)]
 MetaValue = str | int | float | bool
 
 
 class AccessTokenRequest(RequestModel):
     """Body of ``get_access_token``: an oAuth client's credentials."""
 
-    client_id: str
-    client_secret: str
+    client_id: NonEmpty
+    client_secret: NonEmpty
 
 
 class SessionKeepAlive(RequestModel):
@@ -71,7 +73,7 @@ class SessionKeepAlive(RequestModel):
     it from the proxy headers you trust), and honour ``DNT`` before sending.
     """
 
-    ip: str
+    ip: NonEmpty
     user_agent: str
     sec_ch_ua: str | UnsetType = UNSET
     sec_ch_ua_mobile: str | UnsetType = UNSET
@@ -86,7 +88,7 @@ class Hit(SessionKeepAlive, kw_only=True):
     """Body of ``send_hit``: one page view (build it from a request with
     :func:`~convert_async.pirsch.hit_from_headers`, which honours ``DNT: 1``)."""
 
-    url: str
+    url: NonEmpty
     accept_language: str | UnsetType = UNSET
     title: str | UnsetType = UNSET
     referrer: str | UnsetType = UNSET
@@ -141,7 +143,7 @@ class StatisticsFilter(PagedBody, kw_only=True):
     ('2024-01-01', 'pro')
     """
 
-    domain_id: str = msgspec.field(name="id")
+    domain_id: NonEmpty = msgspec.field(name="id")
     from_: dt.date = msgspec.field(name="from")
     to: dt.date
     start: Annotated[int, Meta(ge=1, le=3600)] | UnsetType = UNSET
@@ -206,13 +208,13 @@ class StatisticsFilter(PagedBody, kw_only=True):
 class IdQuery(RequestModel):
     """``?id=...``: the object to delete."""
 
-    id: str
+    id: NonEmpty
 
 
 class DomainQuery(RequestModel):
     """``?id=<domain id>``: the domain whose members, clients or reports to list."""
 
-    domain_id: str = msgspec.field(name="id")
+    domain_id: NonEmpty = msgspec.field(name="id")
 
 
 class GoalQuery(DomainQuery, kw_only=True):
@@ -224,75 +226,75 @@ class GoalQuery(DomainQuery, kw_only=True):
 class LinkDomainQuery(RequestModel):
     """``?domain_id=...``: the domain whose access links to list."""
 
-    domain_id: str
+    domain_id: NonEmpty
 
 
 class CreateDomainRequest(RequestModel):
     """Body of ``create_domain``."""
 
-    hostname: str
-    subdomain: str
+    hostname: NonEmpty
+    subdomain: NonEmpty
     timezone: str | UnsetType = UNSET
 
 
 class IdRequest(RequestModel):
     """Body ``{"id": ...}`` (reset a domain's identification code)."""
 
-    id: str
+    id: NonEmpty
 
 
 class DomainIdRequest(RequestModel):
     """Body ``{"domain_id": ...}`` (toggle endpoints)."""
 
-    domain_id: str
+    domain_id: NonEmpty
 
 
 class SubdomainRequest(RequestModel):
     """Body of ``update_subdomain``."""
 
-    domain_id: str
-    subdomain: str
+    domain_id: NonEmpty
+    subdomain: NonEmpty
 
 
 class TimezoneRequest(RequestModel):
     """Body of ``update_timezone``."""
 
-    domain_id: str
+    domain_id: NonEmpty
     timezone: str
 
 
 class AccessLinkRequest(RequestModel):
     """Body of ``create_access_link``."""
 
-    domain_id: str
+    domain_id: NonEmpty
     description: str | UnsetType = UNSET
 
 
 class UpdateAccessLinkRequest(RequestModel):
     """Body of ``update_access_link``."""
 
-    id: str
+    id: NonEmpty
     description: str | UnsetType = UNSET
 
 
 class InviteMembersRequest(RequestModel):
     """Body of ``invite_members`` (``id`` is the domain)."""
 
-    id: str
+    id: NonEmpty
     emails: Annotated[list[str], Meta(min_length=1)]
 
 
 class MemberRoleRequest(RequestModel):
     """Body of ``update_member_role`` (``id`` is the membership)."""
 
-    id: str
+    id: NonEmpty
     role: Literal["viewer", "admin"]
 
 
 class ClientRequest(RequestModel):
     """Body of ``create_client`` (scopes: ``w`` write, ``r`` read)."""
 
-    domain_id: str
+    domain_id: NonEmpty
     description: str | UnsetType = UNSET
     type: Literal["oauth", "token"] | UnsetType = UNSET
     scope_hit: Literal["w"] | UnsetType = UNSET
@@ -308,7 +310,7 @@ class ClientRequest(RequestModel):
 class UpdateClientRequest(RequestModel):
     """Body of ``update_client`` (same endpoint as create; the ``id`` tells them apart)."""
 
-    id: str
+    id: NonEmpty
     description: str | UnsetType = UNSET
 
 
@@ -334,7 +336,7 @@ class EmailReportsRequest(_EmailReportSettings, kw_only=True):
     """Body of ``create_email_reports``: ``interval`` in weeks, ``0`` for daily;
     ``start_date``: the day of the first report."""
 
-    domain_id: str
+    domain_id: NonEmpty
     emails: Annotated[list[str], Meta(min_length=1)]
     interval: ReportInterval
     start_date: dt.date | UnsetType | None = UNSET
@@ -343,7 +345,7 @@ class EmailReportsRequest(_EmailReportSettings, kw_only=True):
 class UpdateEmailReportRequest(_EmailReportSettings, kw_only=True):
     """Body of ``update_email_report`` (``interval``: weeks, ``0`` for daily)."""
 
-    id: str
+    id: NonEmpty
     interval: ReportInterval
 
 
@@ -359,8 +361,8 @@ class ConversionGoalRequest(RequestModel, kw_only=True):
     or both. ``visitors`` / ``cr`` / ``custom_metric_*_goal`` are the targets (``0`` to pass).
     """
 
-    domain_id: str
-    name: str
+    domain_id: NonEmpty
+    name: NonEmpty
     path_pattern: str | UnsetType | None = UNSET
     tags: list[str] | UnsetType = UNSET
     event_name: str | UnsetType | None = UNSET
@@ -386,4 +388,4 @@ class ConversionGoalRequest(RequestModel, kw_only=True):
 class UpdateConversionGoalRequest(ConversionGoalRequest, kw_only=True):
     """Body of ``update_conversion_goal``."""
 
-    id: str
+    id: NonEmpty
