@@ -86,6 +86,43 @@ async def test_a_server_echoing_the_authorization_header_does_not_leak_it(
         assert CANARY not in text
 
 
+@pytest.mark.anyio
+async def test_a_credential_echoed_into_a_malformed_status_line_does_not_leak(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # aiohttp quotes the bad status line in its parser error: the secret was in the
+    # APIConnectionError's message, its __cause__ and the "retrying" log line.
+    caplog.set_level(logging.DEBUG)
+
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        sent = next(
+            line.partition(b":")[2].strip()
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"authorization:")
+        )
+        writer.write(b"HTTP/1.1 2x0 " + sent + b"\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(echo, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    instant = RetryPolicy(max_retries=1, sleep=lambda seconds: asyncio.sleep(0))
+    try:
+        async with ConvertClient(SecretKeyAuth("key", CANARY), base_url=url, retry=instant) as c:
+            with pytest.raises(APIConnectionError, match="Invalid reply") as caught:
+                await c.request("GET", "/accounts")
+    finally:
+        server.close()
+        await server.wait_closed()
+    texts = [render(caught.value), str(caught.value.__cause__)]
+    texts += [record.getMessage() for record in caplog.records]
+    assert any("retrying" in text for text in texts)  # the log line that carried it
+    assert "<redacted>" in str(caught.value)
+    for text in texts:
+        assert CANARY not in text
+
+
 def echoing(how: str) -> Callable[[web.Request], web.Response]:
     """A server that echoes the credential it was sent, the way ``how`` says."""
 

@@ -5,6 +5,7 @@ This module is the only place that knows about aiohttp; :mod:`.retry` decides ev
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -389,6 +390,9 @@ class HttpSession:
                 )
                 span.report(outcome.status if isinstance(outcome, Response) else outcome.error)
             if isinstance(outcome, _Failure):
+                # Scrubbed of every credential piece: a server that echoes the Authorization
+                # header into a malformed status line puts it into aiohttp's messages.
+                _scrub_chain(outcome.error, credential_pieces(auth_headers, secrets))
                 delay = attempts.after_failure(
                     sent=outcome.sent, repeatable=retry_safe, retryable=outcome.retryable
                 )
@@ -553,17 +557,18 @@ def _without(pieces: Sequence[str], response: Response) -> Response:
 def _failed(
     error: APIConnectionError, cause: BaseException, *, sent: bool, retryable: bool = True
 ) -> _Failure:
-    """``error`` caused by ``cause`` (as ``raise error from cause`` would chain it), with the
-    request's credentials scrubbed from ``cause`` and everything chained to it."""
-    _scrub_chain(cause)
+    """``error`` caused by ``cause`` (as ``raise error from cause`` would chain it); the
+    sender scrubs the chain (:func:`_scrub_chain`) before anyone sees it."""
     error.__cause__ = cause
     return _Failure(error, sent=sent, retryable=retryable)
 
 
-def _scrub_chain(exc: BaseException) -> None:
+def _scrub_chain(exc: BaseException, pieces: Sequence[str]) -> None:
     """Remove what aiohttp keeps of the request from ``exc`` and its chain: a
     ``ClientResponseError`` holds the request's headers (``Authorization``, signatures) in
-    ``request_info`` and its ``args``, and earlier responses in ``history``."""
+    ``request_info`` and its ``args``, and earlier responses in ``history``; and replace each
+    credential piece in every message of the chain (a reply's raw status line is quoted in
+    aiohttp's parser errors)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     pending: list[BaseException] = []
@@ -579,10 +584,24 @@ def _scrub_chain(exc: BaseException) -> None:
                 current.args = (info, ())
             elif isinstance(current, aiohttp.InvalidURL):
                 current.args = (redact_url(str(current.url)), *current.args[1:])
+            if pieces:
+                current.args = tuple(_scrub_text(arg, pieces) for arg in current.args)
+                message = getattr(current, "message", None)
+                if isinstance(message, str):
+                    with contextlib.suppress(AttributeError):  # a read-only property
+                        current.message = _scrub_text(message, pieces)  # type: ignore[attr-defined]
             for linked in (current.__cause__, current.__context__):
                 if linked is not None:
                     pending.append(linked)
         current = None
+
+
+def _scrub_text(value: object, pieces: Sequence[str]) -> object:
+    """``value`` with each of ``pieces`` replaced, when it is text."""
+    if isinstance(value, str):
+        for piece in pieces:
+            value = value.replace(piece, REDACTED)
+    return value
 
 
 def _redacted_info(info: aiohttp.RequestInfo) -> aiohttp.RequestInfo:
