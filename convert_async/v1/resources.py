@@ -126,6 +126,15 @@ class Experiences(Resource):
         experience_description: str | UnsetType = UNSET,
         global_js: str | UnsetType = UNSET,
         editor_url: str | UnsetType = UNSET,
+        keep_winner: bool | UnsetType = UNSET,
+        stop_looser: bool | UnsetType = UNSET,
+        minrun: float | UnsetType = UNSET,
+        maxrun: float | UnsetType = UNSET,
+        minordv: float | UnsetType = UNSET,
+        maxordv: float | UnsetType = UNSET,
+        minconv: float | UnsetType = UNSET,
+        minvis: float | UnsetType = UNSET,
+        maxvis: float | UnsetType = UNSET,
         site_area: JSONObject | UnsetType = UNSET,
         goals: Sequence[JSONObject] | UnsetType = UNSET,
         audiences: Sequence[JSONObject] | UnsetType = UNSET,
@@ -133,7 +142,10 @@ class Experiences(Resource):
         confidence: float | UnsetType = UNSET,
     ) -> Experience:
         """Add an experience to a project; each of ``variations`` is
-        ``{"variation": {"name", "url", ...}, "percentage"}`` as the v1 reference nests it."""
+        ``{"variation": {"name", "url", ...}, "percentage"}`` as the v1 reference nests it.
+        ``minrun``/``maxrun`` bound its running time in days, ``minordv``/``maxordv`` the
+        order values counted (outliers), ``minconv``/``minvis`` the conversions and visitors
+        each variation needs, ``maxvis`` the visitors it runs for."""
         return await self._call("create_experience", Experience, locals(), body=ExperienceRequest)
 
     async def update(
@@ -149,12 +161,20 @@ class Experiences(Resource):
         editor_url: str | UnsetType = UNSET,
         keep_winner: bool | UnsetType = UNSET,
         stop_looser: bool | UnsetType = UNSET,
+        minrun: float | UnsetType = UNSET,
+        maxrun: float | UnsetType = UNSET,
+        minordv: float | UnsetType = UNSET,
+        maxordv: float | UnsetType = UNSET,
+        minconv: float | UnsetType = UNSET,
+        minvis: float | UnsetType = UNSET,
+        maxvis: float | UnsetType = UNSET,
         site_area: JSONObject | UnsetType = UNSET,
         goals: Sequence[JSONObject] | UnsetType = UNSET,
         audiences: Sequence[JSONObject] | UnsetType = UNSET,
+        variations: Sequence[ExperienceVariationRequest | JSONObject] | UnsetType = UNSET,
         confidence: float | UnsetType = UNSET,
     ) -> Experience:
-        """Update an experience."""
+        """Update an experience (the fields as :meth:`create` takes them)."""
         return await self._call("update_experience", Experience, locals(), body=ExperienceRequest)
 
 
