@@ -122,3 +122,19 @@ async def test_a_redirect_to_a_json_call_is_an_error_not_an_empty_result(
                 await client.request(method, "/accounts")
             assert caught.value.status == 302
     assert [seen.method for seen in server.seen] == ["GET", "POST"]
+
+
+@pytest.mark.anyio
+async def test_a_download_the_disk_refuses_raises_an_os_error_naming_the_target(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # The error named the hidden temporary file (or nothing, on a full disk). A name the file
+    # system takes but whose ".<name>.<hex>.part" it refuses fails the same way a full disk
+    # does: in the middle of the write, after the request went out.
+    server.then(lambda request: web.Response(body=b"a,b\n1,2\n"))
+    target = tmp_path / ("r" * 240 + ".csv")
+    async with ConvertClient(SecretKeyAuth("id", "secret"), base_url=server.url) as client:
+        with pytest.raises(OSError, match="File name too long") as caught:
+            await client.reports.download(f"{server.url}/f.csv", to=target)
+    assert caught.value.filename == str(target)
+    assert _names(tmp_path) == []

@@ -123,6 +123,26 @@ async def test_a_credential_echoed_into_a_malformed_status_line_does_not_leak(
         assert CANARY not in text
 
 
+@pytest.mark.anyio
+async def test_a_report_token_echoed_in_an_error_does_not_leak(server: ScriptedServer) -> None:
+    # Only the auth headers' credentials were scrubbed: the report_token header went through.
+    token = f"report-{CANARY}"
+
+    def echo(request: web.Request) -> web.Response:
+        said = f"report token {request.headers['report_token']} has expired"
+        return web.json_response({"code": 403, "message": said}, status=403)
+
+    server.then(echo)
+    async with ConvertClient(HmacAuth("app", "s" * 16), base_url=server.url) as client:
+        with pytest.raises(APIStatusError) as caught:
+            await client.reports.get_aggregated(
+                account_id=1, project_id=2, experience_id=3, report_token=token
+            )
+    assert server.seen[0].headers["report_token"] == token  # it was sent
+    assert "report token <redacted> has expired" in str(caught.value)
+    assert CANARY not in render(caught.value) + repr(caught.value.body)
+
+
 def echoing(how: str) -> Callable[[web.Request], web.Response]:
     """A server that echoes the credential it was sent, the way ``how`` says."""
 

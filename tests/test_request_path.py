@@ -22,6 +22,7 @@ from convert_async import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    ClientStateError,
     ConvertClient,
     HmacAuth,
     RateLimitError,
@@ -497,3 +498,27 @@ async def test_status_and_decode_errors_keep_no_credentials(
     errors += await failures(server.url)
     assert_no_canary(errors[:5], caplog)
     assert_no_canary(errors[5:], caplog)
+
+
+@pytest.mark.anyio
+async def test_a_request_in_flight_when_its_client_closes_fails_with_a_typed_error() -> None:
+    # The dropped GET was retried on the closed session: aiohttp's raw RuntimeError escaped.
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        with contextlib.suppress(ConnectionError):
+            await reader.read()  # until the client hangs up
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        client = ConvertClient(HmacAuth("app", "secret-value"), base_url=url)
+        await client.open()
+        call = asyncio.create_task(client.request("GET", "/accounts"))
+        await asyncio.sleep(0.1)
+        await client.aclose()
+        with pytest.raises(ClientStateError, match=r"closed before GET .* could be sent"):
+            await call
+    finally:
+        server.close()
+        await server.wait_closed()

@@ -448,6 +448,24 @@ async def test_hostile_serving_config_arguments_are_typed_errors(server: Scripte
             "experience_key",
             "lone surrogate",
         ),
+        # msgspec writes NaN and infinity as null: a revenue of NaN went out as null.
+        (
+            lambda c: c.request("POST", "/raw", json={"revenue": [1.5, math.nan]}),
+            "body.revenue[1]",
+            "NaN and infinity",
+        ),
+        (lambda c: c.request("POST", "/raw", json={"x": math.inf}), "body.x", "NaN"),
+        # A raw TypeError from the header check.
+        (lambda c: c.request("GET", "/raw", headers={"X-Page": 5}), "X-Page", "must be a string"),
+        # Sent as /accounts/true/..., /accounts/1.5/..., /accounts/nan/...
+        *(
+            (
+                lambda c, bad=bad: c.tags.get(account_id=bad, project_id=2, tag_id=3),
+                "account_id",
+                "must be an id",
+            )
+            for bad in (True, 1.5, math.nan, [1, 2])
+        ),
     ],
 )
 async def test_unsendable_arguments_are_request_validation_errors(

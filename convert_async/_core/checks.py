@@ -116,8 +116,15 @@ def check_credentials(owner: str, **values: str) -> None:
 
 def check_header(name: str, value: str) -> None:
     """Raise :class:`RequestValidationError` if header ``name`` or its ``value`` cannot be sent."""
-    if not name or text_problem(name, header=True) is not None or ":" in name:
+    if (
+        not isinstance(name, str)
+        or not name
+        or text_problem(name, header=True) is not None
+        or ":" in name
+    ):
         raise RequestValidationError(repr(name), "is not a valid header name")
+    if not isinstance(value, str):
+        raise RequestValidationError(name, f"must be a string, not {type(value).__name__}")
     problem = text_problem(value, header=True)
     if problem is not None:
         raise RequestValidationError(name, problem)

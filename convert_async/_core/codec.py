@@ -7,6 +7,7 @@ with it is a single pass over the bytes straight into Structs.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any, Generic, TypeVar
 
@@ -75,7 +76,7 @@ def encode_json(value: object) -> bytes:
     for) raises :class:`RequestValidationError`.
     """
     try:
-        return _ENCODER.encode(value)
+        encoded = _ENCODER.encode(value)
     except UnicodeEncodeError as exc:
         problem = f"a string holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
         raise RequestValidationError("body", problem + "which has no UTF-8 form") from None
@@ -84,6 +85,28 @@ def encode_json(value: object) -> bytes:
     except RecursionError:
         problem = "is nested too deeply to send as JSON (or contains itself)"
         raise RequestValidationError("body", problem) from None
+    if b"null" in encoded:  # msgspec writes NaN and infinities as null: find any
+        where = _non_finite(msgspec.to_builtins(value), "body")
+        if where is not None:
+            raise RequestValidationError(where, "NaN and infinity have no JSON form")
+    return encoded
+
+
+def _non_finite(value: object, path: str) -> str | None:
+    """The path of the first NaN or infinite number in ``value`` (builtins), or None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        where = _non_finite(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if where is not None:
+            return where
+    return None
 
 
 def decode_json(data: bytes, type_: type[T], *, operation: str) -> T:

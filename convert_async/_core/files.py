@@ -5,10 +5,11 @@ that keeps two processes from writing the same spool or checkpoint at once."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import anyio
@@ -18,21 +19,44 @@ __all__ = ["LockHeld", "lock_for_this_process", "one_chunk", "write_atomically"]
 
 async def write_atomically(path: Path, chunks: AsyncIterator[bytes]) -> None:
     """Write ``chunks`` to ``path``: all of them, or (on any failure) nothing, leaving whatever
-    was at ``path`` before untouched. Blocking file operations run in a worker thread."""
+    was at ``path`` before untouched. Blocking file operations run in a worker thread.
+
+    A file operation that fails (a full disk, no permission) raises its OSError naming
+    ``path``, not the temporary file; errors of ``chunks`` pass through as they are."""
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
-        async with await anyio.open_file(partial, "wb") as file:
+        with _naming(path):
+            file = await anyio.open_file(partial, "wb")
+        try:
             async for chunk in chunks:
-                await file.write(chunk)
-        await anyio.to_thread.run_sync(os.replace, partial, path)
+                with _naming(path):
+                    await file.write(chunk)
+        finally:
+            with _naming(path):
+                await file.aclose()
+        with _naming(path):
+            await anyio.to_thread.run_sync(os.replace, partial, path)
     except BaseException:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_remove, partial)
         raise
 
 
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
+
+
 def _remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
+    with contextlib.suppress(
+        OSError
+    ):  # never written, or not ours to remove: the first error tells
+        path.unlink()
 
 
 async def one_chunk(data: bytes) -> AsyncIterator[bytes]:

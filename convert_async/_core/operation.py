@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import quote
+from uuid import UUID
 
 from .checks import as_text
 from .errors import RequestValidationError
@@ -96,6 +97,11 @@ class Operation:
             value = params.get(name)
             if value is None or value == "":
                 raise RequestValidationError(name, f"is required by {self.operation}")
+            if isinstance(value, bool) or not isinstance(value, int | str | UUID):
+                # str() would send True, 1.5, nan or [1, 2] as an id the server never made.
+                raise RequestValidationError(
+                    name, f"must be an id (a whole number or a string), not {value!r}"
+                )
             encoded[name] = encode_path_segment(as_text(name, value))
         return self.path.format_map(encoded)
 

@@ -338,7 +338,7 @@ class HttpSession:
         returned ``body`` is empty); a retry rewrites the file from the start.
         ``authenticate=False`` sends the request without the auth strategy's headers.
         ``secrets`` (a token request's client secret) are scrubbed from an error reply like
-        the auth headers' credentials.
+        the credentials of the auth headers and of ``headers`` (a ``report_token``).
         With a limiter for ``rate_group``, every attempt first takes a token from it; a 429
         slows it down and an exhausted quota (``X-RateLimit-Remaining: 0``) pauses it until
         ``X-RateLimit-Reset``.
@@ -375,6 +375,12 @@ class HttpSession:
             auth_headers = auth.headers(method, url, body or b"") if auth is not None else {}
             for name, value in auth_headers.items():
                 check_header(name, value)  # a token a server handed out may hold anything
+            sent_headers = {**(headers or {}), **auth_headers}  # what a reply may echo
+            if session.closed:  # closed while this request waited (a retry, the limiter)
+                raise ClientStateError(
+                    f"the client was closed before {method} {redact_url(url)} could be sent "
+                    f"(attempt {attempt})"
+                )
             with request_span(method, redact_url(url), self.tracing) as span:
                 outcome = await self._attempt(
                     session,
@@ -392,7 +398,7 @@ class HttpSession:
             if isinstance(outcome, _Failure):
                 # Scrubbed of every credential piece: a server that echoes the Authorization
                 # header into a malformed status line puts it into aiohttp's messages.
-                _scrub_chain(outcome.error, credential_pieces(auth_headers, secrets))
+                _scrub_chain(outcome.error, credential_pieces(sent_headers, secrets))
                 delay = attempts.after_failure(
                     sent=outcome.sent, repeatable=retry_safe, retryable=outcome.retryable
                 )
@@ -409,7 +415,7 @@ class HttpSession:
             if response.status < 300:
                 _capture(method, url, response)
                 return response
-            pieces = credential_pieces(auth_headers, secrets)
+            pieces = credential_pieces(sent_headers, secrets)
             if pieces:  # a server may echo what it was sent: never into an error
                 response = _without(pieces, response)
             if response.status < 400:
