@@ -542,6 +542,12 @@ async def test_conversion_arguments_are_checked(fake: FakeConvert) -> None:
             ({"bucketing": [1, 2]}, "bucketing"),
             ({"segments": {"country": "US"}}, "segments"),
             ({"segments": VisitorSegments(devices="DESK")}, "devices"),  # type: ignore[arg-type]
+            # Values outside the documented lists were queued, and would fail their batch.
+            ({"segments": VisitorSegments(browser="Chrome")}, "browser"),  # type: ignore[arg-type]
+            ({"segments": VisitorSegments(devices=["PHONE"])}, r"devices\[0\]"),  # type: ignore[list-item]
+            ({"segments": VisitorSegments(source="email")}, "source"),  # type: ignore[arg-type]
+            ({"segments": VisitorSegments(visitor_type="old")}, "visitorType"),  # type: ignore[arg-type]
+            ({"segments": VisitorSegments(country="USA")}, "country"),
         ]
         for arguments, field in wrong:
             with pytest.raises(RequestValidationError, match=field):
@@ -652,3 +658,29 @@ async def test_a_fake_that_serves_for_hours_keeps_only_its_latest_records(
     assert [b["visitors"][0]["visitorId"] for b in fake.serving.batches] == ["v2", "v3"]
     assert [e["visitorId"] for e in fake.serving.events] == ["v2"] * 3 + ["v3"] * 4
     assert fake.serving.event_count == 1 + 2 + 3 + 4
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("segments", "field"),
+    [
+        ({"browser": "Chrome"}, "visitors[0].segments.browser"),
+        ({"devices": ["DESK", "PHONE"]}, "visitors[0].segments.devices[1]"),
+        ({"visitorType": "old"}, "visitors[0].segments.visitorType"),
+        ({"country": "USA"}, "visitors[0].segments.country"),
+    ],
+)
+async def test_fake_rejects_segment_values_outside_the_documented_lists(
+    fake: FakeConvert, segments: dict[str, Any], field: str
+) -> None:
+    key = fake.serving.sdk_key(ACCOUNT, project_of(fake), with_secret=False)
+    event = {"eventType": "conversion", "data": {"goalId": "2"}}
+    visitor = {"visitorId": "v1", "events": [event], "segments": segments}
+    body = {"accountId": str(ACCOUNT), "projectId": str(project_of(fake)), "visitors": [visitor]}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{fake.serving_url}/track/{key.sdk_key}", json=body) as response,
+    ):
+        assert response.status == 400
+        assert (await response.json())["fields"] == [field]
+    assert fake.serving.batches == []

@@ -20,18 +20,22 @@ b'{"experienceId":"100","variationId":"200"}'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final, Literal, get_args
+from typing import Annotated, Any, Final, Literal, get_args
 
 import msgspec
+from msgspec import Meta
 
 from .._core.codec import RequestModel, ResponseModel
 
 __all__ = [
     "GOAL_DATA_KEYS",
     "Audience",
+    "Browser",
     "ConfigProject",
     "ConfigProjectSettings",
+    "CountryCode",
     "CustomDomain",
+    "Device",
     "Domain",
     "Environment",
     "EventData",
@@ -57,6 +61,7 @@ __all__ = [
     "TrackingEvent",
     "TrackingPayload",
     "TrackingResult",
+    "TrafficSource",
     "Variation",
     "VariationChange",
     "VisitorData",
@@ -64,6 +69,7 @@ __all__ = [
     "VisitorInsightsSettings",
     "VisitorPayload",
     "VisitorSegments",
+    "VisitorType",
 ]
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -398,6 +404,15 @@ class _Camel(RequestModel, rename="camel", gc=False):
     """
 
 
+#: The reporting segments' values, as the tracking API documents them.
+Browser = Literal["IE", "CH", "FF", "OP", "SF", "OTH"]
+Device = Literal["ALLPH", "IPH", "OTHPH", "ALLTAB", "IPAD", "OTHTAB", "DESK", "OTHDEV"]
+TrafficSource = Literal["campaign", "search", "referral", "direct", "ai_tool"]
+VisitorType = Literal["new", "returning"]
+#: ISO 3166-1 alpha-2 (the API's own example writes one in lower case).
+CountryCode = Annotated[str, Meta(pattern="^[A-Za-z]{2}$")]
+
+
 class VisitorSegments(_Camel):
     """Who the visitor is, for reporting segments.
 
@@ -412,12 +427,12 @@ class VisitorSegments(_Camel):
     b'{"visitorType":"new","country":"US"}'
     """
 
-    browser: str | None = None
-    devices: list[str] | None = None
-    source: str | None = None
+    browser: Browser | None = None
+    devices: list[Device] | None = None
+    source: TrafficSource | None = None
     campaign: str | None = None
-    visitor_type: str | None = None
-    country: str | None = None
+    visitor_type: VisitorType | None = None
+    country: CountryCode | None = None
     custom_segments: list[str] | None = None
 
 

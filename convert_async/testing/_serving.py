@@ -549,12 +549,14 @@ class _Wire(msgspec.Struct, rename="camel"):
 
 
 class _WireSegments(_Wire):
-    browser: str | None = None
-    devices: list[str] | None = None
-    source: str | None = None
+    browser: Literal["IE", "CH", "FF", "OP", "SF", "OTH"] | None = None
+    devices: (
+        list[Literal["ALLPH", "IPH", "OTHPH", "ALLTAB", "IPAD", "OTHTAB", "DESK", "OTHDEV"]] | None
+    ) = None
+    source: Literal["campaign", "search", "referral", "direct", "ai_tool"] | None = None
     campaign: str | None = None
-    visitor_type: str | None = None
-    country: str | None = None
+    visitor_type: Literal["new", "returning"] | None = None
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{2}$")] | None = None
     custom_segments: list[str] | None = None
 
 
