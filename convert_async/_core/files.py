@@ -14,7 +14,7 @@ from pathlib import Path
 
 import anyio
 
-__all__ = ["LockHeld", "lock_for_this_process", "one_chunk", "write_atomically"]
+__all__ = ["LockHeld", "lock_for_this_process", "naming", "one_chunk", "write_atomically"]
 
 
 async def write_atomically(path: Path, chunks: AsyncIterator[bytes]) -> None:
@@ -25,16 +25,16 @@ async def write_atomically(path: Path, chunks: AsyncIterator[bytes]) -> None:
     ``path``, not the temporary file; errors of ``chunks`` pass through as they are."""
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
-        with _naming(path):
+        with naming(path, instead_of=partial):
             file = await anyio.open_file(partial, "wb")
         try:
             async for chunk in chunks:
-                with _naming(path):
+                with naming(path, instead_of=partial):
                     await file.write(chunk)
         finally:
-            with _naming(path):
+            with naming(path, instead_of=partial):
                 await file.aclose()
-        with _naming(path):
+        with naming(path, instead_of=partial):
             await anyio.to_thread.run_sync(os.replace, partial, path)
     except BaseException:
         with anyio.CancelScope(shield=True):
@@ -43,19 +43,21 @@ async def write_atomically(path: Path, chunks: AsyncIterator[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _naming(path: Path) -> Iterator[None]:
+def naming(path: Path, *, instead_of: Path | None = None) -> Iterator[None]:
+    """Name ``path`` in an OSError raised inside that names no file (a write to a full disk)
+    or names ``instead_of`` (a temporary file the caller never heard of)."""
     try:
         yield
     except OSError as exc:
-        if exc.errno is None:
-            raise
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
+        if exc.filename is None or (instead_of is not None and exc.filename == str(instead_of)):
+            exc.filename = str(path)
+        raise
 
 
 def _remove(path: Path) -> None:
-    with contextlib.suppress(
-        OSError
-    ):  # never written, or not ours to remove: the first error tells
+    # Best effort: the error that stopped the write is the one to tell (a name too long to
+    # create is too long to remove as well).
+    with contextlib.suppress(OSError):
         path.unlink()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from numbers import Integral
 from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import quote
@@ -97,8 +98,9 @@ class Operation:
             value = params.get(name)
             if value is None or value == "":
                 raise RequestValidationError(name, f"is required by {self.operation}")
-            if isinstance(value, bool) or not isinstance(value, int | str | UUID):
-                # str() would send True, 1.5, nan or [1, 2] as an id the server never made.
+            if isinstance(value, bool) or not isinstance(value, Integral | str | UUID):
+                # str() would send True, 1.5, nan or [1, 2] as an id the server never made
+                # (Integral: NumPy's integers are ids too).
                 raise RequestValidationError(
                     name, f"must be an id (a whole number or a string), not {value!r}"
                 )

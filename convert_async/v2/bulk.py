@@ -45,7 +45,6 @@ from collections.abc import (
     Awaitable,
     Callable,
     Generator,
-    Iterator,
     Mapping,
     Sequence,
 )
@@ -68,7 +67,7 @@ from .._core.errors import (
     RateLimitError,
     RequestValidationError,
 )
-from .._core.files import LockHeld, lock_for_this_process
+from .._core.files import LockHeld, lock_for_this_process, naming
 from .._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
 from .models import (
     Experience,
@@ -1149,7 +1148,7 @@ class _Sink:
         lock, self._lock = self._lock, None
         try:
             if file is not None:
-                with _naming(self.out), file:
+                with naming(self.out), file:
                     _fsync(file)
         finally:
             if log is not None:
@@ -1160,7 +1159,7 @@ class _Sink:
     def _write_output(self, data: bytes) -> None:
         assert self._file is not None
         if data:
-            with _naming(self.out):
+            with naming(self.out):
                 self._file.write(data)
                 self._file.flush()
                 if self.checkpoint is not None:
@@ -1170,7 +1169,7 @@ class _Sink:
     def _append_log(self, lines: list[dict[str, Any]]) -> None:
         assert self._log is not None
         assert self.checkpoint is not None
-        with _naming(self.checkpoint):
+        with naming(self.checkpoint):
             self._log.write(b"".join(msgspec.json.encode(line) + b"\n" for line in lines))
             _fsync(self._log)
 
@@ -1181,24 +1180,12 @@ def _lock(checkpoint: Path) -> int:
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     path = checkpoint.with_name(checkpoint.name + ".lock")
     try:
-        with _naming(path):
+        with naming(path):
             return lock_for_this_process(path)
     except LockHeld as held:
         raise CheckpointError(
             f"{checkpoint} is in use by another export (pid {held.holder}): wait for it to end"
         ) from None
-
-
-@contextlib.contextmanager
-def _naming(path: Path) -> Iterator[None]:
-    """Name ``path`` in an OSError that names no file (a write to a full disk): which of the
-    output and the checkpoint could not be written is what the user needs to know."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.filename is None:
-            exc.filename = str(path)
-        raise
 
 
 def _fsync(file: BinaryIO) -> None:
