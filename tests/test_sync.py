@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -190,3 +192,66 @@ def test_a_list_left_unfinished_past_close_is_collected_quietly(
         next(items)
     del items  # collected after the client closed: its pages cannot be closed on the loop
     assert unraisable == []
+
+
+def test_a_client_closed_inside_a_running_event_loop_closes_cleanly(fake: FakeConvert) -> None:
+    # As in a notebook cell: closing ran the loop's shutdown on the caller's thread, which
+    # failed ("another loop is running"), leaked the loop and hung the next close.
+    async def cell() -> None:
+        with client_for(fake) as client:
+            assert client.projects.get(account_id=ACCOUNT, project_id=PROJECT).id == PROJECT
+            client.experiences.list(account_id=ACCOUNT, project_id=PROJECT, page_size=2).pages()
+        client.close()  # again: nothing happens
+
+    before = set(threading.enumerate())
+    asyncio.run(cell())
+    assert set(threading.enumerate()) <= before
+
+
+def test_a_call_running_when_another_thread_closes_the_client_fails_at_once(
+    fake: FakeConvert,
+) -> None:
+    # It waited forever: the loop stopped with the call's future still pending.
+    fake.faults.latency = 5.0
+    client = client_for(fake).open()
+    with ThreadPoolExecutor(1) as pool:
+        call = pool.submit(client.projects.get, account_id=ACCOUNT, project_id=PROJECT)
+        time.sleep(0.3)
+        client.close()
+        with pytest.raises(ClientStateError, match="closed while this call was running"):
+            call.result(timeout=3)
+
+
+FORKED_CHILD = """
+import os, sys
+from convert_async import ClientStateError, HmacAuth
+from convert_async.sync import ConvertClient
+client = ConvertClient(HmacAuth("a", "secret-value"), base_url=sys.argv[1]).open()
+pid = os.fork()
+if pid == 0:
+    try:
+        client.projects.get(account_id=1, project_id=2)
+    except ClientStateError as error:
+        print("child:", error)
+    client.close()  # quiet: the parent's pool is not the child's to close
+    os._exit(0)
+os.waitpid(pid, 0)
+client.close()
+print("parent closed")
+"""
+
+
+def test_a_blocking_client_used_in_a_forked_child_says_so_instead_of_hanging(
+    fake: FakeConvert,
+) -> None:
+    # The child's call waited forever for a loop thread that only exists in the parent.
+    done = subprocess.run(  # noqa: S603 - this interpreter, the script above
+        [sys.executable, "-W", "error", "-c", FORKED_CHILD, fake.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "child: this blocking client was opened in the parent of a fork" in done.stdout
+    assert "parent closed" in done.stdout
+    assert done.stderr == ""

@@ -81,7 +81,8 @@ class ConvertClient(SyncResources):
 
     def close(self) -> None:
         """Close the connection pool and stop the loop thread (again: nothing happens)."""
-        if self._portal.closed:
+        if self._portal.closed or self._portal.inherited:
+            self._portal.close()  # a forked child has nothing of the parent's to close
             return
         try:
             self._portal.run(self._client.aclose())
@@ -156,7 +157,8 @@ class TrackingClient:
         """Deliver what is queued for up to ``timeout`` seconds (default: the client's
         ``close_timeout``, as leaving ``with`` does), then stop everything (again: nothing
         happens)."""
-        if self._portal.closed:
+        if self._portal.closed or self._portal.inherited:
+            self._portal.close()  # a forked child has nothing of the parent's to close
             return
         if timeout is None:
             timeout = self._client.close_timeout

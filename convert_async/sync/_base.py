@@ -4,6 +4,8 @@ and blocking views of resources and pagers that run the async ones there."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import os
 import threading
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -26,43 +28,84 @@ class Portal:
     and blocks until the result (or the exception) comes back.
 
     Every call of a blocking client goes through one portal, so its connection pool and its
-    background tasks live on one loop whatever thread the caller is on.
+    background tasks live on one loop whatever thread the caller is on. A portal belongs to
+    the process that made it: a forked child has no copy of its thread.
     """
 
     def __init__(self, name: str) -> None:
         self._loop = asyncio.new_event_loop()
+        self._pid = os.getpid()
+        self._closing = False
         self._thread = threading.Thread(target=self._loop.run_forever, name=name, daemon=True)
         self._thread.start()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run ``coroutine`` on the portal's loop and wait for it."""
-        if self._loop.is_closed():
+        problem = self._unusable()
+        if problem is not None:
             coroutine.close()
-            raise ClientStateError("the client is closed")
-        if threading.get_ident() == self._thread.ident:
-            coroutine.close()
-            raise ClientStateError("a blocking client cannot be called from its own event loop")
+            raise ClientStateError(problem)
         future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
         try:
             return future.result()
+        except concurrent.futures.CancelledError:
+            if self._closing:  # another thread closed the client while this call ran
+                raise ClientStateError(
+                    "the client was closed while this call was running"
+                ) from None
+            raise
         except BaseException:
             future.cancel()  # e.g. KeyboardInterrupt in the caller: stop the work too
             raise
 
+    def _unusable(self) -> str | None:
+        """Why no call can run on this portal now, or None."""
+        if self.inherited:
+            return (
+                "this blocking client was opened in the parent of a fork: its thread is not "
+                "in this process (open a new client in the child, e.g. in gunicorn's post_fork)"
+            )
+        if self._closing or self._loop.is_closed():
+            return "the client is closed"
+        if threading.get_ident() == self._thread.ident:
+            return "a blocking client cannot be called from its own event loop"
+        return None
+
+    @property
+    def inherited(self) -> bool:
+        """Whether this process is a forked child of the one that made the portal."""
+        return os.getpid() != self._pid
+
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` ran."""
-        return self._loop.is_closed()
+        """Whether :meth:`close` ran (or began)."""
+        return self._closing or self._loop.is_closed()
 
     def close(self) -> None:
-        """Stop the loop and its thread (after the client was closed on it)."""
-        if self._loop.is_closed():
+        """Stop the loop and its thread (after the client was closed on it). Calls still
+        running on it from other threads are cancelled and raise :class:`ClientStateError`."""
+        if self.closed:
             return
+        self._closing = True
+        if self.inherited:
+            return  # a forked child: the loop's thread is the parent's, nothing runs it here
+        # On the portal's own thread: the caller's thread may be running a loop of its own (a
+        # notebook), where this loop cannot run.
+        asyncio.run_coroutine_threadsafe(_wind_down(), self._loop).result()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
-        # Iterators left unfinished (a list abandoned mid-way) stop their page fetching here.
-        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
         self._loop.close()
+
+
+async def _wind_down() -> None:
+    """Cancel what still runs on this loop (calls from other threads) and stop iterators left
+    unfinished (a list abandoned mid-way stops its page fetching here)."""
+    current = asyncio.current_task()
+    running = [task for task in asyncio.all_tasks() if task is not current]
+    for task in running:
+        task.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
+    await asyncio.get_running_loop().shutdown_asyncgens()
 
 
 class SyncPager(Generic[T]):
