@@ -12,13 +12,15 @@ import signal
 import socket
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import anyio
 import pytest
 
+import convert_async.cli as cli_module
 from convert_async.cli._common import CliError, report_error
 from convert_async.testing import FakeConvert
 from convert_async.v2 import AggregatedRow, DailyRow
@@ -507,3 +509,42 @@ def test_the_progress_line_says_unlimited_until_throttled() -> None:
     first, last = stream.getvalue().splitlines()
     assert first == "aggregated reports: 1/4 (25%), 0 failed, 0 throttled, unlimited"
     assert last.startswith("aggregated reports: 4/4 (100%), 0 failed, 5 throttled, limit ")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--project", "2", "--experience", "3"], "--experience needs exactly one --project"),
+        (["--checkpoint", "OUT"], "--checkpoint cannot be the --out file"),
+        (["--max-retries", "-1"], "must be at least 0"),
+    ],
+)
+async def test_arguments_that_cannot_work_together_are_usage_errors(
+    fake: FakeConvert, tmp_path: Path, extra: list[str], says: str
+) -> None:
+    # These exited 1, like a failed export, not 2 as usage errors do.
+    out = str(tmp_path / "r.csv")
+    extra = [out if word == "OUT" else word for word in extra]
+    run = await cli(
+        "reports", "export", "--project", str(PROJECT), "--out", out, *extra, *creds(fake)
+    )
+    assert run.returncode == 2, run.stderr
+    assert says in run.stderr
+    assert "Traceback" not in run.stderr
+    assert fake.requests == []
+
+
+def test_a_second_ctrl_c_inside_the_export_is_still_an_interruption(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # asyncio raised the second KeyboardInterrupt inside the task group: the group escaped
+    # as a traceback with status 1.
+    def interrupted_twice(coroutine: Coroutine[object, object, int]) -> int:
+        coroutine.close()
+        raise BaseExceptionGroup("export", [KeyboardInterrupt(), ValueError("cancelled")])
+
+    monkeypatch.setattr(cli_module, "asyncio", SimpleNamespace(run=interrupted_twice))
+    status = cli_module.main(["experiences", "list", "--project", "1", "--account", "1"])
+    assert status == 130
+    assert capsys.readouterr().err == "interrupted\n"

@@ -45,6 +45,7 @@ from ._common import (
     positive_number,
     report_error,
     secrets_of,
+    whole_number,
 )
 from .demo import run_demo
 
@@ -75,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
             f"Ignores the credential flags and {ENV_BASE_URL}."
         ),
     )
-    demo.add_argument("--concurrency", type=int, default=20, help="reports fetched at once")
+    demo.add_argument(
+        "--concurrency", type=whole_number(1), default=20, help="reports fetched at once"
+    )
     demo.add_argument(
         "--out", type=Path, help="keep the exported CSV here (default: a temporary file)"
     )
@@ -152,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help="output file")
     export.add_argument(
         "--concurrency",
-        type=_positive_int,
+        type=whole_number(1),
         default=10,
         help="reports fetched at once (default: 10)",
     )
@@ -167,16 +170,6 @@ def _parser() -> argparse.ArgumentParser:
     add_connection_options(export, top_level=False)
     export.set_defaults(run=reports_export)
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {text!r}")
-    return value
 
 
 def _account_option(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -225,14 +218,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(args))
     except KeyboardInterrupt:
         # Ctrl-C, or SIGTERM turned into one: the export cancels and leaves its checkpoint whole.
-        print("terminated" if terminated else "interrupted", file=sys.stderr)
-        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+        return _interrupted(terminated)
+    except BaseExceptionGroup as group:
+        # A second Ctrl-C lands inside the export's task group while the first one unwinds.
+        if group.subgroup(KeyboardInterrupt) is not None:
+            return _interrupted(terminated)
+        if not isinstance(group, Exception):
+            raise
+        return report_error(group, debug=debug, secrets=secrets_of(args))
     except BrokenPipeError:
         return _closed_pipe()
     except Exception as error:
         if isinstance(error, OSError) and error.errno == errno.EPIPE:
             return _closed_pipe()
         return report_error(error, debug=debug, secrets=secrets_of(args))
+
+
+def _interrupted(terminated: list[bool]) -> int:
+    print("terminated" if terminated else "interrupted", file=sys.stderr)
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _stop_on_sigterm() -> list[bool]:

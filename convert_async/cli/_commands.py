@@ -114,9 +114,9 @@ async def experiences_list(args: argparse.Namespace) -> int:
 async def reports_export(args: argparse.Namespace) -> int:
     projects: list[int] = args.project
     if args.experience and len(projects) != 1:
-        raise CliError("--experience needs exactly one --project")
-    if args.concurrency < 1:
-        raise CliError("--concurrency must be at least 1")
+        raise UsageError("--experience needs exactly one --project")
+    if args.checkpoint is not None and args.checkpoint.resolve() == args.out.resolve():
+        raise UsageError("--checkpoint cannot be the --out file: pass another path")
     fmt: OutputFormat | None = args.format
     if args.out.suffix:
         try:

@@ -58,6 +58,21 @@ class UsageError(CliError):
     """Arguments that cannot work together (exit status 2, like argparse's own errors)."""
 
 
+def whole_number(least: int) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least ``least``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, not {text!r}")
+        return value
+
+    return parse
+
+
 def positive_number(unit: str, least: float = 0.0) -> Callable[[str], float]:
     """An argparse type for a finite number above zero (and at least ``least``), in ``unit``
     (argparse turns its error into a usage error, exit status 2)."""
@@ -118,7 +133,7 @@ def add_connection_options(parser: argparse.ArgumentParser, *, top_level: bool) 
     )
     group.add_argument(
         "--max-retries",
-        type=int,
+        type=whole_number(0),
         default=default(None),
         help="retries of failed requests that are safe to repeat (default: 3)",
     )
