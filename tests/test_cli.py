@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
@@ -20,6 +21,7 @@ from types import SimpleNamespace
 import anyio
 import pytest
 
+import convert_async
 import convert_async.cli as cli_module
 from convert_async.cli._common import CliError, report_error
 from convert_async.testing import FakeConvert
@@ -548,3 +550,16 @@ def test_a_second_ctrl_c_inside_the_export_is_still_an_interruption(
     status = cli_module.main(["experiences", "list", "--project", "1", "--account", "1"])
     assert status == 130
     assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_python_dash_m_convert_async_is_the_command() -> None:
+    # "No module named convert_async.__main__": the obvious spelling did not run.
+    done = subprocess.run(
+        [sys.executable, "-m", "convert_async", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=clean_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert convert_async.__version__ in done.stdout
