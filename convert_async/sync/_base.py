@@ -145,8 +145,9 @@ class SyncPager(Generic[T]):
             while (page := self._portal.run(step())) is not None:
                 yield page
         finally:
-            # Left unfinished until after the client closed: closing it shut the pages down.
-            if not self._portal.closed:
+            # Left unfinished until after the client closed: closing it shut the pages down
+            # (and in a forked child there is nothing of the parent's to stop).
+            if not self._portal.closed and not self._portal.inherited:
                 self._portal.run(pages.aclose())
 
     def __iter__(self) -> Iterator[T]:
