@@ -213,19 +213,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     run: Command = args.run
-    terminated = _stop_on_sigterm()
+    terminated: list[bool] = []
     try:
-        return asyncio.run(run(args))
+        return _run_until_stopped(run(args), terminated)
     except KeyboardInterrupt:
-        # Ctrl-C, or SIGTERM turned into one: the export cancels and leaves its checkpoint whole.
+        # Ctrl-C or SIGTERM: the export was cancelled and left its checkpoint whole.
         return _interrupted(terminated)
-    except BaseExceptionGroup as group:
-        # A second Ctrl-C lands inside the export's task group while the first one unwinds.
-        if group.subgroup(KeyboardInterrupt) is not None:
-            return _interrupted(terminated)
-        if not isinstance(group, Exception):
-            raise
-        return report_error(group, debug=debug, secrets=secrets_of(args))
     except BrokenPipeError:
         return _closed_pipe()
     except Exception as error:
@@ -239,17 +232,48 @@ def _interrupted(terminated: list[bool]) -> int:
     return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
-def _stop_on_sigterm() -> list[bool]:
-    """Handle SIGTERM like Ctrl-C (the list tells, afterwards, whether it came)."""
-    came: list[bool] = []
+def _run_until_stopped(command: Coroutine[Any, Any, int], terminated: list[bool]) -> int:
+    """Run ``command`` on a new event loop. The first Ctrl-C or SIGTERM cancels it, so an
+    export stops with its checkpoint whole (then KeyboardInterrupt is raised here); a second
+    one exits at once, which the checkpoint survives as it survives kill -9. (asyncio's own
+    second Ctrl-C raised KeyboardInterrupt inside the export's task group and could leave the
+    loop spinning on a cancellation it could no longer deliver.)"""
+    stops: list[int] = []
+    main_task: list[asyncio.Task[int]] = []
 
-    def on_sigterm(signum: int, frame: object) -> None:
-        came.append(True)
-        raise KeyboardInterrupt
+    def on_signal(signum: int, frame: object) -> None:
+        if signum == signal.SIGTERM:
+            terminated.append(True)
+        if stops or not main_task:
+            if stops:  # the second: go now
+                os.write(sys.stderr.fileno(), b"terminated\n" if terminated else b"interrupted\n")
+                os._exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+            raise KeyboardInterrupt  # before the command started: nothing to wind down
+        stops.append(signum)
+        loop.call_soon_threadsafe(main_task[0].cancel)
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, on_sigterm)
-    return came
+    async def guarded() -> int:
+        task = asyncio.current_task()
+        assert task is not None
+        main_task.append(task)
+        return await command
+
+    with asyncio.Runner() as runner:
+        loop = runner.get_loop()
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                previous[signum] = signal.signal(signum, on_signal)
+        try:
+            return runner.run(guarded())
+        except asyncio.CancelledError:
+            if stops:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            for signum, handler in previous.items():
+                # Once stopping, a signal that comes while the exit is reported is ignored.
+                signal.signal(signum, signal.SIG_IGN if stops else handler)
 
 
 def _closed_pipe() -> int:
