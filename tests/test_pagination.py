@@ -235,6 +235,33 @@ async def test_a_page_count_over_max_pages_is_followed_only_that_far(
 
 
 @pytest.mark.anyio
+async def test_pages_are_numbered_from_the_one_asked_for_not_the_one_the_reply_names() -> None:
+    # The first reply said current_page=2: only page 3 was fetched next, page 2's items were
+    # lost (an export reported every experience done).
+    calls: list[int] = []
+
+    async def fetch(number: int) -> Page[int]:
+        calls.append(number)
+        named = 2 if number == 1 else number
+        return Page([number], Pagination(current_page=named, pages_count=3, items_per_page=1))
+
+    assert [i async for i in AsyncPager(fetch, concurrency=2)] == [1, 2, 3]
+    assert sorted(calls) == [1, 2, 3]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("ordered", [True, False])
+async def test_a_list_that_grows_while_it_is_read_is_read_to_its_new_end(ordered: bool) -> None:
+    # Page 1 said 2 pages, page 2 said 3: page 3 was never fetched.
+    async def fetch(number: int) -> Page[int]:
+        count = 2 if number == 1 else 3
+        return Page([number], Pagination(current_page=number, pages_count=count, items_per_page=1))
+
+    pages = AsyncPager(fetch, concurrency=4).pages(ordered=ordered)
+    assert sorted([item async for page in pages for item in page.items]) == [1, 2, 3]
+
+
+@pytest.mark.anyio
 async def test_lists_without_page_count_stop_on_a_short_page() -> None:
     calls = []
 

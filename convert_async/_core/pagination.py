@@ -150,20 +150,28 @@ class AsyncPager(Generic[T]):
         yield page
         if not page.has_next_page():
             return
-        last = page.pagination.pages_count
-        if last is not None and page.pagination.current_page is not None:
-            if last - self._first_page + 1 > self._max_pages:
+        said = page.pagination.pages_count
+        if said is not None and page.pagination.current_page is not None:
+            # Numbered from the page asked for, not the one the reply names (a reply saying
+            # "page 2" to a request for page 1 skipped page 2); and as far as any page says,
+            # since a list that grows while it is read says more pages on its later pages.
+            done = self._first_page
+            allowed = self._first_page + self._max_pages - 1
+            while said > done and done < allowed:
+                last = min(said, allowed)
+                numbers = range(done + 1, last + 1)
+                async with contextlib.aclosing(self._fan_out(numbers, ordered=ordered)) as rest:
+                    async for page in rest:
+                        said = max(said, page.pagination.pages_count or 0)
+                        yield page
+                done = last
+            if said > allowed:
                 # A server's word is no bound: a page count of 10**9 was followed as told.
                 logger.warning(
                     "a list said it has %d pages; following %d of them (max_pages)",
-                    last,
+                    said - self._first_page + 1,
                     self._max_pages,
                 )
-                last = self._first_page + self._max_pages - 1
-            numbers = range(page.pagination.current_page + 1, last + 1)
-            async with contextlib.aclosing(self._fan_out(numbers, ordered=ordered)) as rest:
-                async for page in rest:
-                    yield page
             return
         number = self._first_page
         while page.has_next_page():
