@@ -6,6 +6,7 @@ Time is simulated: the limiter gets a clock and a sleep that advances it, so not
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -577,6 +578,77 @@ async def test_a_success_between_refusals_ends_their_run() -> None:
     assert bucket.stats.pauses == 0
 
 
+@pytest.mark.anyio
+async def test_replies_to_requests_sent_before_a_run_of_refusals_do_not_end_it() -> None:
+    """A fixed window used up by the tenth of twenty requests in flight: the successes of the
+    first ten, still on their way, come back among the refusals of the last ten. They were sent
+    before the server began refusing, so they say nothing about it now: the ten refusals are a
+    run, and the window's Retry-After pauses everyone (without the run, the rest of the window
+    refuses whatever the rate is cut to)."""
+    fake = FakeTime()
+    bucket = await limiting(fake)
+    sent = []
+    for _ in range(20):
+        sent.append(await bucket.acquire())
+        fake.now += 0.005
+    for accepted, refused in zip(sent[:10], sent[10:], strict=True):
+        bucket.on_throttled(retry_after=1, sent_at=refused)
+        bucket.on_success(sent_at=accepted)
+    assert bucket.stats.throttled == 10
+    assert bucket.stats.pauses == 1
+    assert bucket.probing()
+
+
+@pytest.mark.anyio
+async def test_a_run_of_refusals_sent_before_the_last_cut_still_pauses_everyone() -> None:
+    """The first refusal cuts the rate; the eight in flight behind it were sent before that
+    cut, so they do not cut it again, but they show a used-up window all the same."""
+    fake = FakeTime()
+    bucket = await limiting(fake)
+    sent = []
+    for _ in range(9):
+        sent.append(await bucket.acquire())
+        fake.now += 0.005
+    for sent_at in sent:
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    assert bucket.stats.rate_cuts == 1
+    assert bucket.stats.pauses == 1
+
+
+@pytest.mark.anyio
+async def test_requests_leave_paced_after_a_pause_for_a_used_up_window() -> None:
+    """Nothing is saved up while a window's pause holds: when a probe is accepted, one request
+    leaves at once and the rest at the rate. A burst of the bucket's tokens would be refused
+    by a sliding log a second later, when that burst is about to slide out, and that pause's
+    burst a second after that."""
+    fake = FakeTime()
+    bucket = await limiting(fake)
+    for _ in range(8):
+        sent_at = await bucket.acquire()
+        fake.now += 0.005
+        bucket.on_throttled(retry_after=1, sent_at=sent_at)
+    assert bucket.probing()
+    probe = await bucket.acquire()
+    fake.now += 0.005
+    bucket.on_success(sent_at=probe)
+    assert not bucket.probing()
+    resumed = [await bucket.acquire() for _ in range(6)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(resumed)]
+    assert resumed[0] - probe < 0.5  # the pause is over
+    assert gaps == pytest.approx([1 / bucket.rate] * 5, rel=0.1)
+
+
+@pytest.mark.anyio
+async def test_a_pause_the_server_announces_keeps_the_bucket_s_burst() -> None:
+    """A quota reset (``X-RateLimit-Reset``) is the server's word that a new quota starts:
+    the burst the bucket holds goes at once when it comes."""
+    fake = FakeTime()
+    bucket = limiter(fake, rate=200, burst=20)
+    bucket.pause(2)
+    resumed = [await bucket.acquire() for _ in range(20)]
+    assert resumed[-1] == resumed[0]
+
+
 async def opening(
     fake: FakeTime, bucket: AdaptiveRateLimiter, accepts: Callable[[int], bool], latency: float
 ) -> None:
@@ -994,7 +1066,9 @@ async def test_the_openings_pause_probes_at_doubling_intervals_until_one_is_acce
     assert probe - paused_at == pytest.approx(0.7, abs=0.01)
     fake.now += 0.005
     bucket.on_success(sent_at=probe)
-    assert await bucket.acquire() - paused_at == pytest.approx(0.705, abs=0.01)
+    # The pause is over: the next request leaves a token after the probe, not at 1.0 s.
+    expected = 0.705 + 1 / bucket.rate
+    assert await bucket.acquire() - paused_at == pytest.approx(expected, abs=0.01)
 
 
 @pytest.mark.anyio

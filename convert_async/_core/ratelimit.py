@@ -15,11 +15,13 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
   refusals (a quota window is used up) are all callers paused for the ``Retry-After``, and
   never longer than ``max_pause`` (the opening's pause ends once a request sent after the
   refusals began is accepted). Once limiting, a ``Retry-After`` of one second pauses callers
-  only after eight refusals in a row; that pause, like the opening's, lets a probe through
+  only after eight refusals in a row (in the order the requests were sent: a reply to one
+  sent before the run began does not end it); that pause, like the opening's, lets a probe through
   now and then and ends when one is accepted. While such a pause holds (:meth:`probing`), the
   refused requests can wait in the queue rather than on their own ``Retry-After``, and those
   refused before it began can stop waiting when it ends early (:meth:`reopened`): the burst
-  goes again paced, as soon as the server takes requests;
+  goes again paced (no tokens are saved up while such a pause holds), as soon as the server
+  takes requests;
 - successes call :meth:`~AdaptiveRateLimiter.on_success`: the rate grows back along a cubic
   curve - quickly at first, flattening as it nears the rate that was throttled, then probing
   beyond it (up to ``max_rate``). After an opening whose burst was refused while still in
@@ -239,7 +241,8 @@ class AdaptiveRateLimiter:
         self._paused_until = -math.inf
         self._opening_pause = math.nan  # the end of the pause the opening took (NaN: none)
         self._wall_pause = math.nan  # the end of a pause a run of refusals took (NaN: none)
-        self._refused_run = 0  # refusals since the last success
+        self._refused_run = 0  # refusals since a success of a request sent after them
+        self._run_from = math.inf  # when the first request of that run was sent
         self._probes_from = math.inf  # when the latest probed pause began
         self._next_probe = math.inf
         self._probe_gap = _OPENING_PROBE
@@ -379,7 +382,11 @@ class AdaptiveRateLimiter:
         the replies to requests sent before it, which say what the server accepted then."""
         now = self._clock()
         self._successes += 1
-        run, self._refused_run = self._refused_run, 0
+        run = self._refused_run
+        if sent_at is None or sent_at >= self._run_from:
+            # Only a request sent after the run began ends it: the replies to those sent
+            # before it, still on their way, say nothing about what the server takes now.
+            self._refused_run, self._run_from = 0, math.inf
         self._end_hold()
         self._refusals *= 1 - _REFUSAL_WEIGHT
         if sent_at is not None and sent_at >= self._probes_from and self._in_wall_pause(now):
@@ -454,6 +461,7 @@ class AdaptiveRateLimiter:
         now = self._clock()
         self._throttled += 1
         self._refused_run += 1
+        self._run_from = min(self._run_from, sent_at if sent_at is not None else -math.inf)
         if math.isinf(self._rate) and self._acquired > self._successes + self._throttled:
             self._held_until = now + _HOLD_AFTER_REFUSAL
         if sent_at is not None and sent_at >= self._probes_from and self._in_probed_pause(now):
@@ -463,9 +471,12 @@ class AdaptiveRateLimiter:
         grace = _STARTUP_GRACE if self._startup else 0.0
         if sent_at is not None and sent_at < self._last_cut + grace:
             # Sent at the rate before the last cut (often one of a run refused at the end of
-            # the server's window): it says nothing about the new rate, only about the opening.
+            # the server's window): it says nothing about the new rate, only about the opening,
+            # and about a window used up, which a run of refusals shows whatever their rate.
             if self._provisional:
                 self._refine(now)
+            elif retry_after is not None and self._at_wall(retry_after, now):
+                self._pause_for_window(retry_after, now)
             return
         self._refused.append(now)
         if sent_at is not None:
@@ -483,28 +494,19 @@ class AdaptiveRateLimiter:
             # the same burst, so a run of them shows no used-up window until they are more
             # than scattered among the requests sent.
             return
-        wall = (
-            not math.isinf(self._rate)
-            and not self._provisional
-            and self._refused_run >= _WALL_REFUSALS
-        )
         if (
             exhausted
             and retry_after is not None
             and retry_after <= self.max_pause
-            and (retry_after > _SHORTEST_PAUSE or math.isinf(self._rate) or wall)
             and now >= self._paused_until
+            and (
+                retry_after > _SHORTEST_PAUSE
+                or math.isinf(self._rate)
+                or self._at_wall(retry_after, now)
+            )
         ):
             # The window is used up: pause, and re-cut to what the whole last second took.
-            self.pause(retry_after)
-            if math.isinf(self._rate):
-                self._opening_pause = self._paused_until
-            elif wall:
-                self._wall_pause = self._paused_until
-            if retry_after <= _SHORTEST_PAUSE:  # the least the header says: a bound
-                self._probes_from = now
-                self._next_probe = now + _OPENING_PROBE
-                self._probe_gap = _OPENING_PROBE
+            self._pause_for_window(retry_after, now)
         elif scattered:
             return
         base = self._rate
@@ -548,9 +550,40 @@ class AdaptiveRateLimiter:
         self._cuts += 1
         self._set_curve(now, rate, peak)
         logger.info("throttled: rate limit cut to %.2f requests/s", self._rate)
-        self._tokens = 0.0
-        self._refilled_at = now
+        if self._paused_until > now:  # paced from the pause's end: see _pause_for_window
+            self._tokens, self._refilled_at = 1.0, self._paused_until
+        else:
+            self._tokens, self._refilled_at = 0.0, now
         self._end_hold()  # limiting now: the rate paces what goes
+
+    def _at_wall(self, retry_after: float, now: float) -> bool:
+        """Whether a run of refusals, once limiting, shows a used-up window worth a pause."""
+        return (
+            not math.isinf(self._rate)
+            and not self._provisional
+            and self._refused_run >= _WALL_REFUSALS
+            and retry_after <= self.max_pause
+            and now >= self._paused_until
+        )
+
+    def _pause_for_window(self, retry_after: float, now: float) -> None:
+        """Pause every caller for a used-up window's ``Retry-After``, probed when it is the
+        least the header can say."""
+        self.pause(retry_after)
+        # What leaves after the pause leaves paced (one at once, then at the rate), not as a
+        # burst of the tokens saved up while nothing went: a sliding log would refuse that
+        # burst's echo a second later. (A quota reset the server announces, :meth:`pause`,
+        # keeps its burst.)
+        self._tokens = 1.0
+        self._refilled_at = self._paused_until
+        if math.isinf(self._rate):
+            self._opening_pause = self._paused_until
+        elif not self._provisional and self._refused_run >= _WALL_REFUSALS:
+            self._wall_pause = self._paused_until
+        if retry_after <= _SHORTEST_PAUSE:  # the least the header says: a bound
+            self._probes_from = now
+            self._next_probe = now + _OPENING_PROBE
+            self._probe_gap = _OPENING_PROBE
 
     def probing(self) -> bool:
         """Whether every caller is held by a pause that probes the server: a used-up window
@@ -574,6 +607,7 @@ class AdaptiveRateLimiter:
 
     def _reopen(self) -> None:
         self._paused_until = -math.inf
+        self._refilled_at = min(self._refilled_at, self._clock())  # see _pause_for_window
         self._reopened.set()
         self._reopened = anyio.Event()
 
@@ -691,7 +725,7 @@ class AdaptiveRateLimiter:
 
     def _refill(self, now: float) -> None:
         elapsed = max(0.0, now - self._refilled_at)
-        self._refilled_at = now
+        self._refilled_at = max(self._refilled_at, now)  # a pause's end: nothing before it
         if math.isinf(self._rate):
             return
         self._tokens = min(self._capacity(), self._tokens + elapsed * self._rate)
