@@ -578,6 +578,15 @@ async def test_a_success_between_refusals_ends_their_run() -> None:
     assert bucket.stats.pauses == 0
 
 
+async def in_flight(fake: FakeTime, bucket: AdaptiveRateLimiter, count: int) -> list[float]:
+    """Send ``count`` requests 5 ms apart, none answered yet; return their send times."""
+    sent = []
+    for _ in range(count):
+        sent.append(await bucket.acquire())
+        fake.now += 0.005
+    return sent
+
+
 @pytest.mark.anyio
 async def test_replies_to_requests_sent_before_a_run_of_refusals_do_not_end_it() -> None:
     """A fixed window used up by the tenth of twenty requests in flight: the successes of the
@@ -587,10 +596,7 @@ async def test_replies_to_requests_sent_before_a_run_of_refusals_do_not_end_it()
     refuses whatever the rate is cut to)."""
     fake = FakeTime()
     bucket = await limiting(fake)
-    sent = []
-    for _ in range(20):
-        sent.append(await bucket.acquire())
-        fake.now += 0.005
+    sent = await in_flight(fake, bucket, 20)
     for accepted, refused in zip(sent[:10], sent[10:], strict=True):
         bucket.on_throttled(retry_after=1, sent_at=refused)
         bucket.on_success(sent_at=accepted)
@@ -605,10 +611,7 @@ async def test_a_run_of_refusals_sent_before_the_last_cut_still_pauses_everyone(
     cut, so they do not cut it again, but they show a used-up window all the same."""
     fake = FakeTime()
     bucket = await limiting(fake)
-    sent = []
-    for _ in range(9):
-        sent.append(await bucket.acquire())
-        fake.now += 0.005
+    sent = await in_flight(fake, bucket, 9)
     for sent_at in sent:
         bucket.on_throttled(retry_after=1, sent_at=sent_at)
     assert bucket.stats.rate_cuts == 1

@@ -559,11 +559,15 @@ class AdaptiveRateLimiter:
     def _at_wall(self, retry_after: float, now: float) -> bool:
         """Whether a run of refusals, once limiting, shows a used-up window worth a pause."""
         return (
+            self._in_refusal_run() and retry_after <= self.max_pause and now >= self._paused_until
+        )
+
+    def _in_refusal_run(self) -> bool:
+        """Whether, once limiting, the latest refusals are a run long enough to show a wall."""
+        return (
             not math.isinf(self._rate)
             and not self._provisional
             and self._refused_run >= _WALL_REFUSALS
-            and retry_after <= self.max_pause
-            and now >= self._paused_until
         )
 
     def _pause_for_window(self, retry_after: float, now: float) -> None:
@@ -578,7 +582,7 @@ class AdaptiveRateLimiter:
         self._refilled_at = self._paused_until
         if math.isinf(self._rate):
             self._opening_pause = self._paused_until
-        elif not self._provisional and self._refused_run >= _WALL_REFUSALS:
+        elif self._in_refusal_run():
             self._wall_pause = self._paused_until
         if retry_after <= _SHORTEST_PAUSE:  # the least the header says: a bound
             self._probes_from = now
