@@ -23,21 +23,26 @@ requests at 50 ms, 429s at once (a gateway refusing before the work) or after th
 the time over the same run without refusals, median of the seeds (goal: at most 3x). A
 request refused twice in a row waits 2 s whatever the client does, so about 2x is the floor.
 
-``python -m benchmarks.limiter_simulation``
+``python -m benchmarks.limiter_simulation`` (``--seconds 5`` for short exports,
+``--no-opening-window`` for the limiter that sends all at once from the start). Last, the cost
+of the opening window against a server with no limit: a clean run's time with and without it.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import math
 import random
 import selectors
 import statistics
+import sys
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
 from convert_async import AdaptiveRateLimiter, RetryPolicy
+from convert_async._core.ratelimit import DEFAULT_OPENING_WINDOW
 
 CONCURRENCY = 50
 SECONDS = 20  # of work at the limit per case
@@ -121,11 +126,18 @@ class _JumpingSelector(selectors.DefaultSelector):
 
 
 async def _export(
-    server: Server, requests: int, latency: float, refuse_at_once: bool, seed: int
+    server: Server,
+    requests: int,
+    latency: float,
+    refuse_at_once: bool,
+    seed: int,
+    opening_window: int | None,
 ) -> tuple[float, int, int, int]:
     clock = _JumpingSelector.clock
     jitter = random.Random(seed)
-    limiter = AdaptiveRateLimiter(clock=lambda: clock.now, sleep=asyncio.sleep)
+    limiter = AdaptiveRateLimiter(
+        clock=lambda: clock.now, sleep=asyncio.sleep, opening_window=opening_window
+    )
     waits = RetryPolicy(sleep=asyncio.sleep)  # how the SDK waits out a 429
     slots = asyncio.Semaphore(CONCURRENCY)
     counts = [0, 0, 0]  # accepted, refused, refused within the first second
@@ -134,8 +146,7 @@ async def _export(
 
     async def report() -> None:
         while True:
-            async with slots:
-                sent_at = await limiter.acquire()
+            async with slots, limiter.slot() as sent_at:
                 cpu_free_at[0] = max(cpu_free_at[0], clock.now) + SEND_CPU
                 await asyncio.sleep(cpu_free_at[0] - clock.now)
                 this = latency * (0.8 + 0.4 * jitter.random())
@@ -158,10 +169,16 @@ async def _export(
 
 
 def run(
-    kind: str, rate: int, latency: float, refuse_at_once: bool, seed: int
+    kind: str,
+    rate: int,
+    latency: float,
+    refuse_at_once: bool,
+    seed: int,
+    seconds: int = SECONDS,
+    opening_window: int | None = DEFAULT_OPENING_WINDOW,
 ) -> tuple[float, float, float]:
-    """One export: (share of the limit sustained, share of requests answered 429, that share
-    leaving out the refusals of the first second)."""
+    """One export of ``seconds`` at the limit: (share of the limit sustained, share of requests
+    answered 429, that share leaving out the refusals of the first second)."""
     phase = random.Random(seed).random()
     servers: dict[str, Callable[[], Server]] = {
         "fixed windows": lambda: FixedWindows(rate, phase),
@@ -171,14 +188,19 @@ def run(
     }
     server = servers[kind]()
     elapsed, accepted, refused, opening = _run_loop(
-        server, rate * SECONDS, latency, refuse_at_once, seed
+        server, rate * seconds, latency, refuse_at_once, seed, opening_window
     )
     later = (refused - opening) / (accepted + refused - opening)
     return accepted / elapsed / rate, refused / (accepted + refused), later
 
 
 def _run_loop(
-    server: Server, requests: int, latency: float, refuse_at_once: bool, seed: int
+    server: Server,
+    requests: int,
+    latency: float,
+    refuse_at_once: bool,
+    seed: int,
+    opening_window: int | None = DEFAULT_OPENING_WINDOW,
 ) -> tuple[float, int, int, int]:
     # Every run starts at the same time, so a window's phase is the one its seed gave, whatever
     # ran before it in the process.
@@ -186,26 +208,58 @@ def _run_loop(
     loop = asyncio.SelectorEventLoop(_JumpingSelector())
     loop.time = lambda: _JumpingSelector.clock.now  # type: ignore[method-assign]
     try:
-        return loop.run_until_complete(_export(server, requests, latency, refuse_at_once, seed))
+        export = _export(server, requests, latency, refuse_at_once, seed, opening_window)
+        return loop.run_until_complete(export)
     finally:
         loop.close()
 
 
-def random_refusals(share: float, latency: float, refuse_at_once: bool, seed: int) -> float:
+def random_refusals(
+    share: float,
+    latency: float,
+    refuse_at_once: bool,
+    seed: int,
+    opening_window: int | None = DEFAULT_OPENING_WINDOW,
+) -> float:
     """``RANDOM_REPORTS`` requests against random 429s: the time over a clean run's."""
-    clean = _run_loop(RandomRefusals(0.0, seed), RANDOM_REPORTS, latency, refuse_at_once, seed)
-    noisy = _run_loop(RandomRefusals(share, seed), RANDOM_REPORTS, latency, refuse_at_once, seed)
-    return noisy[0] / clean[0]
+    times = [
+        _run_loop(
+            RandomRefusals(refused, seed),
+            RANDOM_REPORTS,
+            latency,
+            refuse_at_once,
+            seed,
+            opening_window,
+        )[0]
+        for refused in (0.0, share)
+    ]
+    return times[1] / times[0]
 
 
-def main() -> int:
-    print(f"AdaptiveRateLimiter in virtual time: {CONCURRENCY} tasks, {SECONDS} s at the limit")
+def clean_time(requests: int, latency: float, opening_window: int | None) -> float:
+    """How long ``requests`` take against a server with no limit (seed 0)."""
+    return _run_loop(RandomRefusals(0.0, 0), requests, latency, True, 0, opening_window)[0]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.limiter_simulation")
+    parser.add_argument("--seconds", type=int, default=SECONDS, help="of work at the limit")
+    parser.add_argument(
+        "--no-opening-window", action="store_true", help="AdaptiveRateLimiter(opening_window=None)"
+    )
+    args = parser.parse_args(argv)
+    seconds = args.seconds
+    window = None if args.no_opening_window else DEFAULT_OPENING_WINDOW
+    print(
+        f"AdaptiveRateLimiter(opening_window={window}) in virtual time: {CONCURRENCY} tasks,"
+        f" {seconds} s at the limit"
+    )
     failed = cases = 0
     for kind in ("fixed windows", "sliding log", "bucket, burst R/10", "bucket, burst R"):
         for rate in (50, 100, 200):
             for latency in (0.005, 0.05):
                 for at_once in (True, False) if latency > 0.01 else (True,):
-                    runs = [run(kind, rate, latency, at_once, seed) for seed in SEEDS]
+                    runs = [run(kind, rate, latency, at_once, s, seconds, window) for s in SEEDS]
                     sustained = sum(r[0] for r in runs) / len(runs)
                     refused = sum(r[1] for r in runs) / len(runs)
                     later = sum(r[2] for r in runs) / len(runs)
@@ -224,7 +278,7 @@ def main() -> int:
     print(f"goals met in {cases - failed} of {cases} cases")
     print(f"{RANDOM_SHARE:.0%} random 429s (Retry-After 1), {RANDOM_REPORTS:,} requests, no limit:")
     for at_once in (True, False):
-        ratios = [random_refusals(RANDOM_SHARE, 0.05, at_once, seed) for seed in SEEDS]
+        ratios = [random_refusals(RANDOM_SHARE, 0.05, at_once, seed, window) for seed in SEEDS]
         median = statistics.median(ratios)
         bad = median > 3
         failed += bad
@@ -233,8 +287,17 @@ def main() -> int:
             f"  50 ms, 429 {when:<17} median {median:.2f}x the clean time"
             f" ({min(ratios):.2f}-{max(ratios):.2f}x){'  NOT MET' if bad else ''}"
         )
+    print("No limit, no refusals: the time with the opening window over the time without")
+    for latency in (0.005, 0.05):
+        for requests in (200, 1_000, 5_000):
+            with_window = clean_time(requests, latency, DEFAULT_OPENING_WINDOW)
+            without = clean_time(requests, latency, None)
+            print(
+                f"  {requests:>5,} requests at {latency * 1000:>2.0f} ms: {with_window:.2f} s"
+                f" against {without:.2f} s, {with_window / without:.2f}x"
+            )
     return failed
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -349,19 +349,42 @@ class CountingFake(FakeConvert):
             self.in_flight -= 1
 
 
+async def list_all(fake: CountingFake, pages: int, limiter: AdaptiveRateLimiter) -> list[int]:
+    """List ``pages`` pages of 50 experiences from ``fake`` (20 ms each), 16 pages at a time,
+    through ``limiter``; return the ids."""
+    project = fake.store.add("projects", {"name": "Paged"}, account_id=ACCOUNT)
+    fake.store.add_experiences(ACCOUNT, project["id"], pages * 50)
+    fake.faults.latency = 0.02
+    auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+    async with ConvertClient(
+        auth, base_url=fake.url, page_concurrency=16, rate_limiter=limiter
+    ) as client:
+        pager = client.experiences.list(account_id=ACCOUNT, project_id=project["id"])
+        return [e.id async for e in pager if e.id is not None]
+
+
+@pytest.mark.anyio
+async def test_page_fan_out_opens_few_pages_at_a_time_until_they_are_accepted() -> None:
+    # The client's limiter knows no quota yet: a server's unknown quota refuses every request
+    # in flight when it runs out, so the pages go 4 at a time at first, one more for every 20
+    # accepted, not all 16 at once. (Its clock stands still: the window's growth with time,
+    # which depends on how fast this machine is, is left out.)
+    limiter = AdaptiveRateLimiter(clock=lambda: 0.0)
+    async with CountingFake(throttle_at=0) as fake:
+        ids = await list_all(fake, 60, limiter)
+    assert len(ids) == 60 * 50
+    assert len(fake.arrivals) == 60
+    assert max(fake.arrivals[:20]) == 4
+    assert 4 < max(fake.arrivals) <= 4 + 59 // 20
+
+
 @pytest.mark.anyio
 async def test_page_fan_out_sends_fewer_pages_at_once_after_a_429() -> None:
+    # No opening window: the pager's own width is what is measured.
+    limiter = AdaptiveRateLimiter(opening_window=None)
     async with CountingFake(throttle_at=40) as fake:
-        project = fake.store.add("projects", {"name": "Paged"}, account_id=ACCOUNT)
-        fake.store.add_experiences(ACCOUNT, project["id"], 100 * 50)
-        fake.faults.latency = 0.02
-        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
-        async with ConvertClient(auth, base_url=fake.url, page_concurrency=16) as client:
-            pager = client.experiences.list(account_id=ACCOUNT, project_id=project["id"])
-            ids = [e.id async for e in pager]
-            limiter = client.rate_limiter
+        ids = await list_all(fake, 100, limiter)
     assert len(ids) == 100 * 50  # every page, the throttled one retried
-    assert limiter is not None
     assert limiter.stats.throttled == 1
     k = fake.throttled_index
     assert k is not None

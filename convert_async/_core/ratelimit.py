@@ -4,12 +4,15 @@ The limiter is a token bucket whose fill rate moves with the server's answers, i
 TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
 
 - every request first takes a token (:meth:`AdaptiveRateLimiter.acquire`), waiting when the
-  bucket is empty, so requests leave at most at the current rate;
+  bucket is empty, so requests leave at most at the current rate; through
+  :meth:`~AdaptiveRateLimiter.slot` it also holds a slot until its reply, and while unlimited
+  few slots open at first (``opening_window``), more as replies are accepted and as time
+  passes: an unknown quota refuses every request in flight when it runs out;
 - a throttling reply (HTTP 429) calls :meth:`~AdaptiveRateLimiter.on_throttled`: the rate is
   cut multiplicatively (``beta``), but never below 95% of what the server accepted over the
   last second, and the bucket is emptied. An unlimited limiter ignores scattered 429s (few,
-  and a small share of the last second's replies, or of the requests sent while hardly any
-  was accepted). A lone 429 does not pause anyone: the throttled request waits its own
+  and a small share of the last second's replies and requests sent, and not five in a
+  row). A lone 429 does not pause anyone: the throttled request waits its own
   ``Retry-After`` while the others go on (an unlimited limiter holds new requests only until
   one in flight is accepted, at most a quarter second). Only when most recent replies are
   refusals (a quota window is used up) are all callers paused for the ``Retry-After``, and
@@ -35,11 +38,12 @@ it. One limiter is meant to be shared by every task that calls the same API.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import anyio
@@ -118,6 +122,25 @@ _STARTUP_GRACE = 0.125
 #: rate: each probe past it costs a refusal, which at 20 req/s and a climb of two seconds
 #: would be 2.5% of all requests; over 200 requests it is 0.5% at any rate.
 _CLIMB_REQUESTS = 200.0
+#: While unlimited, requests taken through :meth:`AdaptiveRateLimiter.slot` start few at a time
+#: (``opening_window``, default 4) and the window grows by one for every ``_OPENING_GROWTH``
+#: accepted. An unknown quota is met by every request in flight when it runs out, and all of
+#: them are refused: at concurrency 50, 50 refusals however small the quota (36% of the 429s
+#: of a 5 s export at 20 req/s, in the simulation). Growing by a share of what was accepted
+#: keeps that overshoot a share of the quota; a window that doubles every round trip (TCP's
+#: slow start) overshoots by up to the quota itself.
+_OPENING_GROWTH = 20
+#: ... and at least doubles this often (seconds), so that slow replies do not stretch the ramp:
+#: at 50 ms a round trip, growth by accepted replies alone reaches 50 in flight after 2.5 s.
+#: Each doubling time costs a clean export about 0.06 s: a quarter second met 19 of the
+#: simulation's 36 five-second cases (against 14) but cost 1,000 reports at 50 ms 21% (8%).
+_OPENING_DOUBLING = 0.1
+DEFAULT_OPENING_WINDOW = 4
+#: A first cut read off fewer accepted replies than this (or than were ever in flight at once)
+#: is only a guess, which the startup growth doubles: with few requests in flight at first,
+#: a token bucket's burst (5, at 50 req/s) can be used up by 9 accepted of an opening, whose
+#: rate (18 req/s, held back by the hold after a 429) a cubic climb takes 16 s to leave.
+_GUESS_BELOW = 30
 #: The longest pause a limiter takes by default (seconds).
 DEFAULT_MAX_PAUSE = 30.0
 
@@ -160,6 +183,13 @@ class AdaptiveRateLimiter:
     two seconds would cost 2.5% of the requests in refusals.
     ``max_pause`` caps every pause (:meth:`pause`, and a ``Retry-After`` while most replies
     are refusals); a longer ``Retry-After`` pauses nobody.
+    ``opening_window``: while unlimited, at most this many requests taken through
+    :meth:`slot` await a reply at once, one more for every 20 accepted, and at least twice as
+    many every tenth of a second (full concurrency 50 after about 900 accepted requests, or
+    0.36 s).
+    A server's unknown quota refuses every request in flight when it runs out, so this keeps
+    the opening's refusals a small share of the quota; ``None`` sends all at once from the
+    start (the fastest against a server with no limit when replies are slow).
     ``clock`` and ``sleep`` can be injected for tests.
 
     Example::
@@ -186,6 +216,7 @@ class AdaptiveRateLimiter:
         beta: float = 0.7,
         scale: float = 0.01,
         max_pause: float = DEFAULT_MAX_PAUSE,
+        opening_window: int | None = DEFAULT_OPENING_WINDOW,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
@@ -199,6 +230,12 @@ class AdaptiveRateLimiter:
             raise ConfigurationError("scale must be positive")
         if not max_pause >= 0:
             raise ConfigurationError("max_pause cannot be negative")
+        if opening_window is not None and (
+            isinstance(opening_window, bool)
+            or not isinstance(opening_window, int)
+            or opening_window < 1
+        ):
+            raise ConfigurationError("opening_window must be a whole number of at least 1, or None")
         if burst is not None and burst < 1:
             raise ConfigurationError("burst must be at least 1")
         ceiling = max_rate if max_rate is not None else (rate if rate is not None else math.inf)
@@ -210,6 +247,7 @@ class AdaptiveRateLimiter:
         self.beta = beta
         self.scale = scale
         self.max_pause = max_pause
+        self._opening_window = opening_window
         self._burst = burst
         self._clock = clock
         self._sleep = sleep
@@ -247,6 +285,9 @@ class AdaptiveRateLimiter:
         self._next_probe = math.inf
         self._probe_gap = _OPENING_PROBE
         self._lock = anyio.Lock()
+        self._slot_lock = anyio.Lock()  # callers waiting for room in the opening's window
+        self._busy = 0  # slots taken and not yet released
+        self._slot_freed = anyio.Event()
         self._held_until = -math.inf  # see _HOLD_AFTER_REFUSAL
         self._hold_ended = anyio.Event()
         self._reopened = anyio.Event()  # set when a pause ends early: see reopened()
@@ -323,7 +364,7 @@ class AdaptiveRateLimiter:
                 if math.isinf(self._rate):
                     if now < self._held_until:
                         waited = True
-                        await self._wait_for_hold(self._held_until - now)
+                        await self._wait(self._hold_ended, self._held_until - now)
                         continue
                     break
                 self._refill(now)
@@ -341,17 +382,66 @@ class AdaptiveRateLimiter:
             self._measure(now)
             return now
 
-    async def _wait_for_hold(self, seconds: float) -> None:
-        """Wait until the hold after a 429 ends: a success ends it early."""
-        ended = self._hold_ended
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[float]:
+        """Take a token (:meth:`acquire`) for one request, and hold a slot until its reply.
+
+        While the limiter is unlimited, few slots are taken at once (``opening_window``, one
+        more for every 20 replies accepted, twice as many every tenth of a second): a server
+        with an unknown quota refuses every request in flight when it runs out. Once
+        limiting, the rate paces what goes and slots do not wait. Report the reply
+        (:meth:`on_success`, :meth:`on_throttled`) inside the block, and leave it before
+        waiting out a ``Retry-After``: a slot is held until the reply, not through retries.
+        :meth:`acquire` alone takes no slot.
+
+        Example::
+
+            async with limiter.slot() as sent_at:
+                reply = await do_request()
+                limiter.on_success(sent_at=sent_at)
+        """
+        if self._slot_lock.locked() or self._window_full():
+            async with self._slot_lock:  # in arrival order
+                while self._window_full():
+                    await self._wait(self._slot_freed, self._until_window_grows())
+        self._busy += 1
+        try:
+            yield await self.acquire()
+        finally:
+            self._busy -= 1
+            self._slot_freed.set()
+            self._slot_freed = anyio.Event()
+
+    def _until_window_grows(self) -> float:
+        """Seconds until the opening's window doubles past the slots taken (see slot())."""
+        opening = self._opening_window or 1
+        grows_at = self._first_request + _OPENING_DOUBLING * math.log2((self._busy + 1) / opening)
+        return max(grows_at - self._clock(), 0.001) if math.isfinite(grows_at) else math.inf
+
+    def _window_full(self) -> bool:
+        """Whether, while unlimited, the opening's window of slots is taken (see slot())."""
+        opening = self._opening_window
+        if opening is None or self._busy < opening or not math.isinf(self._rate):
+            return False
+        if self._busy < opening + self._successes // _OPENING_GROWTH:
+            return False
+        started = self._first_request
+        if math.isinf(started):
+            return True
+        doublings = (self._clock() - started) / _OPENING_DOUBLING
+        return self._busy >= math.floor(opening * 2 ** min(doublings, 30.0) + 1e-9)
+
+    async def _wait(self, event: anyio.Event, seconds: float) -> None:
+        """Wait until ``event`` is set, or for ``seconds`` on the limiter's clock."""
         async with anyio.create_task_group() as group:
 
             async def expire() -> None:
                 await self._sleep(seconds)
                 group.cancel_scope.cancel()
 
-            group.start_soon(expire)
-            await ended.wait()
+            if not math.isinf(seconds):
+                group.start_soon(expire)
+            await event.wait()
             group.cancel_scope.cancel()
 
     def _end_hold(self) -> None:
@@ -443,9 +533,9 @@ class AdaptiveRateLimiter:
         With ``sent_at`` (the value :meth:`acquire` returned for the throttled request), a
         reply to a request sent before the last cut is counted and nothing more (no cut, no
         pause): those requests left at the old rate, so they say nothing about the new one.
-        An unlimited limiter starts limiting only when at least 5 of the last second's replies,
-        and more than 20% of them, were refusals (while fewer than 10 were accepted, more than
-        20% of the requests sent): scattered 429s are not a rate. The cut is
+        An unlimited limiter starts limiting only when at least 5 of the last second's replies
+        were refusals, and more than 20% of its replies and of the requests sent in it, or
+        when five came in a row: scattered 429s are not a rate. The cut is
         ``beta`` times the rate requests were sent at, but not below 95% of the replies the
         server accepted over the last second (random 429s do not drive the rate down to the
         floor) nor above them (at the first throttle the rate lands on the server's limit).
@@ -487,8 +577,13 @@ class AdaptiveRateLimiter:
             elif sent_at >= self._last_cut:
                 self._end_provisional()
         self._refusals = self._refusals * (1 - _REFUSAL_WEIGHT) + _REFUSAL_WEIGHT
-        exhausted = self._refusals > _REFUSAL_PAUSE
         scattered = math.isinf(self._rate) and self._scattered(now)
+        # Most recent replies refused: a used-up window. While the refusals are scattered
+        # among the last second's, it takes a run of five (a 429 answered at once outruns the
+        # successes sent before it: three of 5% random 429s often come back together).
+        exhausted = self._refusals > _REFUSAL_PAUSE and (
+            not scattered or self._refused_run >= _CUT_REFUSALS
+        )
         if scattered and len(self._accepted) < _ACCEPT_SAMPLES:
             # Hardly anything accepted yet: refusals answered at once outrun the successes of
             # the same burst, so a run of them shows no used-up window until they are more
@@ -540,9 +635,9 @@ class AdaptiveRateLimiter:
         if math.isinf(self._rate) and not math.isinf(self._first_refused_sent):
             # The first cut: corrected by the replies still to come for what was sent before it.
             self._provisional = True
-            # Fewer accepted than were ever in flight at once: the opening burst met the
-            # server's burst allowance, which says nothing about its rate.
-            self._startup = self._successes < self._most_in_flight
+            # Fewer accepted than were ever in flight at once (or than _GUESS_BELOW): the
+            # opening burst met the server's burst allowance, which says nothing about its rate.
+            self._startup = self._successes < max(self._most_in_flight, _GUESS_BELOW)
             opening = self._opening_estimate(now)
             if opening is not None:
                 peak, rate = opening, opening * _ACCEPT_FLOOR
@@ -792,11 +887,11 @@ class AdaptiveRateLimiter:
                 times.popleft()
         count = len(refused)
         replies = count + len(accepted)
-        if len(accepted) < _ACCEPT_SAMPLES:
-            # Too few successes to count against: count the requests sent over the last
-            # second, whose replies are still to come or are never reported (a caller may
-            # report only its 429s).
-            replies = max(replies, self._sent_recently(now))
+        # Count the requests sent over the last second too, whose replies are still to come
+        # or are never reported (a caller may report only its 429s): a 429 answered at once
+        # comes back before the successes sent with it, and while the opening sends few at a
+        # time, five such among a second's first replies are no used-up window.
+        replies = max(replies, self._sent_recently(now))
         return count < _CUT_REFUSALS or count <= _CUT_SHARE * replies
 
     def _sent_recently(self, now: float) -> int:

@@ -368,33 +368,37 @@ class HttpSession:
             attempt += 1
             if refreshing is not None and raw_request is not None:
                 await refreshing.prepare(raw_request)
-            sent_at = await limiter.acquire() if limiter is not None else 0.0
-            # Signed once the limiter lets the request go, per attempt: a signature with a
-            # short life (HMAC ``Expires``) must not age in the limiter's queue, and a retry
-            # gets a fresh one over the same URL and bytes.
-            auth_headers = auth.headers(method, url, body or b"") if auth is not None else {}
-            for name, value in auth_headers.items():
-                check_header(name, value)  # a token a server handed out may hold anything
-            sent_headers = {**(headers or {}), **auth_headers}  # what a reply may echo
-            if session.closed:  # closed while this request waited (a retry, the limiter)
-                raise ClientStateError(
-                    f"the client was closed before {method} {redact_url(url)} could be sent "
-                    f"(attempt {attempt})"
-                )
-            with request_span(method, redact_url(url), self.tracing) as span:
-                outcome = await self._attempt(
-                    session,
-                    method,
-                    url,
-                    body,
-                    content_type,
-                    headers,
-                    auth_headers,
-                    timeout,
-                    attempt,
-                    stream_to,
-                )
-                span.report(outcome.status if isinstance(outcome, Response) else outcome.error)
+            # The limiter's slot is held until the reply is reported, not while a retry waits.
+            slot = limiter.slot() if limiter is not None else contextlib.nullcontext(0.0)
+            async with slot as sent_at:
+                # Signed once the limiter lets the request go, per attempt: a signature with a
+                # short life (HMAC ``Expires``) must not age in the limiter's queue, and a
+                # retry gets a fresh one over the same URL and bytes.
+                auth_headers = auth.headers(method, url, body or b"") if auth is not None else {}
+                for name, value in auth_headers.items():
+                    check_header(name, value)  # a token a server handed out may hold anything
+                sent_headers = {**(headers or {}), **auth_headers}  # what a reply may echo
+                if session.closed:  # closed while this request waited (a retry, the limiter)
+                    raise ClientStateError(
+                        f"the client was closed before {method} {redact_url(url)} could be "
+                        f"sent (attempt {attempt})"
+                    )
+                with request_span(method, redact_url(url), self.tracing) as span:
+                    outcome = await self._attempt(
+                        session,
+                        method,
+                        url,
+                        body,
+                        content_type,
+                        headers,
+                        auth_headers,
+                        timeout,
+                        attempt,
+                        stream_to,
+                    )
+                    span.report(outcome.status if isinstance(outcome, Response) else outcome.error)
+                if limiter is not None and isinstance(outcome, Response):
+                    _report_quota(limiter, outcome, sent_at, retry)
             if isinstance(outcome, _Failure):
                 # Scrubbed of every credential piece: a server that echoes the Authorization
                 # header into a malformed status line puts it into aiohttp's messages.
@@ -410,8 +414,6 @@ class HttpSession:
                 await retry.sleep(delay)
                 continue
             response = outcome
-            if limiter is not None:
-                _report_quota(limiter, response, sent_at, retry)
             if response.status < 300:
                 _capture(method, url, response)
                 return response
