@@ -16,7 +16,7 @@ answered 429 (goal <= 5%).
 
 ``python -m benchmarks.rate_limit_servers`` (``--rate``, ``--reports``, ``--latency`` for other
 runs: a short export, ``--rate 100 --reports 400 --latency 0.005``, pays the opening's cost on
-far fewer requests)
+far fewer requests; ``--opening-window 4`` opens few requests at a time while no limit is known)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks._fake_process import fake_server
-from convert_async import ConvertClient, SecretKeyAuth
+from convert_async import AdaptiveRateLimiter, ConvertClient, SecretKeyAuth
 from convert_async.testing import FakeConvert
 from convert_async.v2 import export_reports
 
@@ -117,9 +117,12 @@ async def serve_proxy(
     await runner.cleanup()
 
 
-async def export(url: str, account_id: int, project_id: int, reports: int) -> float:
+async def export(
+    url: str, account_id: int, project_id: int, reports: int, opening_window: int | None
+) -> float:
     auth = SecretKeyAuth(FakeConvert.KEY_ID, FakeConvert.KEY_SECRET)
-    async with ConvertClient(auth, base_url=url) as client:
+    limiter = AdaptiveRateLimiter(opening_window=opening_window)
+    async with ConvertClient(auth, base_url=url, rate_limiter=limiter) as client:
         started = time.perf_counter()
         result = await export_reports(
             client, account_id=account_id, project_id=project_id, concurrency=CONCURRENCY
@@ -136,6 +139,7 @@ def run(
     rate: int = RATE,
     reports: int = REPORTS,
     latency: float = LATENCY,
+    opening_window: int | None = None,
 ) -> tuple[float, float]:
     """One export through a ``kind`` proxy: (share of the limit sustained, share refused)."""
     # Accepted requests cost ``latency`` in all: the proxy adds only what refusals wait.
@@ -148,7 +152,8 @@ def run(
             assert proxy.stdin is not None
             assert proxy.stdout is not None
             url = json.loads(proxy.stdout.readline())["url"]
-            elapsed = asyncio.run(export(url, server.account_id, server.project_id, reports))
+            exported = export(url, server.account_id, server.project_id, reports, opening_window)
+            elapsed = asyncio.run(exported)
             proxy.stdin.close()
             counts = json.loads(proxy.stdout.readline())
     accepted, refused = counts["accepted"], counts["refused"]
@@ -160,15 +165,19 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rate", type=int, default=RATE, help="requests per second allowed")
     parser.add_argument("--reports", type=int, default=REPORTS)
     parser.add_argument("--latency", type=float, default=LATENCY, help="seconds per request")
+    parser.add_argument(
+        "--opening-window", type=int, default=None, help="AdaptiveRateLimiter(opening_window=N)"
+    )
     args = parser.parse_args(argv)
-    rate, reports, latency = args.rate, args.reports, args.latency
+    rate, reports, latency, window = args.rate, args.reports, args.latency, args.opening_window
     print(
         f"export_reports, {reports:,} reports at concurrency {CONCURRENCY}, through a proxy "
-        f"allowing {rate} req/s ({latency * 1000:.0f} ms per accepted request)"
+        f"allowing {rate} req/s ({latency * 1000:.0f} ms per accepted request), "
+        f"opening_window={window}"
     )
     for kind, delay in SERVERS:
         refusal_delay = latency if delay else 0.0
-        sustained, refused = run(kind, refusal_delay, rate, reports, latency)
+        sustained, refused = run(kind, refusal_delay, rate, reports, latency, window)
         when = "at once" if refusal_delay == 0 else f"after {refusal_delay * 1000:.0f} ms"
         burst = f" (burst {max(1, rate // 10)})" if kind == "leaky" else ""
         label = f"{kind}{burst}, 429 {when}"

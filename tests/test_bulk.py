@@ -927,9 +927,7 @@ async def test_a_listing_page_held_up_holds_back_no_other_pages_experiences() ->
     async with SlowSecondPage() as fake:
         project, ids = big_project(fake, 300)
         auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
-        # No opening window: the slow page must not hold back the others, whatever the width.
-        limiter = AdaptiveRateLimiter(opening_window=None)
-        async with ConvertClient(auth, base_url=fake.url, rate_limiter=limiter) as client:
+        async with ConvertClient(auth, base_url=fake.url) as client:
             first = await client.experiences.list(account_id=ACCOUNT, project_id=project)
             per_page = len(first.items)
             assert per_page < 100  # pages 3 onwards hold the rest

@@ -365,11 +365,11 @@ async def list_all(fake: CountingFake, pages: int, limiter: AdaptiveRateLimiter)
 
 @pytest.mark.anyio
 async def test_page_fan_out_opens_few_pages_at_a_time_until_they_are_accepted() -> None:
-    # The client's limiter knows no quota yet: a server's unknown quota refuses every request
-    # in flight when it runs out, so the pages go 4 at a time at first, one more for every 20
-    # accepted, not all 16 at once. (Its clock stands still: the window's growth with time,
-    # which depends on how fast this machine is, is left out.)
-    limiter = AdaptiveRateLimiter(clock=lambda: 0.0)
+    # A limiter with an opening window knows no quota yet: a server's unknown quota refuses
+    # every request in flight when it runs out, so the pages go 4 at a time at first, one
+    # more for every 20 accepted, not all 16 at once. (Its clock stands still: the window's
+    # growth with time, which depends on how fast this machine is, is left out.)
+    limiter = AdaptiveRateLimiter(opening_window=4, clock=lambda: 0.0)
     async with CountingFake(throttle_at=0) as fake:
         ids = await list_all(fake, 60, limiter)
     assert len(ids) == 60 * 50
@@ -380,8 +380,7 @@ async def test_page_fan_out_opens_few_pages_at_a_time_until_they_are_accepted() 
 
 @pytest.mark.anyio
 async def test_page_fan_out_sends_fewer_pages_at_once_after_a_429() -> None:
-    # No opening window: the pager's own width is what is measured.
-    limiter = AdaptiveRateLimiter(opening_window=None)
+    limiter = AdaptiveRateLimiter()
     async with CountingFake(throttle_at=40) as fake:
         ids = await list_all(fake, 100, limiter)
     assert len(ids) == 100 * 50  # every page, the throttled one retried

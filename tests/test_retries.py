@@ -15,7 +15,6 @@ import pytest
 from aiohttp import web
 
 from convert_async import (
-    AdaptiveRateLimiter,
     APIConnectionError,
     APIStatusError,
     ConfigurationError,
@@ -260,11 +259,7 @@ async def test_a_refused_burst_goes_again_as_soon_as_the_server_takes_requests(
         return OK_PROJECT(request)
 
     server.default = token_bucket
-    # No opening window: the 30 reads leave at once (with one, the bucket refuses none).
-    limiter = AdaptiveRateLimiter(opening_window=None)
-    async with ConvertClient(
-        SecretKeyAuth("k", "s"), base_url=server.url, rate_limiter=limiter
-    ) as client:
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=server.url) as client:
         projects = await asyncio.gather(*(read(client) for _ in range(30)))
     assert len(projects) == 30
     assert len(refused) >= 10

@@ -5,9 +5,9 @@ TCP CUBIC congestion control (and of the AWS SDKs' "adaptive" retry mode):
 
 - every request first takes a token (:meth:`AdaptiveRateLimiter.acquire`), waiting when the
   bucket is empty, so requests leave at most at the current rate; through
-  :meth:`~AdaptiveRateLimiter.slot` it also holds a slot until its reply, and while unlimited
-  few slots open at first (``opening_window``), more as replies are accepted and as time
-  passes: an unknown quota refuses every request in flight when it runs out;
+  :meth:`~AdaptiveRateLimiter.slot` it also holds a slot until its reply, and with an
+  ``opening_window`` few slots open at first while unlimited, more as replies are accepted and
+  as time passes: an unknown quota refuses every request in flight when it runs out;
 - a throttling reply (HTTP 429) calls :meth:`~AdaptiveRateLimiter.on_throttled`: the rate is
   cut multiplicatively (``beta``), but never below 95% of what the server accepted over the
   last second, and the bucket is emptied. An unlimited limiter ignores scattered 429s (few,
@@ -122,8 +122,8 @@ _STARTUP_GRACE = 0.125
 #: rate: each probe past it costs a refusal, which at 20 req/s and a climb of two seconds
 #: would be 2.5% of all requests; over 200 requests it is 0.5% at any rate.
 _CLIMB_REQUESTS = 200.0
-#: While unlimited, requests taken through :meth:`AdaptiveRateLimiter.slot` start few at a time
-#: (``opening_window``, default 4) and the window grows by one for every ``_OPENING_GROWTH``
+#: While unlimited, requests taken through :meth:`AdaptiveRateLimiter.slot` can start few at a
+#: time (``opening_window``, e.g. 4) and the window grows by one for every ``_OPENING_GROWTH``
 #: accepted. An unknown quota is met by every request in flight when it runs out, and all of
 #: them are refused: at concurrency 50, 50 refusals however small the quota (36% of the 429s
 #: of a 5 s export at 20 req/s, in the simulation). Growing by a share of what was accepted
@@ -132,10 +132,11 @@ _CLIMB_REQUESTS = 200.0
 _OPENING_GROWTH = 20
 #: ... and at least doubles this often (seconds), so that slow replies do not stretch the ramp:
 #: at 50 ms a round trip, growth by accepted replies alone reaches 50 in flight after 2.5 s.
-#: Each doubling time costs a clean export about 0.06 s: a quarter second met 19 of the
-#: simulation's 36 five-second cases (against 14) but cost 1,000 reports at 50 ms 21% (8%).
-_OPENING_DOUBLING = 0.1
-DEFAULT_OPENING_WINDOW = 4
+#: A quarter second keeps the window narrow for about the second a quota window lasts (a tenth
+#: opened it before a fixed window straddled by the opening ran out, and 16% of a short
+#: export's requests were refused); it costs a clean export at 50 ms a request about 0.5 s,
+#: which is why the window is off by default.
+_OPENING_DOUBLING = 0.25
 #: A first cut read off fewer accepted replies than this (or than were ever in flight at once)
 #: is only a guess, which the startup growth doubles: with few requests in flight at first,
 #: a token bucket's burst (5, at 50 req/s) can be used up by 9 accepted of an opening, whose
@@ -183,13 +184,13 @@ class AdaptiveRateLimiter:
     two seconds would cost 2.5% of the requests in refusals.
     ``max_pause`` caps every pause (:meth:`pause`, and a ``Retry-After`` while most replies
     are refusals); a longer ``Retry-After`` pauses nobody.
-    ``opening_window``: while unlimited, at most this many requests taken through
-    :meth:`slot` await a reply at once, one more for every 20 accepted, and at least twice as
-    many every tenth of a second (full concurrency 50 after about 900 accepted requests, or
-    0.36 s).
-    A server's unknown quota refuses every request in flight when it runs out, so this keeps
-    the opening's refusals a small share of the quota; ``None`` sends all at once from the
-    start (the fastest against a server with no limit when replies are slow).
+    ``opening_window`` (off by default): while unlimited, at most this many requests taken
+    through :meth:`slot` await a reply at once, one more for every 20 accepted, and at least
+    twice as many every quarter second (full concurrency 50 after about 900 accepted requests,
+    or 0.9 s). A server's unknown quota refuses every request in flight when it runs out: at
+    concurrency 50, 50 refusals however small the quota. ``opening_window=4`` keeps those a
+    small share of the quota, for a short export against a server whose limit is not known;
+    it costs about half a second once when replies take 50 ms and there is no limit.
     ``clock`` and ``sleep`` can be injected for tests.
 
     Example::
@@ -216,7 +217,7 @@ class AdaptiveRateLimiter:
         beta: float = 0.7,
         scale: float = 0.01,
         max_pause: float = DEFAULT_MAX_PAUSE,
-        opening_window: int | None = DEFAULT_OPENING_WINDOW,
+        opening_window: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
@@ -386,9 +387,9 @@ class AdaptiveRateLimiter:
     async def slot(self) -> AsyncIterator[float]:
         """Take a token (:meth:`acquire`) for one request, and hold a slot until its reply.
 
-        While the limiter is unlimited, few slots are taken at once (``opening_window``, one
-        more for every 20 replies accepted, twice as many every tenth of a second): a server
-        with an unknown quota refuses every request in flight when it runs out. Once
+        With an ``opening_window``, while the limiter is unlimited, few slots are taken at
+        once (one more for every 20 replies accepted, twice as many every quarter second): a
+        server with an unknown quota refuses every request in flight when it runs out. Once
         limiting, the rate paces what goes and slots do not wait. Report the reply
         (:meth:`on_success`, :meth:`on_throttled`) inside the block, and leave it before
         waiting out a ``Retry-After``: a slot is held until the reply, not through retries.
