@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -510,6 +511,38 @@ async def test_the_progress_line_shows_throttled_replies_and_the_rate(
     assert "2 throttled replies" in run.stdout
 
 
+@pytest.mark.anyio
+async def test_an_export_with_an_opening_window_sends_few_reports_at_once_at_first(
+    fake: FakeConvert, tmp_path: Path
+) -> None:
+    in_flight, reports = 0, []  # requests in flight as each report call arrived
+    answer = fake._answer
+
+    async def counted(request: Any, routed: Any, *rest: Any) -> Any:
+        nonlocal in_flight
+        in_flight += 1
+        if routed.operation == "getExperienceAggregatedReport":
+            reports.append(in_flight)
+        try:
+            return await answer(request, routed, *rest)
+        finally:
+            in_flight -= 1
+
+    fake._answer = counted  # type: ignore[method-assign,assignment]
+    fake.faults.latency = 0.05
+    run = await cli(
+        "reports", "export", "--account", str(ACCOUNT), "--project", str(PROJECT),
+        "--out", str(tmp_path / "r.csv"), "--concurrency", "10", "--opening-window", "2",
+        *creds(fake),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Exported 12 of 12 experiences" in run.stdout
+    assert len(reports) == 12
+    # Two at first (ten without the window), the window doubling every quarter second.
+    assert max(reports[:4]) <= 2
+    assert max(reports) < 10
+
+
 def test_the_progress_line_says_unlimited_until_throttled() -> None:
     from convert_async import AdaptiveRateLimiter
     from convert_async.cli._output import Progress
@@ -533,6 +566,7 @@ def test_the_progress_line_says_unlimited_until_throttled() -> None:
         (["--project", "2", "--experience", "3"], "--experience needs exactly one --project"),
         (["--checkpoint", "OUT"], "--checkpoint cannot be the --out file"),
         (["--max-retries", "-1"], "must be at least 0"),
+        (["--opening-window", "0"], "must be at least 1"),
     ],
 )
 async def test_arguments_that_cannot_work_together_are_usage_errors(

@@ -167,6 +167,12 @@ def _parser() -> argparse.ArgumentParser:
         type=positive_number("requests per second", least=MIN_RATE),
         help="start at this many requests per second (default: unlimited until throttled)",
     )
+    export.add_argument(
+        "--opening-window",
+        type=whole_number(1),
+        help="while no limit is known, send at most this many at once at first, more as they"
+        " are accepted (for a short export against an unknown quota; try 4)",
+    )
     add_connection_options(export, top_level=False)
     export.set_defaults(run=reports_export)
     return parser

@@ -129,7 +129,11 @@ async def reports_export(args: argparse.Namespace) -> int:
             raise UsageError(f"--out {args.out.name} does not match --format {fmt}")
         fmt = named
     fmt = fmt or "csv"  # a name without a suffix
-    limiter = AdaptiveRateLimiter(rate=args.rate, min_rate=min(0.5, args.rate or 0.5))
+    limiter = AdaptiveRateLimiter(
+        rate=args.rate,
+        min_rate=min(0.5, args.rate or 0.5),
+        opening_window=args.opening_window,
+    )
     async with make_client(args) as client:
         account = await resolve_account(client, account_from(args), projects[0])
         for project in projects:
