@@ -1396,3 +1396,26 @@ def test_a_short_export_in_virtual_time_meets_the_goal_that_its_opening_used_to_
     assert refused <= 0.05
     _, refused_all_at_once, _ = run(kind, rate, latency, True, seed, seconds=5)
     assert refused_all_at_once > 0.05
+
+
+@pytest.mark.anyio
+async def test_a_caller_cancelled_while_waiting_for_a_slot_takes_none() -> None:
+    fake = FakeTime()
+    bucket = AdaptiveRateLimiter(opening_window=1, clock=fake.clock, sleep=never)
+    release = anyio.Event()
+
+    async def holder() -> None:
+        async with bucket.slot():
+            await release.wait()
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(holder)
+        await anyio.wait_all_tasks_blocked()
+        with anyio.move_on_after(0.05) as waiting:  # the window of one is taken
+            async with bucket.slot():
+                pytest.fail("a second slot opened in a window of one")
+        assert waiting.cancelled_caught
+        release.set()
+    with anyio.fail_after(1):  # the cancelled caller left nothing taken behind it
+        async with bucket.slot():
+            pass
