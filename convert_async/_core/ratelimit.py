@@ -410,8 +410,9 @@ class AdaptiveRateLimiter:
             yield await self.acquire()
         finally:
             self._busy -= 1
-            self._slot_freed.set()
-            self._slot_freed = anyio.Event()
+            if self._slot_lock.locked():  # someone waits for room (they hold the lock)
+                self._slot_freed.set()
+                self._slot_freed = anyio.Event()
 
     def _until_window_grows(self) -> float:
         """Seconds until the opening's window doubles past the slots taken (see slot())."""
