@@ -959,8 +959,21 @@ async def test_a_listing_page_refused_again_and_again_does_not_abort_the_export(
         assert listed[429] == 8
         # The budget is the export's max_throttles: past it, the listing's 429 is the error.
         fake.faults.fail_next(6, status=429, retry_after="0", operation="getExperiencesList")
-        with pytest.raises(RateLimitError):
+        with pytest.raises(RateLimitError, match=r"gave up after 4 retries \(max_throttles\)"):
             await export_reports(client, account_id=ACCOUNT, project_id=project, max_throttles=4)
+
+
+@pytest.mark.anyio
+async def test_a_report_refused_past_max_throttles_fails_saying_the_budget_ran_out(
+    fake: FakeConvert, client: ConvertClient
+) -> None:
+    project, _ = big_project(fake, 1)
+    fake.faults.fail_next(3, status=429, retry_after="0", operation=REPORT_OP)
+    result = await export_reports(client, account_id=ACCOUNT, project_id=project, max_throttles=2)
+    (failure,) = result.failures
+    assert isinstance(failure.error, RateLimitError)
+    assert str(failure.error).count("gave up after 2 retries (max_throttles)") == 1
+    assert Counter(r.status for r in fake.requests_for(REPORT_OP)) == {429: 3}
 
 
 @pytest.mark.anyio

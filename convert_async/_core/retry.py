@@ -158,9 +158,8 @@ class RetryPolicy:
         if wait is None or not self.over_cap(wait):
             return False
         asked = f"{wait:g}s" if math.isfinite(wait) else "beyond any number of seconds"
-        note = f"Retry-After {asked} is over the {self.max_retry_after:g}s cap, not waited"
-        if note not in str(error):  # asked again (session, then export): said once
-            error.args = (f"{error}; {note}",)
+        cap = self.max_retry_after
+        add_note(error, f"Retry-After {asked} is over the {cap:g}s cap, not waited")
         return True
 
     async def wait_throttled(self, wait: float, limiter: AdaptiveRateLimiter | None) -> None:
@@ -230,8 +229,28 @@ class Attempts:
         wait = retry_after_of(error)
         if not repeatable or not self.policy.is_transient(error):
             return None
-        delays = self._throttle_delays if error.status == 429 else self._delays
+        throttled = error.status == 429 and self.policy.max_throttles is not None
+        delays = self._throttle_delays if throttled else self._delays
         backoff_delay = next(delays, None)
         if backoff_delay is None:
+            if throttled:
+                gave_up(error, "max_throttles", self.policy.max_throttles or 0)
+            else:
+                gave_up(error, "max_retries", self.policy.max_retries)
             return None
         return backoff_delay if wait is None else max(wait, backoff_delay)
+
+
+def add_note(error: Exception, note: str) -> None:
+    """Append ``note`` to ``error``'s message, once (the session and then an export may both
+    say it)."""
+    if note not in str(error):
+        error.args = (f"{error}; {note}",)
+
+
+def gave_up(error: Exception, budget: str, retries: int) -> None:
+    """Say in ``error``'s message that its retry budget ran out (``budget`` names the setting,
+    e.g. ``max_retries``), so that a 429 that ends an export does not read as a lone refusal.
+    With no retries allowed there is nothing to say (the caller may be retrying itself)."""
+    if retries:
+        add_note(error, f"gave up after {retries} retries ({budget})")

@@ -69,6 +69,7 @@ from .._core.errors import (
 )
 from .._core.files import LockHeld, lock_for_this_process, naming
 from .._core.ratelimit import AdaptiveRateLimiter, RateLimiterStats
+from .._core.retry import gave_up
 from .models import (
     Experience,
     ExperienceAggregatedGoalBayesianVariationsItem,
@@ -650,7 +651,10 @@ class BulkExport:
                 throttles += 1
                 # A Retry-After over the policy's cap fails this experience alone; the other
                 # experiences go on at the limiter's rate.
-                if policy.refuses_wait(error) or throttles > self._max_throttles:
+                if policy.refuses_wait(error):
+                    raise
+                if throttles > self._max_throttles:
+                    gave_up(error, "max_throttles", self._max_throttles)
                     raise
                 # Only this experience waits (in the limiter's queue while it probes a
                 # used-up window).
