@@ -8,20 +8,24 @@ import json
 import math
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from aiohttp import web
 
 from convert_async import (
     AdaptiveRateLimiter,
+    APIResponseValidationError,
     AsyncPager,
     ConvertClient,
     HmacAuth,
     Page,
     RequestValidationError,
+    SecretKeyAuth,
 )
 from convert_async._core.codec import Pagination
 from convert_async.testing import FakeConvert
+from tests.conftest import ScriptedServer
 
 ACCOUNT, PROJECT = 1001, 5001
 TOTAL = 10_000
@@ -431,3 +435,94 @@ async def test_a_429_halves_the_pages_in_flight_and_clean_pages_grow_them_back()
     # Halved to 4, plus one for the window of clean pages that ended with the throttled one.
     assert sizes[throttled_wave + 1] == 5
     assert sizes[throttled_wave + 2 : throttled_wave + 5] == [6, 7, 8]
+
+
+# -- lists paged by item key (CDN images: start_from / max_results) ---------------------------
+
+
+def add_images(fake: FakeConvert, count: int) -> tuple[int, list[str]]:
+    """A project with ``count`` images: its id, and their keys in the API's (key) order."""
+    project = fake.store.add("projects", {"name": "Images"}, account_id=ACCOUNT)["id"]
+    keys = [f"{project}/images/{n:04d}-shot.png" for n in range(count)]
+    for key in reversed(keys):  # stored out of order: the fake sorts by key, as Convert does
+        fields = {"key": key, "cdn_url": f"https://cdn.convert.example/{key}"}
+        fake.store.add("images", fields, account_id=ACCOUNT, project_id=project)
+    return project, keys
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("count", "requests"), [(123, 3), (100, 3), (7, 1), (0, 1)])
+async def test_a_key_paged_list_yields_every_item_once_page_after_page(
+    count: int, requests: int
+) -> None:
+    async with FakeConvert() as fake:
+        project, keys = add_images(fake, count)
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            listed = client.images.list(account_id=ACCOUNT, project_id=project, page_size=50)
+            assert [image.key async for image in listed] == keys
+        bodies = [json.loads(r.body) for r in fake.requests_for("getCdnImagesList")]
+    # Each page starts after the last key of the one before; a short page is the last.
+    starts = [keys[50 * n - 1] for n in range(1, requests)]
+    assert bodies == [{"max_results": 50}] + [{"start_from": k, "max_results": 50} for k in starts]
+
+
+@pytest.mark.anyio
+async def test_a_key_paged_list_starts_after_the_callers_key() -> None:
+    async with FakeConvert() as fake:
+        project, keys = add_images(fake, 30)
+        scope: dict[str, Any] = {"account_id": ACCOUNT, "project_id": project}
+        auth = HmacAuth(FakeConvert.APPLICATION_ID, FakeConvert.APPLICATION_SECRET)
+        async with ConvertClient(auth, base_url=fake.url) as client:
+            listed = client.images.list(**scope, start_from=keys[9], page_size=8)
+            assert [image.key async for image in listed] == keys[10:]
+            first = await client.images.list(**scope, page_size=8)
+            assert [image.key for image in first.items] == keys[:8]
+            with pytest.raises(RequestValidationError, match="max_results"):
+                client.images.list(**scope, page_size=101)
+            with pytest.raises(RequestValidationError, match="page_size"):
+                client.images.list(**scope, page_size=0)
+        bodies = [json.loads(r.body) for r in fake.requests_for("getCdnImagesList")]
+    assert bodies[0] == {"start_from": keys[9], "max_results": 8}
+    assert bodies[1] == {"start_from": keys[17], "max_results": 8}
+    assert len(bodies) == 3 + 1  # 20 images after the key: 8 + 8 + 4; then the first page
+
+
+def image_reply(keys: list[str]) -> web.Response:
+    data = [{"key": k, "cdn_url": f"https://cdn.example/{k}"} for k in keys]
+    return web.json_response({"data": data})
+
+
+@pytest.mark.anyio
+async def test_a_server_that_starts_a_page_at_the_key_yields_nothing_twice(
+    server: ScriptedServer,
+) -> None:
+    keys = [f"k{n:02d}" for n in range(10)]
+
+    def inclusive(request: web.Request) -> Any:
+        async def reply() -> web.Response:
+            body = json.loads(await request.read() or b"{}")
+            after = [k for k in keys if k >= body.get("start_from", "")]
+            return image_reply(after[: body["max_results"]])
+
+        return reply()
+
+    server.default = inclusive
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=server.url) as client:
+        listed = client.images.list(account_id=ACCOUNT, project_id=PROJECT, page_size=4)
+        assert [image.key async for image in listed] == keys
+
+
+@pytest.mark.anyio
+async def test_a_server_that_ignores_the_key_stops_the_list_with_an_error(
+    server: ScriptedServer,
+) -> None:
+    server.default = lambda request: image_reply(["a", "b", "c"])
+    async with ConvertClient(SecretKeyAuth("k", "s"), base_url=server.url) as client:
+        listed = client.images.list(account_id=ACCOUNT, project_id=PROJECT, page_size=3)
+        seen = []
+        with pytest.raises(APIResponseValidationError, match="does not move on"):
+            async for image in listed:
+                seen.append(image.key)
+    assert seen == ["a", "b", "c"]  # the first page; the same one again is refused
+    assert len(server.seen) == 2

@@ -313,8 +313,13 @@ async def test_operation_conforms_to_the_spec(fake_convert: FakeConvert, operati
     multipart = (op.body_content_type or "").startswith("multipart/")
     assert (row.body_format == "multipart") == multipart
     body_schema = SPEC.resolve(op.body) if op.body is not None else None
-    paged = body_schema is not None and {"page", "results_per_page"} <= set(body_schema.properties)
-    assert row.paginated == paged
+    fields = set(body_schema.properties) if body_schema is not None else set()
+    by_number, by_key = (
+        {"page", "results_per_page"} <= fields,
+        {"start_from", "max_results"} <= fields,
+    )
+    assert row.paginated == (by_number or by_key)
+    assert (row.page_shape == "key") == by_key
     async with client_for(fake, op) as client:
         method = getattr(getattr(client, row.resource), row.name)
         assert callable(method)
@@ -360,6 +365,9 @@ async def test_operation_conforms_to_the_spec(fake_convert: FakeConvert, operati
             unknown = sent_fields - set(declared)
             assert not unknown, f"fields not in the spec's body schema: {sorted(unknown)}"
         if row.paginated:
-            assert {"page", "results_per_page"} <= sent_fields
+            pager_sets = (
+                {"max_results"} if row.page_shape == "key" else {"page", "results_per_page"}
+            )
+            assert pager_sets <= sent_fields
         if multipart:
             assert request.headers["Content-Type"].startswith("multipart/form-data")

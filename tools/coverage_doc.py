@@ -379,6 +379,7 @@ def render(spec: Mapping[str, Any] | None = None) -> str:
     matched, problems = match_operations(spec_ops)
     methods = Counter(op["method"] for op in spec_ops)
     paginated = sum(op.paginated for op in matched.values())
+    by_key = ", ".join(f"`{op.operation}`" for op in matched.values() if op.page_shape == "key")
 
     lines = [
         "# Convert REST API v2 coverage",
@@ -391,7 +392,8 @@ def render(spec: Mapping[str, Any] | None = None) -> str:
         f"implemented ({len(OPERATIONS)} in the SDK registry)",
         f"- **Evidence:** Convert's OpenAPI spec, `{SPEC_REPOSITORY}` `{SPEC_PATH}` @ "
         f"{commit[:7]} (`{commit}`), one operationId per row",
-        f"- **Paginated lists:** {paginated} (`async for`, `.pages()`, `.count()`)",
+        f"- **Paginated lists:** {paginated} (`async for`, `.pages()`; `.count()` but for"
+        f" {by_key}, paged by item key)",
         "- **HTTP methods:** "
         + ", ".join(f"{method} {count}" for method, count in sorted(methods.items())),
         f"- **SDK vs spec mismatches:** {len(problems)}",

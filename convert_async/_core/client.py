@@ -37,7 +37,7 @@ from .redaction import redact_url
 from .retry import RetryPolicy
 from .session import FILE_STATUSES, HttpSession, QueryValue, Response, Timeout, build_query
 
-__all__ = ["BaseClient", "ClientOptions", "Envelopes", "PagedBody", "RequestBody"]
+__all__ = ["BaseClient", "ClientOptions", "Envelopes", "KeyedBody", "PagedBody", "RequestBody"]
 
 T = TypeVar("T")
 
@@ -432,8 +432,8 @@ class BaseClient:
         """
         if not op.paginated:
             raise TypeError(f"{op.operation} is not a paginated operation")
-        if op.page_shape == "cursor":
-            raise TypeError(f"{op.operation} is cursor-paged: use _paginate_cursor")
+        if op.page_shape in ("cursor", "key"):
+            raise TypeError(f"{op.operation} is {op.page_shape}-paged: not by page number")
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             # The API may accept 0 (it answers no items): a list walked page by page needs one.
             raise RequestValidationError(
@@ -535,6 +535,56 @@ class BaseClient:
 
         return AsyncPager(fetch, count=count, concurrency=1)
 
+    def _paginate_keyed(
+        self,
+        op: Operation,
+        item_type: type[T],
+        arguments: Mapping[str, Any],
+        body: KeyedBody,
+        page_size: int,
+        key_field: str,
+    ) -> AsyncPager[T]:
+        """A pager over a list that pages by item key (``op.page_shape == "key"``).
+
+        Each page after the first asks for the items from the last key of the page before
+        (the item's ``key_field``), page after page, until one comes back shorter than
+        ``page_size``. Whether the server starts a page at that key or after it, nothing is
+        yielded twice: an item that repeats the key is dropped. A server that answers the same
+        key again (it ignores the cursor) stops the list with an error rather than a loop.
+        """
+        if not op.paginated or op.page_shape != "key":
+            raise TypeError(f"{op.operation} is not a key-paged operation")
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise RequestValidationError(
+                "page_size", f"must be a whole number of at least 1, not {page_size!r}"
+            )
+        _validate(body.from_key(None, page_size), operation=op.operation)
+        page_type = list[item_type]  # type: ignore[valid-type]
+        cursors: dict[int, str | None] = {1: None}
+        followed: set[str] = set()
+
+        async def fetch(page: int) -> Page[T]:
+            cursor = cursors[page]
+            response = await self._call_raw(op, arguments, body.from_key(cursor, page_size))
+            items: list[T] = self._decode(op, response.body, page_type)
+            full = len(items) >= page_size
+            if full:
+                last = getattr(items[-1], key_field)
+                if not isinstance(last, str) or not last or last in followed:
+                    raise APIResponseValidationError(
+                        op.operation,
+                        f"$[{len(items) - 1}].{key_field}",
+                        f"page {page} ends at {last!r}, a key already followed: the server "
+                        "does not move on from it (the list was stopped rather than repeated)",
+                    )
+                followed.add(last)
+                cursors[page + 1] = last
+            if cursor is not None and items and getattr(items[0], key_field) == cursor:
+                items = items[1:]  # the page began at the cursor, not after it
+            return Page(items, Pagination(current_page=page), has_more=full)
+
+        return AsyncPager(fetch, concurrency=1, max_pages=self._options.max_pages)
+
     def _paginate_cursor(
         self,
         op: Operation,
@@ -603,6 +653,16 @@ class BaseClient:
             )
 
         return AsyncPager(fetch, concurrency=1, max_pages=self._options.max_pages)
+
+
+class KeyedBody(RequestModel):
+    """A list filter that pages by item key: each page starts from the last key of the page
+    before (a storage listing's ``start_after``)."""
+
+    def from_key(self, key: str | None, size: int) -> Self:
+        """This filter, asking for ``size`` items from ``key`` on (None: from where the
+        caller's filter starts)."""
+        raise NotImplementedError
 
 
 class PagedBody(RequestModel):

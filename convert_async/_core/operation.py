@@ -70,7 +70,7 @@ class Operation:
     header_params: tuple[str, ...] = ()
     body_format: Literal["json", "multipart", "query"] = "json"
     auth: Literal["api_key", "cookie", "none"] = "api_key"
-    page_shape: Literal["envelope", "bare", "cursor"] = "envelope"
+    page_shape: Literal["envelope", "bare", "cursor", "key"] = "envelope"
     base: str | None = None
     rate_group: str | None = None
     path_params: tuple[str, ...] = field(init=False)
@@ -123,6 +123,7 @@ _FLAG_WORDS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "paged": {"paginated": True},
         "cursor": {"paginated": True, "page_shape": "cursor"},
+        "keyed": {"paginated": True, "page_shape": "key"},
         "read": {"reads_only": True},
         "data": {"envelope": "data"},
         "multipart": {"body_format": "multipart"},
@@ -148,8 +149,8 @@ def operation_from_row(
 ) -> Operation:
     """Build an :class:`Operation` from one row of an API's table.
 
-    ``flags`` is a space-separated list of words (``paged``, ``cursor``, ``read``, ``data``,
-    ``multipart``, ``query``, ``cookie``, ``noauth``) and options (``query=a,b[]``,
+    ``flags`` is a space-separated list of words (``paged``, ``cursor``, ``keyed``, ``read``,
+    ``data``, ``multipart``, ``query``, ``cookie``, ``noauth``) and options (``query=a,b[]``,
     ``header=h``, ``base=name``, ``auth=kind``, ``limit=rate group``). ``defaults`` are the
     API's own defaults for the fields the flags leave alone; words in ``ignore`` belong to
     the API module itself. An unknown word is an error, so a typo in a table fails at import.

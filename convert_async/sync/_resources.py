@@ -1582,7 +1582,7 @@ class Images(SyncResource[resources.Images]):
         account_id: int,
         project_id: int,
         start_from: str | UnsetType = UNSET,
-        max_results: int | UnsetType | None = UNSET,
+        page_size: int = DEFAULT_PAGE_SIZE,
     ) -> SyncPager[models.CdnImage]:
         """List uploaded images for a project."""
         return self._pager(
@@ -1590,7 +1590,7 @@ class Images(SyncResource[resources.Images]):
                 account_id=account_id,
                 project_id=project_id,
                 start_from=start_from,
-                max_results=max_results,
+                page_size=page_size,
             )
         )
 

@@ -10,11 +10,11 @@ import anyio
 import msgspec
 from msgspec import UNSET
 
-from .._core.client import PagedBody
+from .._core.client import KeyedBody, PagedBody
 from .._core.errors import RequestValidationError
 from .._core.multipart import Upload
 
-__all__ = ["FileContent", "PagedRequest", "read_upload"]
+__all__ = ["FileContent", "KeyedRequest", "PagedRequest", "read_upload"]
 
 FileContent = bytes | tuple[Any, ...]
 """A file as an upload body holds it: bytes, or ``(filename, bytes[, content_type])``.
@@ -51,3 +51,16 @@ class PagedRequest(PagedBody):
                 "onlyCount", "this list cannot count on the server; iterate it instead"
             )
         return msgspec.structs.replace(self, page=UNSET, results_per_page=UNSET, only_count=True)
+
+
+class KeyedRequest(KeyedBody):
+    """A list body paged by item key (``start_from``, ``max_results``): the pager sets
+    ``max_results`` and, after the first page, ``start_from``; the caller's ``start_from``,
+    if any, is where the first page starts."""
+
+    def from_key(self, key: str | None, size: int) -> Self:
+        """This filter, asking for ``size`` items from ``key`` on."""
+        changes: dict[str, Any] = {"max_results": size}
+        if key is not None:
+            changes["start_from"] = key
+        return msgspec.structs.replace(self, **changes)

@@ -137,7 +137,7 @@ _ROWS: tuple[Row, ...] = (
     ('create_section_version', 'versions', 'create', 'POST', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections/{section_id}/versions/add', 'data query=include[],expand[]'),
     ('update_section_version', 'versions', 'update', 'POST', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections/{section_id}/versions/{version_id}/update', 'data query=include[],expand[]'),
     ('delete_section_version', 'versions', 'delete', 'DELETE', '/accounts/{account_id}/projects/{project_id}/experiences/{experience_id}/sections/{section_id}/versions/{version_id}/delete', ''),
-    ('list_images', 'images', 'list', 'POST', '/accounts/{account_id}/projects/{project_id}/images', 'data read'),
+    ('list_images', 'images', 'list', 'POST', '/accounts/{account_id}/projects/{project_id}/images', 'data keyed'),
     ('upload_image', 'images', 'upload', 'POST', '/accounts/{account_id}/projects/{project_id}/images/add', 'multipart'),
     ('delete_image', 'images', 'delete', 'DELETE', '/accounts/{account_id}/projects/{project_id}/images/{image_key}/delete', ''),
     ('upload_file', 'files', 'upload', 'POST', '/accounts/{account_id}/projects/{project_id}/files/add', 'multipart'),

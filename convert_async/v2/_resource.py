@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .._core.client import PagedBody, RequestBody
+from .._core.client import KeyedBody, PagedBody, RequestBody
 from .._core.pagination import AsyncPager
 from ._operations import OPERATIONS
 
@@ -91,6 +91,38 @@ class Resource:
     ) -> AsyncPager[Any]:
         op = OPERATIONS[operation]
         return self._client._paginate_body(op, item_type, arguments, body, page_size)
+
+    @overload
+    def _list_keyed(
+        self,
+        operation: str,
+        item_type: type[T],
+        arguments: Mapping[str, Any],
+        body: KeyedBody,
+        page_size: int,
+        key_field: str,
+    ) -> AsyncPager[T]: ...
+    @overload
+    def _list_keyed(
+        self,
+        operation: str,
+        item_type: object,
+        arguments: Mapping[str, Any],
+        body: KeyedBody,
+        page_size: int,
+        key_field: str,
+    ) -> AsyncPager[Any]: ...
+    def _list_keyed(
+        self,
+        operation: str,
+        item_type: Any,
+        arguments: Mapping[str, Any],
+        body: KeyedBody,
+        page_size: int,
+        key_field: str,
+    ) -> AsyncPager[Any]:
+        op = OPERATIONS[operation]
+        return self._client._paginate_keyed(op, item_type, arguments, body, page_size, key_field)
 
     @overload
     def _list_once(

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, UnsetType
 
 from .._core.codec import RequestModel
-from ._bodies import FileContent, PagedRequest
+from ._bodies import FileContent, KeyedRequest, PagedRequest
 
 __all__ = [
     "AIDAPrinciples",
@@ -4815,7 +4815,7 @@ UpdateSectionVersionRequestDataChangesItem = SectionVersionUpdateChangesItem
 UpdateSectionVersionRequestData = SectionVersionUpdate
 
 
-class GetCdnImagesListRequestData(RequestModel):
+class GetCdnImagesListRequestData(KeyedRequest):
     """``GetCdnImagesListRequestData``."""
 
     start_from: str | UnsetType = UNSET

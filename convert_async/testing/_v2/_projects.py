@@ -173,18 +173,21 @@ def check_domain_code(fake: FakeConvert, call: Call) -> Any:
 
 
 def images_list(fake: FakeConvert, call: Call) -> Any:
-    """``getCdnImagesList``: cursor paging, from the key after ``start_from``."""
+    """``getCdnImagesList``: in key order, the images "lexicographically after"
+    ``start_from``, at most ``max_results`` of them (50 when absent or null). The reply is
+    ``{"data": [...]}`` alone: it says nothing of whether more follow."""
     body = call.fields()
     found = sorted(fake.store.items("images", **call.scope), key=lambda o: str(o["key"]))
     start = body.get("start_from")
     if start:
         found = [o for o in found if str(o["key"]) > str(start)]
     limit = body.get("max_results")
-    page = found[: int(limit)] if limit is not None else found
-    reply = items([{"cdn_url": o["cdn_url"], "key": o["key"]} for o in page])
-    if len(page) < len(found):
-        reply["extra"] = {"next_start_from": page[-1]["key"] if page else start}
-    return reply
+    page = found[: int(limit) if limit is not None else _IMAGES_PER_REPLY]
+    return items([{"cdn_url": o["cdn_url"], "key": o["key"]} for o in page])
+
+
+#: ``max_results``'s default in the spec.
+_IMAGES_PER_REPLY = 50
 
 
 def _storage_name(name: str) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET, UnsetType
 
+from ..._core._constants import DEFAULT_PAGE_SIZE
 from ..._core.multipart import Upload
 from ..._core.pagination import AsyncPager
 from ..._lazy import LazyModule
@@ -33,17 +34,18 @@ class Images(Resource):
         account_id: int,
         project_id: int,
         start_from: str | UnsetType = UNSET,
-        max_results: int | UnsetType | None = UNSET,
+        page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncPager[models.CdnImage]:
         """List uploaded images for a project.
 
         ``POST /accounts/{account_id}/projects/{project_id}/images``
 
-        The API returns the whole list in one reply.
+        Iterate for every item (page after page, each from the last key of the one
+        before), ``await`` for the first page.
         """
         arguments: dict[str, Any] = {"account_id": account_id, "project_id": project_id}
-        body = requests.GetCdnImagesListRequestData(start_from=start_from, max_results=max_results)
-        return self._list_once("list_images", models.CdnImage, arguments, body)
+        body = requests.GetCdnImagesListRequestData(start_from=start_from)
+        return self._list_keyed("list_images", models.CdnImage, arguments, body, page_size, "key")
 
     async def upload(
         self, *, account_id: int, project_id: int, image_name: str, image: Upload
