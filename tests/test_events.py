@@ -17,10 +17,12 @@ from convert_async import APIConnectionError, APIStatusError, RequestValidationE
 from convert_async._core.errors import (
     BadRequestError,
     ClientStateError,
+    ConfigurationError,
     InternalServerError,
     RateLimitError,
 )
 from convert_async._core.events import Batch, EventSender, SpoolError
+from convert_async._core.spool import MAX_LINE_BYTES
 
 
 class Event(msgspec.Struct):
@@ -830,3 +832,86 @@ async def test_flush_waits_for_the_events_before_it_even_when_later_ones_settle_
     assert await flushed  # now everything before the call has settled
     assert events.stats.sent == 5
     await events.aclose(2)
+
+
+@pytest.mark.anyio
+async def test_an_event_that_cannot_be_spilled_takes_no_other_along(tmp_path: Path) -> None:
+    # The whole spill was one write: one event that did not encode, or whose line the spool
+    # would read back as damage, lost every event spilled with it.
+    spool = tmp_path / "spill"
+    events = EventSender(
+        refuse_all,
+        event_type=Loose,
+        max_queue_size=2,
+        overflow="spool",
+        spool_path=spool,
+        flush_interval=60,
+        retry=instant_retry(0),
+    )
+    await events.start()
+    huge = "x" * MAX_LINE_BYTES
+    for n, payload in enumerate(["ok", "ok", "ok", object(), huge, "ok", "ok"]):
+        assert events.offer(Loose(n, payload=payload))
+    await events.aclose()
+    assert (events.stats.spooled, events.stats.failed) == (5, 2)
+    kept = [msgspec.json.decode(line, type=Loose).n for line in spooled_lines(spool)]
+    assert sorted(kept) == [0, 1, 2, 5, 6]
+
+
+@pytest.mark.anyio
+async def test_a_batch_body_that_never_encodes_fails_its_events_and_the_sender_goes_on() -> None:
+    # No event is to blame (a setting of the batch cannot be encoded): the flusher re-encoded
+    # the events that encode alone, raised again and died, and flush() never returned.
+    def encode(batch: Sequence[Event]) -> bytes:
+        raise ValueError("a lone surrogate in a batch-wide field")
+
+    events = sender(Recorder(), encode=encode, batch_size=4, flush_interval=60)
+    await events.start()
+    for n in range(10):
+        assert events.offer(Event(n))
+    assert await events.flush(timeout=5)
+    assert events.offer(Event(10))  # still running
+    assert await events.flush(timeout=5)
+    await events.aclose()
+    assert (events.stats.enqueued, events.stats.failed) == (11, 11)
+
+
+@pytest.mark.anyio
+async def test_a_flusher_that_failed_refuses_new_events_and_every_accepted_one_is_counted(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    events = sender(Recorder(), batch_size=2, flush_interval=60)
+
+    async def broken() -> None:
+        raise RuntimeError("a bug in the flusher")
+
+    monkeypatch.setattr(events, "_form_batches", broken)
+    await events.start()
+    assert events.offer(Event(1))
+    assert events.offer(Event(2))  # a full batch: the flusher wakes, and fails
+    await until(lambda: events._task is not None and events._task.done())
+    assert not events.offer(Event(3))  # refused and counted, not queued for nobody
+    assert events.stats.refused == 1
+    await events.aclose()
+    stats = events.stats
+    assert stats.enqueued == 2 == stats.sent + stats.failed + stats.spooled + stats.dropped
+    assert [r.message for r in caplog.records].count("events: the flusher failed") == 1
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("batch_size", 2.5),
+        ("max_queue_size", float("nan")),
+        ("max_in_flight", True),
+        ("flush_interval", float("nan")),
+        ("flush_interval", float("inf")),
+        ("spool_path", 12345),
+    ],
+)
+async def test_a_setting_that_is_no_number_of_its_kind_is_refused(
+    option: str, value: object
+) -> None:
+    with pytest.raises(ConfigurationError, match=option):
+        sender(Recorder(), **{option: value})

@@ -13,6 +13,7 @@ import pytest
 
 from convert_async import (
     ClientStateError,
+    ConfigurationError,
     ConvertClient,
     RequestValidationError,
     RetryPolicy,
@@ -558,6 +559,44 @@ async def test_conversion_arguments_are_checked(fake: FakeConvert) -> None:
         with pytest.raises(RequestValidationError, match="country"):
             tracker.track_bucketing("v1", 1, 2, segments=VisitorSegments(country=7))  # type: ignore[arg-type]
         assert tracker.stats.enqueued == 0
+
+
+@pytest.mark.anyio
+async def test_an_event_that_could_be_neither_sent_nor_kept_is_refused_at_the_door(
+    fake: FakeConvert,
+) -> None:
+    # Each of these was accepted, then failed later: a lone surrogate in a spill took the
+    # whole spill with it, an event over the spool's line limit was read back as damage, and
+    # huge numbers or wrong shapes raised ValueError, OverflowError or AttributeError.
+    async with tracker_for(fake, flush_interval=60) as tracker:
+        with pytest.raises(RequestValidationError, match="cannot be encoded"):
+            tracker.track_bucketing("bad\ud800", 1, 2)
+        big = {"customDimension1": "x" * 1_100_000}
+        with pytest.raises(RequestValidationError, match="bytes as JSON; at most 1,048,575"):
+            tracker.track_conversion("v1", "300", goal_data=big)
+        wrong: list[tuple[dict[str, Any], str]] = [
+            ({"goal_id": 10**5000}, "goal_id"),
+            ({"transaction_id": 10**5000}, "transaction_id"),
+            ({"revenue": 10**400}, "revenue"),
+            ({"goal_data": [("amount", 1)]}, "goal_data"),
+            ({"goal_data": {"customDimension1": "\udfff"}}, "cannot be encoded"),
+        ]
+        for arguments, field in wrong:
+            arguments.setdefault("goal_id", "300")
+            with pytest.raises(RequestValidationError, match=field):
+                tracker.track_conversion("v1", **arguments)
+        with pytest.raises(RequestValidationError, match="experience_id"):
+            tracker.track_bucketing("v1", 10**5000, 2)
+        loose = EventData(goal_id="7", goal_data=[{"key": "amount", "value": 1}])  # type: ignore[list-item]
+        with pytest.raises(RequestValidationError, match="GoalDataItem"):
+            await tracker.send(TrackingEvent(visitor_id="v", event_type="conversion", data=loose))
+        assert tracker.track_conversion("v1", "300", transaction_id=12345)  # an int id is fine
+        assert tracker.stats.enqueued == 1
+        assert await tracker.flush(timeout=5)
+    assert tracker.stats.sent == 1
+    for options in ({"source": "js-sdk\ud800"}, {"source": 7}, {"enrich_data": "yes"}):
+        with pytest.raises(ConfigurationError):
+            tracker_for(fake, **options)
 
 
 @pytest.mark.anyio

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import threading
 import time
@@ -39,7 +40,7 @@ from .errors import (
     RequestValidationError,
 )
 from .retry import RetryPolicy
-from .spool import Chunk, Spool, SpoolError
+from .spool import MAX_LINE_BYTES, Chunk, Spool, SpoolError
 
 __all__ = ["Batch", "EventSender", "OverflowPolicy", "SenderStats", "SpoolError", "uncancellable"]
 
@@ -143,6 +144,8 @@ class EventSender(Generic[E]):
     ) -> None:
         if overflow not in _POLICIES:
             raise ConfigurationError(f"overflow must be one of {', '.join(_POLICIES)}")
+        if spool_path is not None and not isinstance(spool_path, str | os.PathLike):
+            raise ConfigurationError(f"spool_path must be a path, not {spool_path!r}")
         if overflow == "spool" and spool_path is None:
             raise ConfigurationError('overflow="spool" needs a spool_path to spill events to')
         for label, value in (
@@ -151,10 +154,12 @@ class EventSender(Generic[E]):
             ("max_batch_bytes", max_batch_bytes),
             ("max_in_flight", max_in_flight),
         ):
-            if value < 1:
-                raise ConfigurationError(f"{label} must be at least 1")
-        if flush_interval <= 0:
-            raise ConfigurationError("flush_interval must be positive")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigurationError(f"{label} must be a whole number of at least 1")
+        if isinstance(flush_interval, bool) or not (
+            isinstance(flush_interval, int | float) and 0 < flush_interval < math.inf
+        ):
+            raise ConfigurationError("flush_interval must be a positive number of seconds")
         self._deliver = deliver
         self._max_queue = max_queue_size
         self._overflow = overflow
@@ -366,8 +371,8 @@ class EventSender(Generic[E]):
             finally:
                 # Also when cancelled again meanwhile: the flusher has ended either way.
                 self._state = "closed"
-        if not task.cancelled() and (error := task.exception()) is not None:
-            logger.error("%s: the flusher failed", self._name, exc_info=error)
+        if not task.cancelled():
+            task.exception()  # retrieved (the flusher logged it), so asyncio does not warn
 
     @property
     def stats(self) -> SenderStats:
@@ -412,7 +417,13 @@ class EventSender(Generic[E]):
             await self._flush_until_stopped()
         except GeneratorExit:  # the loop was closed without aclose: nothing can run any more
             raise
-        except BaseException:  # cancelled (the loop shuts down without aclose) or a bug
+        except BaseException as error:  # cancelled (the loop shuts down without aclose), a bug
+            if self._state == "running":
+                # Nothing takes events out any more: refuse new ones (counted) rather than
+                # accept them into a queue nobody drains.
+                self._state = "closing"
+            if not isinstance(error, asyncio.CancelledError):
+                logger.error("%s: the flusher failed", self._name, exc_info=error)
             self._abort()
             await uncancellable(self._finish())
             raise
@@ -521,13 +532,59 @@ class EventSender(Generic[E]):
             return self._encode(events)
         except Exception:
             encodable = [event for event in events if self._encodes(event)]
+            body = b""
+            if encodable:
+                try:
+                    body = self._encode(encodable)
+                except Exception:  # no event is to blame: every batch body fails
+                    encodable = []
             rejected = len(events) - len(encodable)
             events[:] = encodable
             self._failed += rejected
             self._ready_events -= rejected
             self._progress.set()
             logger.error("%s: %d events could not be encoded; dropped", self._name, rejected)
-            return self._encode(events)
+            return body
+
+    def _spool_lines(self, events: list[E]) -> bytes:
+        """The spool lines of ``events``. An event that cannot be encoded, or whose line the
+        spool would read back as damage (over its line limit), is removed from the list and
+        counted as failed: one such event takes no other along."""
+        try:
+            lines = self._encoder.encode_lines(events)
+        except Exception:
+            lines = b""
+        if lines and (
+            len(lines) <= MAX_LINE_BYTES  # every line fits when all of them do
+            or max(map(len, lines.split(b"\n"))) < MAX_LINE_BYTES
+        ):
+            return lines
+        kept: list[E] = []
+        pieces: list[bytes] = []
+        for event in events:
+            line = self._spool_line(event)
+            if line is not None and len(line) <= MAX_LINE_BYTES:
+                kept.append(event)
+                pieces.append(line)
+        if rejected := len(events) - len(kept):
+            self._failed += rejected
+            self._progress.set()
+            logger.error(
+                "%s: %d events cannot be written to the spool (not encodable, or over %d "
+                "bytes); dropped",
+                self._name,
+                rejected,
+                MAX_LINE_BYTES,
+            )
+        events[:] = kept
+        return b"".join(pieces)
+
+    def _spool_line(self, event: E) -> bytes | None:
+        """``event``'s spool line, or None when it cannot be encoded."""
+        try:
+            return self._encoder.encode_lines([event])
+        except Exception:
+            return None
 
     def _encodes(self, event: E) -> bool:
         """Whether ``event`` encodes both in a batch body and as a spool line."""
@@ -544,8 +601,11 @@ class EventSender(Generic[E]):
         with self._lock:
             events = [self._spill_queue.popleft() for _ in range(len(self._spill_queue))]
         self._spill_taken += len(events)
+        lines = self._spool_lines(events)
+        if not events:
+            return
         try:
-            await self._in_writer(self._store.spill, events)
+            await self._in_writer(self._store.spill, lines, len(events))
         except Exception as error:
             self._failed += len(events)
             self._progress.set()
@@ -570,6 +630,7 @@ class EventSender(Generic[E]):
         if damaged:
             self._damaged += damaged
             self._failed += damaged_accepted  # written by this run: accepted, now lost
+            self._progress.set()  # they are settled: a flush may be waiting on them
             self._warn("damaged", f"skipped {damaged} unreadable lines in {self._spool_path}")
         for chunk in chunks:
             if not chunk.accepted:
@@ -712,9 +773,10 @@ class EventSender(Generic[E]):
             self._queue.clear()
             self._spill_queue.clear()
         store = self._store
+        lines = self._spool_lines(leftovers) if store is not None and leftovers else b""
         if store is not None and leftovers:
             try:
-                await self._in_writer(store.defer, leftovers)
+                await self._in_writer(store.defer, lines, len(leftovers))
             except Exception as error:
                 logger.error(
                     "%s: %d events lost: spool write failed (%s)", self._name, len(leftovers), error

@@ -116,6 +116,9 @@ class Spool:
             raise SpoolError(f"spool_path {folder} is a file; it must name a folder") from None
         except PermissionError:
             raise SpoolError(f"no permission to create the spool folder {folder}") from None
+        except (OSError, ValueError) as error:  # not a folder on the way, a name too long, NUL
+            reason = getattr(error, "strerror", None) or error
+            raise SpoolError(f"cannot create the spool folder {folder!r}: {reason}") from None
         if not folder.is_dir():
             raise SpoolError(f"spool_path {folder} is a file; it must name a folder")
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -181,14 +184,15 @@ class Spool:
             segment.pending += len(batch.events)
             batch.segment = segment.number
 
-    def spill(self, events: Sequence[msgspec.Struct]) -> None:
-        """Write events accepted while the memory queue was full; they are read back later."""
-        segment = self._append("spill", self._encoder.encode_lines(events), len(events))
-        segment.accepted = True
+    def spill(self, lines: bytes, count: int) -> None:
+        """Write ``count`` events (their spool ``lines``, encoded by the caller) accepted while
+        the memory queue was full; they are read back later."""
+        self._append("spill", lines, count).accepted = True
 
-    def defer(self, events: Sequence[msgspec.Struct]) -> None:
-        """Write events for the next run only (the sender is closing)."""
-        self._append("defer", self._encoder.encode_lines(events), len(events)).deferred = True
+    def defer(self, lines: bytes, count: int) -> None:
+        """Write ``count`` events (their spool ``lines``) for the next run only (the sender is
+        closing)."""
+        self._append("defer", lines, count).deferred = True
 
     def settle(self, settled: dict[int, int], kept: dict[int, int]) -> None:
         """Record events settled (``settled``: sent or failed for good) or left for the next run

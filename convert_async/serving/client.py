@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
+import msgspec
+
 from .._convert import parse_convert_error
 from .._core._constants import DEFAULT_MAX_CONNECTIONS
 from .._core.client import ClientOptions
@@ -33,6 +35,7 @@ from .._core.operation import Operation
 from .._core.redaction import REDACTED
 from .._core.retry import RetryPolicy
 from .._core.session import HttpSession, Timeout, build_query
+from .._core.spool import MAX_LINE_BYTES
 from ._operations import OPERATIONS
 from .models import (
     GOAL_DATA_KEYS,
@@ -172,7 +175,11 @@ class TrackingClient:
         # Checked before use: the project id becomes part of the default tracking host name.
         account = _id("account_id", account_id)
         project = _id("project_id", project_id)
-        if config_refresh_interval is not None and config_refresh_interval <= 0:
+        if not isinstance(source, str) or not _encodes(source):
+            raise ConfigurationError("source must be text that can be sent as JSON")
+        if not isinstance(enrich_data, bool):
+            raise ConfigurationError("enrich_data must be True or False")
+        if config_refresh_interval is not None and not 0 < config_refresh_interval < math.inf:
             raise ConfigurationError("config_refresh_interval must be a positive number of seconds")
         config_base_url = (
             config_base_url or os.environ.get(ENV_CONFIG_BASE_URL) or DEFAULT_CONFIG_BASE_URL
@@ -468,9 +475,12 @@ class TrackingClient:
                 raise RequestValidationError("products_count", "must be a non-negative integer")
             items.append(GoalDataItem(key="productsCount", value=products_count))
         if transaction_id is not None:
-            if not isinstance(transaction_id, str | int) or isinstance(transaction_id, bool):
+            given: object = transaction_id  # an int is taken too, as its digits
+            if type(given) is int and -_INT_LIMIT < given < _INT_LIMIT:
+                given = str(given)
+            if type(given) is not str:
                 raise RequestValidationError("transaction_id", "must be a string")
-            items.append(GoalDataItem(key="transactionId", value=str(transaction_id)))
+            items.append(GoalDataItem(key="transactionId", value=given))
         if goal_data:
             items.extend(_goal_data_items(goal_data, given={item.key for item in items}))
         data = EventData(
@@ -571,15 +581,37 @@ def _id(name: str, value: object) -> str:
     if type(value) is str:
         if value.isascii() and value.isdigit() and value.strip("0"):
             return value
-    elif type(value) is int and value > 0:
+    elif type(value) is int and 0 < value < _INT_LIMIT:
         return str(value)
     raise RequestValidationError(name, "must be a positive integer or a string of digits")
 
 
+def _encodes(value: object) -> bool:
+    try:
+        _EVENT_ENCODER.encode(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
 def _number(name: str, value: object) -> int | float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        if -_INT_LIMIT < value < _INT_LIMIT:
+            return value
+    elif isinstance(value, float) and math.isfinite(value):
         return value
     raise RequestValidationError(name, "must be a finite number")
+
+
+#: Integers beyond 64 bits are refused as ids and amounts: no server stores them, and ten
+#: thousand digits would stop ``str()`` itself (Python's digit limit).
+_INT_LIMIT: Final = 2**63
+#: An event whose JSON is longer than this could not be kept in the spool (its line would be
+#: read back as damage): refused at the door, like any event the API would refuse.
+_MAX_EVENT_BYTES: Final = MAX_LINE_BYTES - 1
+_EVENT_ENCODER: Final = msgspec.json.Encoder()
 
 
 def _bucketing(bucketing: object) -> dict[str, str]:
@@ -624,6 +656,8 @@ def _check_event(event: TrackingEvent) -> None:
     if event.data.bucketing_data is not None:
         _bucketing(event.data.bucketing_data)
     for item in event.data.goal_data or ():
+        if not isinstance(item, GoalDataItem):
+            raise RequestValidationError("data.goal_data", "must hold GoalDataItem values")
         if item.key not in GOAL_DATA_KEYS:
             raise RequestValidationError(f"data.goal_data.{item.key}", "unknown goal data key")
         if isinstance(item.value, float) and not math.isfinite(item.value):
@@ -633,6 +667,8 @@ def _check_event(event: TrackingEvent) -> None:
 def _goal_data_items(
     goal_data: Mapping[str, int | float | str | Sequence[str]], given: set[str]
 ) -> Iterator[GoalDataItem]:
+    if not isinstance(goal_data, Mapping):
+        raise RequestValidationError("goal_data", "must map goal data keys to values")
     for key, value in goal_data.items():
         if key not in GOAL_DATA_KEYS:
             allowed = ", ".join(sorted(GOAL_DATA_KEYS))
@@ -656,4 +692,17 @@ def _event(
 ) -> TrackingEvent:
     if not isinstance(visitor_id, str) or not visitor_id:
         raise RequestValidationError("visitor_id", "must be a non-empty string")
-    return TrackingEvent(visitor_id=visitor_id, event_type=event_type, data=data, segments=segments)
+    event = TrackingEvent(
+        visitor_id=visitor_id, event_type=event_type, data=data, segments=segments
+    )
+    # Encoded once here, so that an event that cannot be sent or kept (a lone surrogate, a
+    # megabyte of goal data) is refused now rather than failing later in a batch or spool.
+    try:
+        size = len(_EVENT_ENCODER.encode(event))
+    except (TypeError, ValueError, OverflowError) as error:  # UnicodeEncodeError is a ValueError
+        raise RequestValidationError("event", f"cannot be encoded as JSON: {error}") from None
+    if size > _MAX_EVENT_BYTES:
+        raise RequestValidationError(
+            "event", f"is {size:,} bytes as JSON; at most {_MAX_EVENT_BYTES:,} are accepted"
+        )
+    return event
