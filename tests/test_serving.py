@@ -576,6 +576,7 @@ async def test_an_event_that_could_be_neither_sent_nor_kept_is_refused_at_the_do
             tracker.track_conversion("v1", "300", goal_data=big)
         wrong: list[tuple[dict[str, Any], str]] = [
             ({"goal_id": 10**5000}, "goal_id"),
+            ({"goal_id": "9" * 5000}, "goal_id"),
             ({"transaction_id": 10**5000}, "transaction_id"),
             ({"revenue": 10**400}, "revenue"),
             ({"goal_data": [("amount", 1)]}, "goal_data"),
@@ -590,7 +591,8 @@ async def test_an_event_that_could_be_neither_sent_nor_kept_is_refused_at_the_do
         loose = EventData(goal_id="7", goal_data=[{"key": "amount", "value": 1}])  # type: ignore[list-item]
         with pytest.raises(RequestValidationError, match="GoalDataItem"):
             await tracker.send(TrackingEvent(visitor_id="v", event_type="conversion", data=loose))
-        assert tracker.track_conversion("v1", "300", transaction_id=12345)  # an int id is fine
+        # An int transaction id is taken, as its digits.
+        assert tracker.track_conversion("v1", "300", transaction_id=12345)  # type: ignore[arg-type]
         assert tracker.stats.enqueued == 1
         assert await tracker.flush(timeout=5)
     assert tracker.stats.sent == 1
