@@ -22,7 +22,7 @@ from convert_async._core.errors import (
     RateLimitError,
 )
 from convert_async._core.events import Batch, EventSender, SpoolError
-from convert_async._core.spool import MAX_LINE_BYTES
+from convert_async._core.spool import MAX_LINE_BYTES, Spool
 
 
 class Event(msgspec.Struct):
@@ -915,3 +915,33 @@ async def test_a_setting_that_is_no_number_of_its_kind_is_refused(
 ) -> None:
     with pytest.raises(ConfigurationError, match=option):
         sender(Recorder(), **{option: value})
+
+
+@pytest.mark.anyio
+async def test_a_cut_short_413_split_stays_on_disk_when_its_rest_cannot_be_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The unsent half was marked settled in its segment before its copy was written: when
+    # that write failed (a full disk), the segment was deleted with those events in it.
+    def too_large(batch: Sequence[Event], call: int) -> BaseException | None:
+        return status(APIStatusError, 413) if len(batch) == 10 else None
+
+    class SecondHalfHangs(Recorder):
+        async def __call__(self, delivered: Batch[Event]) -> None:
+            if delivered.events[0].n == 5:
+                await asyncio.Event().wait()  # the server never answers
+            await super().__call__(delivered)
+
+    def disk_full(self: object, lines: bytes, count: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    spool = tmp_path / "spool"
+    events = sender(SecondHalfHangs(too_large), batch_size=10, spool_path=spool)
+    await events.start()
+    for n in range(10):
+        events.offer(Event(n))
+    await until(lambda: events.stats.sent == 5)
+    monkeypatch.setattr(Spool, "defer", disk_full)
+    await events.aclose(timeout=0.05)
+    assert (events.stats.sent, events.stats.spooled, events.stats.failed) == (5, 5, 0)
+    assert set(range(5, 10)) <= set(spooled(spool))  # still on disk (the sent half may go twice)

@@ -751,6 +751,7 @@ class EventSender(Generic[E]):
             # once it is done, every batch knows whether it is on disk.
             await self._in_writer(lambda: None)
         leftovers: list[E] = []
+        rests: dict[int, int] = {}  # segment -> events of a partly sent batch, written again
         for batch in [*self._cancelled, *self._ready]:
             unsettled = len(batch.events) - batch.settled
             if batch.segment is not None and batch.settled == 0:  # on disk: it stays there
@@ -760,7 +761,7 @@ class EventSender(Generic[E]):
             # so the next run does not send the first part twice.
             leftovers.extend(batch.events[batch.settled :])
             if batch.segment is not None:
-                self._add(self._to_settle, batch.segment, unsettled)
+                self._add(rests, batch.segment, unsettled)
             batch.settled = len(batch.events)
         self._ready.clear()
         self._cancelled.clear()
@@ -778,11 +779,18 @@ class EventSender(Generic[E]):
             try:
                 await self._in_writer(store.defer, lines, len(leftovers))
             except Exception as error:
-                logger.error(
-                    "%s: %d events lost: spool write failed (%s)", self._name, len(leftovers), error
-                )
-                self._failed += len(leftovers)
+                # The rests of partly sent batches are still in their own segments: kept there
+                # for the next run (their sent part may go again: at least once), not lost.
+                kept = sum(rests.values())
+                for segment, count in rests.items():
+                    self._add(self._to_keep, segment, count)
+                lost = len(leftovers) - kept
+                logger.error("%s: %d events lost: spool write failed (%s)", self._name, lost, error)
+                self._failed += lost
+                self._spooled += kept
             else:
+                for segment, count in rests.items():
+                    self._add(self._to_settle, segment, count)
                 self._spooled += len(leftovers)
         elif leftovers:
             self._failed += len(leftovers)
