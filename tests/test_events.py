@@ -590,22 +590,29 @@ async def test_flush_returns_when_every_event_failed_to_encode() -> None:
     assert (events.stats.enqueued, events.stats.failed) == (10, 10)
 
 
+class SplitThenHang(Recorder):
+    """Answers 413 to the first batch of ``size`` events, takes the first half of the split and
+    never answers the second."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            lambda batch, call: status(APIStatusError, 413) if len(batch) == size else None
+        )
+        self.second_half = size // 2
+
+    async def __call__(self, delivered: Batch[Event]) -> None:
+        if delivered.events[0].n == self.second_half:
+            await asyncio.Event().wait()  # the server never answers
+        await super().__call__(delivered)
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("with_spool", [True, False])
 async def test_an_interrupted_413_split_counts_each_event_once(
     tmp_path: Path, with_spool: bool
 ) -> None:
-    def too_large_then_hang(batch: Sequence[Event], call: int) -> BaseException | None:
-        return status(APIStatusError, 413) if len(batch) == 100 else None
-
-    class SecondHalfHangs(Recorder):
-        async def __call__(self, delivered: Batch[Event]) -> None:
-            if delivered.events[0].n == 50:
-                await asyncio.Event().wait()  # the server never answers
-            await super().__call__(delivered)
-
     spool = tmp_path / "spool" if with_spool else None
-    deliver = SecondHalfHangs(too_large_then_hang)
+    deliver = SplitThenHang(100)
     events = sender(deliver, batch_size=100, spool_path=spool)
     await events.start()
     for n in range(100):
@@ -923,20 +930,11 @@ async def test_a_cut_short_413_split_stays_on_disk_when_its_rest_cannot_be_rewri
 ) -> None:
     # The unsent half was marked settled in its segment before its copy was written: when
     # that write failed (a full disk), the segment was deleted with those events in it.
-    def too_large(batch: Sequence[Event], call: int) -> BaseException | None:
-        return status(APIStatusError, 413) if len(batch) == 10 else None
-
-    class SecondHalfHangs(Recorder):
-        async def __call__(self, delivered: Batch[Event]) -> None:
-            if delivered.events[0].n == 5:
-                await asyncio.Event().wait()  # the server never answers
-            await super().__call__(delivered)
-
     def disk_full(self: object, lines: bytes, count: int) -> None:
         raise OSError(28, "No space left on device")
 
     spool = tmp_path / "spool"
-    events = sender(SecondHalfHangs(too_large), batch_size=10, spool_path=spool)
+    events = sender(SplitThenHang(10), batch_size=10, spool_path=spool)
     await events.start()
     for n in range(10):
         events.offer(Event(n))
