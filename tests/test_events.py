@@ -943,3 +943,34 @@ async def test_a_cut_short_413_split_stays_on_disk_when_its_rest_cannot_be_rewri
     await events.aclose(timeout=0.05)
     assert (events.stats.sent, events.stats.spooled, events.stats.failed) == (5, 5, 0)
     assert set(range(5, 10)) <= set(spooled(spool))  # still on disk (the sent half may go twice)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("run", range(4))  # a race: each run catches the old code about 1 in 4
+async def test_flush_waits_for_events_spilled_before_it_while_newer_ones_settle_first(
+    tmp_path: Path, run: int
+) -> None:
+    # Spilled events sit on disk in no batch: newer events that found room in memory settled
+    # first, made up the count, and flush() returned True with old ones unsent.
+    deliver = Recorder(delay=0.05)
+    events = sender(
+        deliver,
+        max_queue_size=10,
+        overflow="spool",
+        spool_path=tmp_path / "spill",
+        batch_size=7,
+        max_in_flight=1,
+        flush_interval=0.01,
+    )
+    await events.start()
+    for n in range(60):  # 10 in memory, 50 spilled
+        assert events.offer(Event(n))
+    flush = asyncio.create_task(events.flush(timeout=30))
+    newer = 1_000
+    while not flush.done():  # slower than they leave: each finds room in memory
+        events.offer(Event(newer))
+        newer += 1
+        await asyncio.sleep(0.005)
+    assert flush.result()
+    assert set(range(60)) <= set(deliver.delivered)
+    await events.aclose()

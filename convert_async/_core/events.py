@@ -192,6 +192,7 @@ class EventSender(Generic[E]):
         self._sends: dict[asyncio.Task[None], Batch[E]] = {}
         self._lock = threading.Lock()  # the slow paths of offer() vs the flusher's takes
         self._taken = self._spill_taken = self._loaded = 0
+        self._spill_back = 0  # spilled events read back into batches, or lost on the way
         self._sent = self._retried = self._evicted = self._failed = self._spooled = 0
         self._refused = self._damaged = self._in_flight = 0
         self._to_settle: dict[int, int] = {}
@@ -326,8 +327,10 @@ class EventSender(Generic[E]):
                 while True:
                     self._progress.clear()  # before the check, so no progress is missed
                     taken = self._taken + self._evicted
-                    if not batched and taken >= queued and self._spill_taken >= spilled:
-                        holding += self._unsettled_batches()  # the queued ones are in these
+                    if not batched and taken >= queued and self._spill_back >= spilled:
+                        # The queued ones are in these, and so are the spilled ones once read
+                        # back from the spool (in the order they were spilled).
+                        holding += self._unsettled_batches()
                         batched = True
                     if (
                         self._settled() >= target
@@ -601,12 +604,15 @@ class EventSender(Generic[E]):
         with self._lock:
             events = [self._spill_queue.popleft() for _ in range(len(self._spill_queue))]
         self._spill_taken += len(events)
+        taken = len(events)
         lines = self._spool_lines(events)
+        self._spill_back += taken - len(events)  # refused: counted failed, never read back
         if not events:
             return
         try:
             await self._in_writer(self._store.spill, lines, len(events))
         except Exception as error:
+            self._spill_back += len(events)
             self._failed += len(events)
             self._progress.set()
             logger.error(
@@ -630,10 +636,13 @@ class EventSender(Generic[E]):
         if damaged:
             self._damaged += damaged
             self._failed += damaged_accepted  # written by this run: accepted, now lost
+            self._spill_back += damaged_accepted
             self._progress.set()  # they are settled: a flush may be waiting on them
             self._warn("damaged", f"skipped {damaged} unreadable lines in {self._spool_path}")
         for chunk in chunks:
-            if not chunk.accepted:
+            if chunk.accepted:
+                self._spill_back += len(chunk.events)
+            else:
                 self._loaded += len(chunk.events)
             self._ready_events += len(chunk.events)
             count = len(chunk.events)
