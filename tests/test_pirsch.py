@@ -796,6 +796,12 @@ async def test_an_invalid_hit_is_refused_at_the_door(
         assert event is not None
         with pytest.raises(RequestValidationError, match="event_name"):
             sender.offer_event(msgspec.structs.replace(event, event_name=""))
+        # Accepted before, then failed in its batch (a lone surrogate) or was read back from
+        # the spool as damage (over its 1 MiB line limit).
+        with pytest.raises(RequestValidationError, match="hit: a string holds a lone surrogate"):
+            sender.offer_hit(msgspec.structs.replace(make_hit(6), title="bad\ud800"))
+        with pytest.raises(RequestValidationError, match="event: is 2,000,"):
+            sender.offer_event(msgspec.structs.replace(event, event_name="x" * 2_000_000))
         sender.offer_hit(make_hit(5))
         assert await sender.flush(timeout=5)
         stats = sender.stats

@@ -19,6 +19,7 @@ __all__ = [
     "CursorEnvelope",
     "RequestModel",
     "ResponseModel",
+    "check_encoded_size",
     "decode_json",
     "encode_json",
     "validate_request",
@@ -75,21 +76,37 @@ def encode_json(value: object) -> bytes:
     A value JSON cannot carry (a lone surrogate in a string, an object msgspec has no form
     for) raises :class:`RequestValidationError`.
     """
-    try:
-        encoded = _ENCODER.encode(value)
-    except UnicodeEncodeError as exc:
-        problem = f"a string holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
-        raise RequestValidationError("body", problem + "which has no UTF-8 form") from None
-    except (TypeError, OverflowError, ValueError) as exc:  # ValueError: an int too long
-        raise RequestValidationError("body", f"cannot be sent as JSON: {exc}") from None
-    except RecursionError:
-        problem = "is nested too deeply to send as JSON (or contains itself)"
-        raise RequestValidationError("body", problem) from None
+    encoded = _encode(value, "body")
     if b"null" in encoded:  # msgspec writes NaN and infinities as null: find any
         where = _non_finite(msgspec.to_builtins(value), "body")
         if where is not None:
             raise RequestValidationError(where, "NaN and infinity have no JSON form")
     return encoded
+
+
+def check_encoded_size(value: object, *, field: str, limit: int) -> None:
+    """Raise :class:`RequestValidationError` (naming ``field``) unless ``value`` encodes as
+    JSON in at most ``limit`` bytes: an event refused when it is queued, rather than failing
+    later in a batch or a spool. (NaN is not looked for: callers check their numbers.)"""
+    size = len(_encode(value, field))
+    if size > limit:
+        raise RequestValidationError(
+            field, f"is {size:,} bytes as JSON; at most {limit:,} are accepted"
+        )
+
+
+def _encode(value: object, field: str) -> bytes:
+    """``value`` as JSON; what JSON cannot carry is a :class:`RequestValidationError`."""
+    try:
+        return _ENCODER.encode(value)
+    except UnicodeEncodeError as exc:
+        problem = f"a string holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
+        raise RequestValidationError(field, problem + "which has no UTF-8 form") from None
+    except (TypeError, OverflowError, ValueError) as exc:  # ValueError: an int too long
+        raise RequestValidationError(field, f"cannot be sent as JSON: {exc}") from None
+    except RecursionError:
+        problem = "is nested too deeply to send as JSON (or contains itself)"
+        raise RequestValidationError(field, problem) from None
 
 
 def _non_finite(value: object, path: str) -> str | None:

@@ -37,6 +37,8 @@ SEGMENT_EVENTS = 1_000
 SEGMENT_SECONDS = 0.1
 #: A line longer than this is damage, not an event (it is skipped without being held in memory).
 MAX_LINE_BYTES = 1 << 20
+#: The longest event (as JSON) a spool line holds: senders refuse longer ones when queued.
+MAX_EVENT_BYTES = MAX_LINE_BYTES - 1
 _SEGMENT_NAME = re.compile(r"seg-(\d{6,})\.jsonl")
 
 T = TypeVar("T")

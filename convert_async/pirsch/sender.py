@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Self
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._core.codec import validate_request
+from .._core.codec import check_encoded_size, validate_request
 from .._core.events import (
     Batch,
     EventSender,
@@ -32,6 +32,7 @@ from .._core.events import (
 from .._core.operation import Operation
 from .._core.retry import RetryPolicy
 from .._core.session import Response
+from .._core.spool import MAX_EVENT_BYTES
 from .requests import BatchEvent, BatchHit, Event, Hit
 from .tracking import hit_from_headers
 
@@ -140,7 +141,7 @@ class PirschSender:
         """
         fields = msgspec.structs.asdict(hit)
         batch_hit = BatchHit(**fields, time=time or self._clock())
-        validate_request(batch_hit, operation="send_hits_batch")
+        _check_hit(batch_hit)
         return self._hits.offer(batch_hit)
 
     def offer_event(self, event: Event, *, time: dt.datetime | None = None) -> bool:
@@ -150,7 +151,7 @@ class PirschSender:
         """
         fields = msgspec.structs.asdict(event)
         batch_event = BatchEvent(**fields, time=time or self._clock())
-        validate_request(batch_event, operation="send_events_batch")
+        _check_event(batch_event)
         return self._events.offer(batch_event)
 
     def track_request(
@@ -239,7 +240,10 @@ class PirschSender:
 
 def _check_hit(hit: BatchHit) -> None:
     validate_request(hit, operation="send_hits_batch")
+    # Refused now, not in its batch or its spool line: a lone surrogate, a megabyte of meta.
+    check_encoded_size(hit, field="hit", limit=MAX_EVENT_BYTES)
 
 
 def _check_event(event: BatchEvent) -> None:
     validate_request(event, operation="send_events_batch")
+    check_encoded_size(event, field="event", limit=MAX_EVENT_BYTES)
